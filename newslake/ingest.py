@@ -1,0 +1,167 @@
+"""Parse and normalize a batch of files, and merge batches into the lake's articles.
+
+Counting is part of the contract: every input item (a file, or one record of a
+multi-record file) ends as exactly one of new, duplicate, unchanged or
+quarantined, and `Counts.check` refuses a run where that does not add up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from newslake import schema
+from newslake.language import LANGUAGES, detect_languages
+from newslake.ledger import SourceFile
+from newslake.normalize import normalize_article
+from newslake.readers import RawArticle, Rejection, read_document
+
+
+@dataclass
+class Counts:
+    files_seen: int = 0
+    items_seen: int = 0
+    new_articles: int = 0
+    duplicates: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+
+    def add(self, other: "Counts") -> "Counts":
+        return Counts(*(a + b for a, b in zip(self.astuple(), other.astuple())))
+
+    def astuple(self) -> tuple[int, ...]:
+        return (self.files_seen, self.items_seen, self.new_articles, self.duplicates, self.unchanged, self.quarantined)
+
+    def check(self) -> None:
+        accounted = self.new_articles + self.duplicates + self.unchanged + self.quarantined
+        if accounted != self.items_seen:
+            raise AssertionError(
+                f"counts do not reconcile: {self.items_seen} items seen but "
+                f"{self.new_articles} new + {self.duplicates} duplicates + {self.unchanged} unchanged "
+                f"+ {self.quarantined} quarantined = {accounted}"
+            )
+
+
+@dataclass
+class Batch:
+    """One batch's parsed articles (not yet deduplicated), rejections and ledger rows."""
+
+    articles: list[dict] = field(default_factory=list)
+    quarantine: list[dict] = field(default_factory=list)
+    ledger: list[dict] = field(default_factory=list)
+
+
+def _quarantine_row(source: SourceFile, rejection: Rejection, run_id: str, now: datetime) -> dict:
+    return {
+        "source_uri": source.uri,
+        "source_sha256": source.sha256,
+        "line": rejection.line,
+        "reason": rejection.reason,
+        "detail": rejection.detail,
+        "quarantined_at": now,
+        "run_id": run_id,
+    }
+
+
+def _read(source: SourceFile, max_bytes: int) -> list[RawArticle | Rejection]:
+    if source.error:
+        return [Rejection("unreadable", source.error)]
+    if source.size > max_bytes:
+        return [Rejection("too_large", f"{source.size:,} bytes, over the {max_bytes:,} byte limit")]
+    try:
+        data = source.path.read_bytes()
+    except OSError as exc:
+        return [Rejection("unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")]
+    return list(read_document(source.uri, data))
+
+
+def _language(raw: RawArticle, detected: str) -> str:
+    declared = (raw.language or "")[:2].lower()
+    return declared if declared in LANGUAGES else detected
+
+
+def parse_batch(
+    files: list[SourceFile], *, run_id: str, now: datetime, max_bytes: int, default_language: str = "en"
+) -> Batch:
+    batch = Batch()
+    parsed: list[tuple[SourceFile, RawArticle]] = []
+    for source in files:
+        items = _read(source, max_bytes)
+        good = 0
+        for item in items:
+            if isinstance(item, Rejection):
+                batch.quarantine.append(_quarantine_row(source, item, run_id, now))
+            else:
+                parsed.append((source, item))
+                good += 1
+        batch.ledger.append(
+            {
+                "source_uri": source.uri,
+                "sha256": source.sha256,
+                "size": source.size,
+                "outcome": "article" if good == len(items) else ("quarantined" if good == 0 else "mixed"),
+                "item_count": len(items),
+                "run_id": run_id,
+            }
+        )
+    languages = detect_languages([raw.body for _, raw in parsed], default_language)
+    for (source, raw), detected in zip(parsed, languages):
+        batch.articles.append(
+            normalize_article(
+                raw,
+                language=_language(raw, detected),
+                source_uri=source.uri,
+                source_sha256=source.sha256,
+                run_id=run_id,
+                ingested_at=now,
+            )
+        )
+    return batch
+
+
+@dataclass
+class Merged:
+    articles: pa.Table  # all articles: the lake's current ones plus the new ones
+    new_articles: pa.Table
+    quarantine: pa.Table  # this run's rejections only
+    ledger_rows: list[dict]
+    counts: Counts
+
+
+def merge_batches(existing: pa.Table, batches: list[Batch], files_seen: int, unchanged_items: int) -> Merged:
+    """Deduplicate the batches' articles against each other and the lake, and count."""
+    known = set(existing.column("article_id").to_pylist())
+    new_rows, duplicates = [], 0
+    for batch in batches:
+        for row in batch.articles:
+            if row["article_id"] in known:
+                duplicates += 1
+                continue
+            known.add(row["article_id"])
+            new_rows.append(row)
+    quarantine_rows = [row for batch in batches for row in batch.quarantine]
+    ledger_rows = [row for batch in batches for row in batch.ledger]
+    new_table = schema.to_table(new_rows, schema.ARTICLES)
+    counts = Counts(
+        files_seen=files_seen,
+        items_seen=unchanged_items + sum(row["item_count"] for row in ledger_rows),
+        new_articles=len(new_rows),
+        duplicates=duplicates,
+        unchanged=unchanged_items,
+        quarantined=len(quarantine_rows),
+    )
+    counts.check()
+    return Merged(
+        articles=pa.concat_tables([existing.cast(schema.ARTICLES), new_table]),
+        new_articles=new_table,
+        quarantine=schema.to_table(quarantine_rows, schema.QUARANTINE),
+        ledger_rows=ledger_rows,
+        counts=counts,
+    )
+
+
+def sort_articles(articles: pa.Table) -> pa.Table:
+    return articles.take(pc.sort_indices(articles, [("published_at", "ascending"), ("article_id", "ascending")]))

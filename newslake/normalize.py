@@ -1,0 +1,82 @@
+"""Raw article records to rows of the `articles` table.
+
+The article id is a hash of the normalized title and body, not of the file, so the
+same story arriving twice (another file name, another export format, other white
+space) gets the same id and is counted once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from newslake.readers.base import RawArticle
+from newslake.published import parse_published
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
+ID_CHARS = 16
+
+
+def clean_text(text: str) -> str:
+    """NFC, no zero-width characters, single spaces, at most one blank line in a row."""
+    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def article_id(title: str, body: str) -> str:
+    """Stable across runs, files and formats: casefolded, whitespace-folded title and body."""
+    key = " ".join(f"{title}\n{body}".casefold().split())
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:ID_CHARS]
+
+
+def outlet_of(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlsplit(url).hostname
+    return host.removeprefix("www.") if host else None
+
+
+def fallback_title(body: str, words: int = 12) -> str:
+    """A headline for an article that came without one: its first sentence, cut short."""
+    first = re.split(r"(?<=[.!?])\s", body.split("\n", 1)[0], maxsplit=1)[0]
+    parts = first.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+def normalize_article(
+    raw: RawArticle,
+    *,
+    language: str,
+    source_uri: str,
+    source_sha256: str,
+    run_id: str,
+    ingested_at: datetime,
+) -> dict:
+    body = clean_text(raw.body)
+    title = clean_text(raw.title or "") or fallback_title(body)
+    published_at, precision = parse_published(raw.published, now=ingested_at)
+    return {
+        "article_id": article_id(title, body),
+        "source_uri": source_uri if raw.line is None else f"{source_uri}#L{raw.line}",
+        "source_sha256": source_sha256,
+        "source_format": raw.source_format,
+        "outlet": raw.outlet or outlet_of(raw.url),
+        "url": raw.url,
+        "title": title,
+        "authors": [clean_text(a) for a in raw.authors],
+        "published_at": published_at,
+        "published_precision": precision,
+        "captions": [clean_text(c) for c in raw.captions],
+        "body": body,
+        "language": raw.language or language,
+        "word_count": len(body.split()),
+        "duplicate_of": None,
+        "ingested_at": ingested_at,
+        "run_id": run_id,
+    }

@@ -1,0 +1,417 @@
+"""The validation gate: runs the Great Expectations suites in `expectations/` on tables.
+
+Suites are static JSON files in GX 1.x's native suite shape, one per dataset and named
+after it (`expectations/articles.json` checks the `articles` table):
+
+    {"name": "articles",
+     "expectations": [{"type": "expect_column_values_to_be_unique",
+                       "kwargs": {"column": "article_id"},
+                       "meta": {"notes": "why this matters"}}],
+     "meta": {"notes": "..."}}
+
+Tables are validated with GX's pandas datasource (GX's SQL path does not work on
+duckdb-engine); `frame_from_arrow` turns the Arrow tables of `newslake.schema` into frames
+GX handles. One in-memory (ephemeral) GX context is created per process and reused; it
+writes no files, shows no progress bars and sends no analytics. `great_expectations` is
+imported lazily (it takes ~2.5 s) so importing this module stays cheap.
+
+GX facts this module relies on (GX 1.24, pandas 3):
+- `expect_column_values_to_be_between` on a timezone-aware column parses string bounds
+  with dateutil, so bounds must carry a zone ("1900-01-01T00:00:00Z"); a naive bound, or a
+  naive `datetime64[us]` column (pandas 3's default unit), makes the expectation raise.
+- `ExpectationSuite(...)` logs and silently drops an expectation whose type or kwargs are
+  invalid; `load_suite` builds every expectation itself so a typo in a suite is an error.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+import json
+import logging
+import math
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+if TYPE_CHECKING:  # pragma: no cover
+    from great_expectations.core import ExpectationSuite
+
+__all__ = [
+    "FailedExpectation",
+    "TableValidation",
+    "ValidationReport",
+    "frame_from_arrow",
+    "load_suite",
+    "suite_path_for",
+    "validate_frame",
+    "validate_query",
+    "validate_tables",
+]
+
+SUITE_SUFFIX = ".json"
+RESULT_FORMAT = "SUMMARY"  # counts + up to 20 unexpected values; enough for a report
+MAX_EXAMPLES = 3
+MAX_VALUE_CHARS = 40
+MAX_DETAIL_CHARS = 240
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class FailedExpectation:
+    table: str
+    expectation_type: str
+    column: str | None
+    detail: str
+
+    def label(self) -> str:
+        """`expect_x(column)` or `expect_x` for table-level expectations."""
+        return f"{self.expectation_type}({self.column})" if self.column else self.expectation_type
+
+    def summary(self) -> str:
+        return f"{self.table}: {self.label()} failed: {self.detail}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "table": self.table,
+            "expectation_type": self.expectation_type,
+            "column": self.column,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class TableValidation:
+    table: str
+    suite: str
+    success: bool
+    evaluated: int
+    failed: list[FailedExpectation] = field(default_factory=list)
+    rows: int = 0
+
+    def summary_lines(self) -> list[str]:
+        if self.failed:
+            return [f.summary() for f in self.failed]
+        return [f"{self.table}: {self.evaluated} expectations passed ({self.rows} rows)"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "table": self.table,
+            "suite": self.suite,
+            "success": self.success,
+            "evaluated": self.evaluated,
+            "rows": self.rows,
+            "failed": [f.to_dict() for f in self.failed],
+        }
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    success: bool
+    tables: list[TableValidation] = field(default_factory=list)
+    unchecked: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(
+        cls, tables: Iterable[TableValidation], unchecked: Iterable[str] = ()
+    ) -> ValidationReport:
+        tables = list(tables)
+        return cls(all(t.success for t in tables), tables, list(unchecked))
+
+    def with_results(self, *more: TableValidation) -> ValidationReport:
+        """A new report that also holds `more` (e.g. `validate_query` results)."""
+        return ValidationReport.of([*self.tables, *more], self.unchecked)
+
+    def failures(self) -> list[FailedExpectation]:
+        return [f for t in self.tables for f in t.failed]
+
+    def summary_lines(self) -> list[str]:
+        """One line per failed expectation; one 'passed' line per table without failures;
+        one line for the tables that have no suite."""
+        lines = [line for t in self.tables for line in t.summary_lines()]
+        if self.unchecked:
+            lines.append("unchecked (no suite): " + ", ".join(self.unchecked))
+        return lines
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "success": self.success,
+            "tables": [t.to_dict() for t in self.tables],
+            "unchecked": list(self.unchecked),
+        }
+
+
+# --------------------------------------------------------------------------- suites
+
+
+def suite_path_for(expectations_dir: Path, table: str) -> Path:
+    return Path(expectations_dir) / f"{table}{SUITE_SUFFIX}"
+
+
+def load_suite(path: Path) -> dict:
+    """Read a suite file and check that GX accepts every expectation in it.
+
+    Raises ValueError (naming the file) on a malformed file, an unknown expectation type or
+    invalid kwargs: GX itself would silently drop such an expectation.
+    """
+    path = Path(path)
+    try:
+        spec = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: cannot read suite: {exc}") from exc
+    if not isinstance(spec, dict) or not isinstance(spec.get("name"), str) or not spec["name"]:
+        raise ValueError(f"{path}: a suite is an object with a non-empty 'name'")
+    expectations = spec.get("expectations")
+    if not isinstance(expectations, list):
+        raise ValueError(f"{path}: 'expectations' must be a list")
+    for i, exp in enumerate(expectations):
+        if not (
+            isinstance(exp, dict)
+            and isinstance(exp.get("type"), str)
+            and isinstance(exp.get("kwargs", {}), dict)
+        ):
+            raise ValueError(f"{path}: expectation #{i} needs a 'type' and a 'kwargs' object")
+    _build_suite(spec, path)  # raises on what GX would drop
+    return spec
+
+
+_suite_cache: dict[tuple[str, int, int], ExpectationSuite] = {}
+
+
+def _suite(path: Path) -> ExpectationSuite:
+    """The GX suite for a file, cached until the file changes."""
+    path = Path(path).resolve()
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    suite = _suite_cache.get(key)
+    if suite is None:
+        suite = _build_suite(load_suite(path), path)
+        _suite_cache[key] = suite
+    return suite
+
+
+def _build_suite(spec: Mapping[str, Any], path: Path) -> ExpectationSuite:
+    _gx()  # configures GX before any of its classes is used
+    from great_expectations import exceptions as gx_exceptions
+    from great_expectations.core import ExpectationSuite
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration,
+    )
+
+    built = []
+    for i, exp in enumerate(spec["expectations"]):
+        try:
+            config = ExpectationConfiguration(
+                type=exp["type"],
+                kwargs=dict(exp.get("kwargs", {})),
+                meta=exp.get("meta"),
+                notes=exp.get("notes"),
+            )
+            built.append(config.to_domain_obj())
+        except (gx_exceptions.GreatExpectationsError, ValueError, TypeError) as exc:
+            # pydantic's ValidationError is a ValueError
+            first = str(exc).strip().splitlines()
+            raise ValueError(
+                f"{path}: expectation #{i} ({exp.get('type')}) is invalid: "
+                + " ".join(first)[:MAX_DETAIL_CHARS]
+            ) from exc
+    return ExpectationSuite(name=spec["name"], expectations=built, meta=spec.get("meta"))
+
+
+# --------------------------------------------------------------------------- GX context
+
+_lock = threading.RLock()
+_context: Any = None
+_batch_definitions: dict[str, Any] = {}
+
+
+def _gx() -> Any:
+    """The process-wide ephemeral GX context (created on first use, ~5 ms after import)."""
+    global _context
+    with _lock:
+        if _context is None:
+            import great_expectations as gx
+            from great_expectations.data_context.types.base import ProgressBarsConfig
+
+            logging.getLogger("great_expectations").setLevel(logging.WARNING)
+            context = gx.get_context(mode="ephemeral")
+            context.variables.progress_bars = ProgressBarsConfig(globally=False)
+            context.data_sources.add_pandas("newslake")
+            _context = context
+        return _context
+
+
+def _batch_definition(table: str) -> Any:
+    with _lock:
+        bd = _batch_definitions.get(table)
+        if bd is None:
+            datasource = _gx().data_sources.get("newslake")
+            asset = datasource.add_dataframe_asset(name=table)
+            bd = asset.add_batch_definition_whole_dataframe("whole")
+            _batch_definitions[table] = bd
+        return bd
+
+
+# --------------------------------------------------------------------------- frames
+
+
+_NULLABLE = {
+    pa.int8(): pd.Int8Dtype(),
+    pa.int16(): pd.Int16Dtype(),
+    pa.int32(): pd.Int32Dtype(),
+    pa.int64(): pd.Int64Dtype(),
+    pa.uint8(): pd.UInt8Dtype(),
+    pa.uint16(): pd.UInt16Dtype(),
+    pa.uint32(): pd.UInt32Dtype(),
+    pa.uint64(): pd.UInt64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
+}
+
+
+def _nullable_type(arrow_type: pa.DataType) -> Any:
+    # Integers and booleans with nulls would otherwise become float64 / object; anything
+    # else gets pandas' default (str, datetime64[us, UTC], object for lists).
+    return _NULLABLE.get(arrow_type)
+
+
+def frame_from_arrow(table: pa.Table) -> pd.DataFrame:
+    """A pandas frame GX validates well from an Arrow table.
+
+    Uses pyarrow's `to_pandas` (not DuckDB's `.df()`, which renders TIMESTAMPTZ in the
+    session's local time zone and makes object columns of all-null strings):
+    - zoned timestamps stay zoned and are put in UTC (`datetime64[us, UTC]`), so range
+      checks with "...Z" string bounds work and reports print UTC;
+    - integers/booleans become pandas' nullable dtypes (no float64 for int-with-nulls);
+    - strings use pandas 3's `str` dtype; list<string> columns become object columns of
+      numpy arrays (null checks work on them; don't use value expectations on them).
+    """
+    for i, fld in enumerate(table.schema):
+        if pa.types.is_timestamp(fld.type) and fld.type.tz not in (None, "UTC"):
+            utc = pa.timestamp(fld.type.unit, tz="UTC")  # same instants, metadata-only
+            table = table.set_column(i, pa.field(fld.name, utc), table.column(i).cast(utc))
+    return table.to_pandas(types_mapper=_nullable_type)
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def validate_frame(table: str, df: pd.DataFrame, suite_path: Path) -> TableValidation:
+    """Validate `df` with the suite at `suite_path` using GX's pandas datasource."""
+    suite = _suite(suite_path)
+    with _lock:
+        batch = _batch_definition(table).get_batch(batch_parameters={"dataframe": df})
+        result = batch.validate(suite, result_format=RESULT_FORMAT)
+    failed = [
+        FailedExpectation(
+            table=table,
+            expectation_type=r.expectation_config.type,
+            column=r.expectation_config.kwargs.get("column"),
+            detail=_detail(r),
+        )
+        for r in result.results
+        if not r.success
+    ]
+    return TableValidation(
+        table=table,
+        suite=suite.name,
+        success=bool(result.success),
+        evaluated=int(result.statistics.get("evaluated_expectations", len(result.results))),
+        failed=failed,
+        rows=len(df),
+    )
+
+
+def validate_tables(
+    frames: Mapping[str, pd.DataFrame | pa.Table], expectations_dir: Path
+) -> ValidationReport:
+    """Validate every table that has `<expectations_dir>/<table>.json`; list the others
+    as unchecked. Arrow tables are converted with `frame_from_arrow`."""
+    results, unchecked = [], []
+    for table, frame in frames.items():
+        path = suite_path_for(expectations_dir, table)
+        if not path.is_file():
+            unchecked.append(table)
+            continue
+        if isinstance(frame, pa.Table):
+            frame = frame_from_arrow(frame)
+        results.append(validate_frame(table, frame, path))
+    return ValidationReport.of(results, unchecked)
+
+
+def validate_query(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    sql: str,
+    suite_path: Path,
+    params: Mapping[str, Any] | list[Any] | None = None,
+) -> TableValidation:
+    """Run a DuckDB query and validate its result as the table `name` (e.g. a query that
+    counts orphan rows, with a suite expecting 0). `params` binds `$name` / `?` params."""
+    result = con.sql(sql, params=params) if params is not None else con.sql(sql)
+    return validate_frame(name, frame_from_arrow(result.to_arrow_table()), suite_path)
+
+
+# --------------------------------------------------------------------------- details
+
+
+def _detail(r: Any) -> str:
+    """A short human summary of why one expectation failed."""
+    info = r.exception_info or {}
+    if info.get("raised_exception"):
+        message = str(info.get("exception_message") or "").strip().splitlines()
+        return _clip("error: " + (message[-1] if message else "raised an exception"))
+    res = r.result or {}
+    kind = r.expectation_config.type
+    count = res.get("unexpected_count")
+    if count:
+        if "not_be_null" in kind:
+            return f"{count} null value{'s' if count != 1 else ''} of {res.get('element_count')}"
+        examples: list[Any] = []
+        for v in res.get("partial_unexpected_list") or []:
+            v = _plain(v)
+            if v not in examples:
+                examples.append(v)
+            if len(examples) == MAX_EXAMPLES:
+                break
+        plural = "s" if count != 1 else ""
+        return _clip(f"{count} unexpected value{plural}, e.g. {examples}")
+    details = res.get("details") or {}
+    if details.get("mismatched"):
+        return _clip(f"mismatched columns: {_plain(details['mismatched'])}")
+    if "observed_value" in res:
+        return _clip(f"observed {_plain(res['observed_value'])!r}")
+    return "failed"
+
+
+def _plain(v: Any) -> Any:
+    """JSON-ish, short version of a value from a GX result (numpy/pandas scalars...)."""
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):  # numpy scalar / 0-d array
+        try:
+            v = v.item()
+        except (ValueError, TypeError):
+            v = v.tolist() if hasattr(v, "tolist") else str(v)
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if isinstance(v, str) and len(v) > MAX_VALUE_CHARS:
+        return v[: MAX_VALUE_CHARS - 1] + "…"
+    return v
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_DETAIL_CHARS else text[: MAX_DETAIL_CHARS - 1] + "…"

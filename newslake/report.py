@@ -1,0 +1,64 @@
+"""How a run explains itself: the summary a person reads, and the gate's refusal."""
+
+from __future__ import annotations
+
+
+class ValidationFailed(Exception):
+    """A suite failed: nothing was published. Carries one line per failed expectation."""
+
+    def __init__(self, failures: list[str], report: dict):
+        super().__init__("validation failed, nothing published:\n" + "\n".join(failures))
+        self.failures = failures
+        self.report = report
+
+
+EXAMPLE_QUERY = "select title, published_at from articles order by published_at desc limit 5"
+
+
+def _count_lines(report: dict) -> list[tuple[str, str]]:
+    c = report["counts"]
+    items = f" ({c['items_seen']} items: files plus records inside JSON/JSONL files)" if c["items_seen"] != c["files_seen"] else ""
+    return [
+        ("files seen", f"{c['files_seen']}{items}"),
+        ("new articles", str(c["new_articles"])),
+        ("duplicates", str(c["duplicates"])),
+        ("unchanged", str(c["unchanged"])),
+        ("quarantined", str(c["quarantined"])),
+    ]
+
+
+def failed_expectations(validation: dict) -> list[str]:
+    """`table: expectation(column): detail` for every failed expectation in a saved validation."""
+    return [
+        f"{f['table']}: {f['expectation_type']}" + (f"({f['column']})" if f.get("column") else "") + f": {f['detail']}"
+        for table in validation.get("tables", [])
+        for f in table.get("failed", [])
+    ]
+
+
+def validation_text(validation: dict | None) -> str:
+    if validation is None:
+        return "not run (nothing new to publish)"
+    tables = validation.get("tables", [])
+    if validation.get("success"):
+        evaluated = sum(t.get("evaluated", 0) for t in tables)
+        return f"passed: {evaluated} expectations on {len(tables)} tables"
+    return "FAILED: " + "; ".join(failed_expectations(validation))
+
+
+def summary_lines(report: dict, current_path: str | None = None) -> list[tuple[str, str]]:
+    lines = [("run", f"{report['run_id']} ({report['status']})")]
+    lines += _count_lines(report)
+    rows = report.get("rows") or {}
+    if rows:
+        lines.append(("rows", ", ".join(f"{name} {count}" for name, count in sorted(rows.items()))))
+    lines.append(("validation", validation_text(report.get("validation"))))
+    if report.get("version"):
+        lines.append(("published", report["version"]))
+    lines.append(("current version", f"{report.get('current_version') or 'none'}" + (f" ({current_path})" if current_path else "")))
+    return lines
+
+
+def summary_markdown(report: dict) -> str:
+    rows = "\n".join(f"| {k} | {v} |" for k, v in summary_lines(report))
+    return f"# news_pipeline run\n\n| | |\n|---|---|\n{rows}\n"
