@@ -40,7 +40,7 @@ def _looks_binary(data: bytes) -> str | None:
 def decode_text(data: bytes) -> tuple[str, str]:
     """Return (text, encoding). Raises `Rejected` for empty, binary or undecodable input."""
     if not data.strip():
-        raise Rejected("empty", "file is empty" if not data else "file holds only whitespace")
+        raise Rejected("empty", "file is empty" if not data else "file holds only white space")
     binary = _looks_binary(data)
     if binary:
         raise Rejected("binary", binary)

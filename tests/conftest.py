@@ -1,0 +1,53 @@
+"""Shared fixtures: the seed article, a real Prefect test server, and a sample lake."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+for _name, _value in {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "GX_ANALYTICS_ENABLED": "false",
+}.items():
+    os.environ.setdefault(_name, _value)
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "data" / "samples"
+SEED = SAMPLES / "000_803bced9ea77c050.txt"
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    """A real, temporary Prefect server and database for the whole test session."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture(scope="session")
+def sample_lake(prefect_server, tmp_path_factory) -> tuple[Path, dict]:
+    """One real run of the flow over the bundled samples, shared by read-only tests."""
+    from flows.pipeline import news_pipeline
+
+    lake = tmp_path_factory.mktemp("lake")
+    report = news_pipeline(source=str(SAMPLES), lake=str(lake))
+    return lake, report
+
+
+@pytest.fixture
+def source_copy(tmp_path) -> Path:
+    """A writable copy of the samples, for tests that add or change files."""
+    target = tmp_path / "source"
+    shutil.copytree(SAMPLES, target)
+    return target
