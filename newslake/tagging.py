@@ -1,0 +1,112 @@
+"""Raw-text tagging: entities and dates of plain text, no article parsing.
+
+The interface behind `newslake tag` and the evaluations in `bench/`. Offsets are
+Python str indices into the exact input text (`text[start:end] == item["text"]`).
+
+Output of one text::
+
+    {"entities": [{"start", "end", "text", "label", "entity"}],   # entity = canonical_name(text)
+     "dates":    [{"start", "end", "text", "type", "value"}]}      # TIMEX3 type and value
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import deque
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from newslake.entities import ENTITY_LABELS, EntitySpan, canonical_name, iter_entities
+
+if TYPE_CHECKING:
+    import spacy
+
+
+def _entity_dicts(spans: list[EntitySpan]) -> list[dict[str, Any]]:
+    return [
+        {
+            "start": s.start,
+            "end": s.end,
+            "text": s.text,
+            "label": s.label,
+            "entity": canonical_name(s.text),
+        }
+        for s in spans
+    ]
+
+
+def _date_dicts(text: str, dct: dt.date | None) -> list[dict[str, Any]]:
+    from newslake.dates import tag_dates  # lazy: the temporal tagger is its own module
+
+    return [
+        {"start": m.start, "end": m.end, "text": m.text, "type": m.type, "value": m.value}
+        for m in tag_dates(text, dct)
+    ]
+
+
+def _parse_dct(value: Any, record_id: Any = None) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise ValueError(
+            f"record {record_id!r}: dct must be 'YYYY-MM-DD' or null, got {value!r}"
+        ) from None
+
+
+def tag_text(
+    nlp: "spacy.Language", text: str, dct: dt.date | None, *, dates: bool = True
+) -> dict[str, list[dict[str, Any]]]:
+    """Entities (labels in `ENTITY_LABELS`) and dates of one text.
+
+    `dct` is the document creation (publication) date that relative dates
+    resolve against; None leaves them unanchored. `dates=False` skips the
+    temporal tagger ("dates" is then an empty list).
+    """
+    spans = next(iter_entities(nlp, [text], labels=ENTITY_LABELS))
+    return {
+        "entities": _entity_dicts(spans),
+        "dates": _date_dicts(text, dct) if dates else [],
+    }
+
+
+def tag_records(
+    nlp: "spacy.Language",
+    records: Iterable[dict[str, Any]],
+    batch_size: int = 64,
+    n_process: int = 1,
+    *,
+    dates: bool = True,
+) -> Iterator[dict[str, Any]]:
+    """Tag a stream of `{"id", "text", "dct"}` records; yield `{"id", "entities", "dates"}`.
+
+    Results come in input order. The NER runs as one streaming `nlp.pipe` in
+    batches of `batch_size` texts, so only about one batch per worker of records is
+    held in memory at a time. `dct` is a "YYYY-MM-DD" string (or a date) or null.
+    `dates=False` skips the temporal tagger ("dates" is then an empty list).
+    """
+    pending: deque[tuple[Any, str, dt.date | None]] = deque()
+
+    def texts() -> Iterator[str]:
+        for record in records:
+            rid = record.get("id")
+            text = record.get("text") or ""
+            if not isinstance(text, str):
+                raise TypeError(f"record {rid!r}: text must be a string, got {type(text).__name__}")
+            pending.append((rid, text, _parse_dct(record.get("dct"), rid)))
+            yield text
+
+    for spans in iter_entities(
+        nlp, texts(), batch_size=batch_size, n_process=n_process, labels=ENTITY_LABELS
+    ):
+        rid, text, dct = pending.popleft()
+        yield {
+            "id": rid,
+            "entities": _entity_dicts(spans),
+            "dates": _date_dicts(text, dct) if dates else [],
+        }
