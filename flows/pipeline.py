@@ -25,7 +25,9 @@ from newslake.publish import Lake, publish_version
 from newslake.report import ValidationFailed, summary_markdown
 from newslake.storage import atomic_write_json
 from newslake.runlog import RunReport, new_run_id, record_run, runs_with
-from newslake.warehouse import build_warehouse
+from newslake.entities import load_nlp
+from newslake.extract import Mentions, extract_mentions
+from newslake.warehouse import build_warehouse, run_checks, run_models
 
 
 @contextmanager
@@ -56,9 +58,27 @@ def parse_files(files: list[SourceFile], run_id: str, now: datetime, settings: S
 
 
 @task(cache_policy=NONE)
-def validate_tables(tables: dict[str, pa.Table], expectations_dir: Path) -> quality.ValidationReport:
-    frames = {name: quality.frame_from_arrow(table) for name, table in tables.items()}
-    report = quality.validate_tables(frames, expectations_dir)
+def extract_batch(articles: pa.Table, settings: Settings) -> Mentions:
+    nlp = load_nlp(settings.spacy_model)
+    mentions = extract_mentions(nlp, articles, batch_size=settings.nlp_batch_size, n_process=settings.n_process)
+    get_run_logger().info(
+        "extracted %d entity and %d date mentions from %d articles",
+        mentions.entities.num_rows, mentions.dates.num_rows, articles.num_rows,
+    )
+    return mentions
+
+
+@task(cache_policy=NONE)
+def build_models(tables: dict[str, pa.Table], sql_dir: Path) -> dict[str, pa.Table]:
+    built = run_models(tables, sql_dir)
+    get_run_logger().info("sql models: %s", ", ".join(f"{k} {v.num_rows}" for k, v in built.items()))
+    return built
+
+
+@task(cache_policy=NONE)
+def validate_tables(tables: dict[str, pa.Table], expectations_dir: Path, sql_dir: Path) -> quality.ValidationReport:
+    checks = run_checks(tables, sql_dir)
+    report = quality.validate_tables({**tables, **checks}, expectations_dir)
     for line in report.summary_lines():
         get_run_logger().info(line)
     return report
@@ -123,17 +143,32 @@ def news_pipeline(
         version = the_lake.next_version()
         report.version = version
         report.status = "published"
+        with _timed(report, "extract"):
+            found = [
+                extract_batch(pa.Table.from_batches([batch]), settings)  # one at a time: spaCy owns the cores
+                for batch in merged.new_articles.to_batches(max_chunksize=settings.batch_size)
+                if batch.num_rows
+            ]
+            report.counts.skipped_language = sum(m.skipped_language for m in found)
         tables = {
             "articles": sort_articles(merged.articles),
             "quarantine": pa.concat_tables(
                 [the_lake.read_current("quarantine", schema.QUARANTINE), merged.quarantine]
             ),
+            "entity_mentions": pa.concat_tables(
+                [the_lake.read_current("entity_mentions", schema.ENTITY_MENTIONS)] + [m.entities for m in found]
+            ),
+            "date_mentions": pa.concat_tables(
+                [the_lake.read_current("date_mentions", schema.DATE_MENTIONS)] + [m.dates for m in found]
+            ),
         }
+        with _timed(report, "models"):
+            tables.update(build_models(tables, settings.sql_dir))
         tables["runs"] = runs_with(the_lake, report)
         report.rows = {name: table.num_rows for name, table in tables.items()}
 
         with _timed(report, "validate"):
-            validation = validate_tables(tables, settings.expectations_dir)
+            validation = validate_tables(tables, settings.expectations_dir, settings.sql_dir)
             report.validation = validation.to_dict()
             _save_validation(the_lake, report)
         if not validation.success:

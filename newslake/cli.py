@@ -125,5 +125,73 @@ def query(
         console.print(f"[dim]{len(rows)} rows[/dim]")
 
 
+def _read_jsonl(handle):
+    for number, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise typer.BadParameter(f"line {number}: {exc.msg} at column {exc.colno}", param_hint="--jsonl") from None
+        if not isinstance(record, dict) or "text" not in record:
+            raise typer.BadParameter(f'line {number}: expected an object with "id", "text", "dct"', param_hint="--jsonl")
+        yield record
+
+
+@app.command()
+def tag(
+    file: Optional[Path] = typer.Argument(None, help="Text file to tag; '-' or nothing reads standard input.", show_default=False),
+    dct: Optional[str] = typer.Option(None, "--dct", help="Document creation date YYYY-MM-DD that relative dates resolve against."),
+    jsonl: Optional[Path] = typer.Option(None, "--jsonl", help='Tag many texts: a JSONL file of {"id","text","dct"} lines.'),
+    out: Optional[Path] = typer.Option(None, "--out", help="With --jsonl: write results here instead of standard output."),
+    batch_size: int = typer.Option(64, "--batch-size", min=1, help="Texts per spaCy batch."),
+) -> None:
+    """Tag raw text with entities and dates; prints JSON. Offsets index the exact input text.
+
+    No article parsing happens here: the text is tagged as given.
+    """
+    from datetime import date
+
+    from newslake.entities import load_nlp
+    from newslake.tagging import tag_records, tag_text
+
+    settings = _settings()
+    try:
+        nlp = load_nlp(settings.spacy_model)
+    except (OSError, RuntimeError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2)
+    if jsonl is not None:
+        if not jsonl.is_file():
+            err.print(f"[red]error:[/red] no such file: {jsonl}")
+            raise typer.Exit(2)
+        with open(jsonl, encoding="utf-8") as source, (open(out, "w", encoding="utf-8") if out else _stdout()) as sink:
+            for result in tag_records(nlp, _read_jsonl(source), batch_size=batch_size, n_process=settings.n_process):
+                sink.write(json.dumps(result, ensure_ascii=False) + "\n")
+        return
+    try:
+        anchor = date.fromisoformat(dct) if dct else None
+    except ValueError:
+        raise typer.BadParameter(f"expected YYYY-MM-DD, got {dct!r}", param_hint="--dct") from None
+    if file is None or str(file) == "-":
+        text = sys.stdin.read()
+    elif not file.is_file():
+        err.print(f"[red]error:[/red] no such file: {file}")
+        raise typer.Exit(2)
+    else:
+        text = file.read_text(encoding="utf-8")
+    sys.stdout.write(json.dumps(tag_text(nlp, text, anchor), ensure_ascii=False) + "\n")
+
+
+class _stdout:
+    """sys.stdout as a context manager that is not closed on exit."""
+
+    def __enter__(self):
+        return sys.stdout
+
+    def __exit__(self, *exc):
+        sys.stdout.flush()
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

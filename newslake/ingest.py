@@ -28,12 +28,7 @@ class Counts:
     duplicates: int = 0
     unchanged: int = 0
     quarantined: int = 0
-
-    def add(self, other: "Counts") -> "Counts":
-        return Counts(*(a + b for a, b in zip(self.astuple(), other.astuple())))
-
-    def astuple(self) -> tuple[int, ...]:
-        return (self.files_seen, self.items_seen, self.new_articles, self.duplicates, self.unchanged, self.quarantined)
+    skipped_language: int = 0  # new articles not extracted: no model for their language
 
     def check(self) -> None:
         accounted = self.new_articles + self.duplicates + self.unchanged + self.quarantined

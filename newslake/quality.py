@@ -33,13 +33,20 @@ import json
 import logging
 import math
 import threading
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+
+# GX logs its registry at DEBUG/INFO while importing; keep it to warnings unless the
+# application configured this logger itself. (great_expectations is imported lazily.)
+if logging.getLogger("great_expectations").level == logging.NOTSET:
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
 
 if TYPE_CHECKING:  # pragma: no cover
     from great_expectations.core import ExpectationSuite
@@ -54,6 +61,7 @@ __all__ = [
     "validate_frame",
     "validate_query",
     "validate_tables",
+    "warm_up",
 ]
 
 SUITE_SUFFIX = ".json"
@@ -162,7 +170,12 @@ def load_suite(path: Path) -> dict:
     Raises ValueError (naming the file) on a malformed file, an unknown expectation type or
     invalid kwargs: GX itself would silently drop such an expectation.
     """
-    path = Path(path)
+    spec = _read_spec(Path(path))
+    _build_suite(spec, Path(path))
+    return spec
+
+
+def _read_spec(path: Path) -> dict:
     try:
         spec = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
@@ -179,7 +192,6 @@ def load_suite(path: Path) -> dict:
             and isinstance(exp.get("kwargs", {}), dict)
         ):
             raise ValueError(f"{path}: expectation #{i} needs a 'type' and a 'kwargs' object")
-    _build_suite(spec, path)  # raises on what GX would drop
     return spec
 
 
@@ -193,7 +205,7 @@ def _suite(path: Path) -> ExpectationSuite:
     key = (str(path), stat.st_mtime_ns, stat.st_size)
     suite = _suite_cache.get(key)
     if suite is None:
-        suite = _build_suite(load_suite(path), path)
+        suite = _build_suite(_read_spec(path), path)
         _suite_cache[key] = suite
     return suite
 
@@ -218,10 +230,9 @@ def _build_suite(spec: Mapping[str, Any], path: Path) -> ExpectationSuite:
             built.append(config.to_domain_obj())
         except (gx_exceptions.GreatExpectationsError, ValueError, TypeError) as exc:
             # pydantic's ValidationError is a ValueError
-            first = str(exc).strip().splitlines()
+            reason = " ".join(str(exc).split())[:MAX_DETAIL_CHARS]
             raise ValueError(
-                f"{path}: expectation #{i} ({exp.get('type')}) is invalid: "
-                + " ".join(first)[:MAX_DETAIL_CHARS]
+                f"{path}: expectation #{i} ({exp.get('type')}) is invalid: {reason}"
             ) from exc
     return ExpectationSuite(name=spec["name"], expectations=built, meta=spec.get("meta"))
 
@@ -238,15 +249,26 @@ def _gx() -> Any:
     global _context
     with _lock:
         if _context is None:
-            import great_expectations as gx
-            from great_expectations.data_context.types.base import ProgressBarsConfig
+            with warnings.catch_warnings():  # its imports of sre_parse/sre_constants
+                warnings.simplefilter("ignore", DeprecationWarning)
+                import great_expectations as gx
+                from great_expectations.data_context.types.base import ProgressBarsConfig
 
-            logging.getLogger("great_expectations").setLevel(logging.WARNING)
+            # This module sets its own logger to INFO at import and logs a line per context.
+            logging.getLogger("great_expectations.data_context.types.base").setLevel(
+                logging.WARNING
+            )
             context = gx.get_context(mode="ephemeral")
             context.variables.progress_bars = ProgressBarsConfig(globally=False)
             context.data_sources.add_pandas("newslake")
             _context = context
         return _context
+
+
+def warm_up() -> None:
+    """Import GX and create the context now (~2 s, once per process) rather than during
+    the first validation; e.g. call it while other stages run."""
+    _gx()
 
 
 def _batch_definition(table: str) -> Any:
@@ -300,14 +322,43 @@ def frame_from_arrow(table: pa.Table) -> pd.DataFrame:
     return table.to_pandas(types_mapper=_nullable_type)
 
 
+def _hashable(df: pd.DataFrame) -> pd.DataFrame:
+    """`df` with list-like cells (numpy arrays, lists) turned into tuples.
+
+    GX fingerprints every batch with `pd.util.hash_pandas_object`; list cells are
+    unhashable, and GX then falls back to pickling the whole frame, twice per validation
+    (~1.5 s per 50k articles). Tuples hash, keep null checks meaningful and cost ~10 ms.
+    The caller's frame is not modified.
+    """
+    converted = {}
+    for name in df.columns[df.dtypes == object]:
+        col = df[name]
+        first = col.first_valid_index()
+        if first is not None and isinstance(col.loc[first], (np.ndarray, list)):
+            converted[name] = col.map(_to_tuple)
+    if not converted:
+        return df
+    out = df.copy(deep=False)
+    for name, col in converted.items():
+        out[name] = col
+    return out
+
+
+def _to_tuple(v: Any) -> Any:
+    if isinstance(v, (np.ndarray, list)):
+        return tuple(_to_tuple(x) for x in v)
+    return v
+
+
 # --------------------------------------------------------------------------- validation
 
 
 def validate_frame(table: str, df: pd.DataFrame, suite_path: Path) -> TableValidation:
     """Validate `df` with the suite at `suite_path` using GX's pandas datasource."""
     suite = _suite(suite_path)
+    gx_df = _hashable(df)
     with _lock:
-        batch = _batch_definition(table).get_batch(batch_parameters={"dataframe": df})
+        batch = _batch_definition(table).get_batch(batch_parameters={"dataframe": gx_df})
         result = batch.validate(suite, result_format=RESULT_FORMAT)
     failed = [
         FailedExpectation(
@@ -364,10 +415,9 @@ def validate_query(
 
 def _detail(r: Any) -> str:
     """A short human summary of why one expectation failed."""
-    info = r.exception_info or {}
-    if info.get("raised_exception"):
-        message = str(info.get("exception_message") or "").strip().splitlines()
-        return _clip("error: " + (message[-1] if message else "raised an exception"))
+    errors = _exception_messages(r.exception_info)
+    if errors:
+        return _clip("error: " + "; ".join(errors))
     res = r.result or {}
     kind = r.expectation_config.type
     count = res.get("unexpected_count")
@@ -389,6 +439,26 @@ def _detail(r: Any) -> str:
     if "observed_value" in res:
         return _clip(f"observed {_plain(res['observed_value'])!r}")
     return "failed"
+
+
+def _exception_messages(info: Any) -> list[str]:
+    """Messages of the exceptions GX caught while computing an expectation's metrics.
+
+    `exception_info` is either one dict ({"raised_exception": ..., "exception_message":
+    ...}) or a dict of ExceptionInfo objects keyed by metric id (the usual case in 1.x).
+    """
+    if not info:
+        return []
+    entries = [info] if "raised_exception" in info else list(info.values())
+    messages: list[str] = []
+    for entry in entries:
+        get = entry.get if isinstance(entry, Mapping) else lambda k, e=entry: getattr(e, k, None)
+        if get("raised_exception"):
+            lines = str(get("exception_message") or "raised an exception").strip().splitlines()
+            message = lines[-1] if lines else "raised an exception"
+            if message not in messages:
+                messages.append(message)
+    return messages
 
 
 def _plain(v: Any) -> Any:

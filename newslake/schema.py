@@ -87,6 +87,7 @@ RUNS = pa.schema(
         ("duplicates", pa.int64()),
         ("unchanged", pa.int64()),
         ("quarantined", pa.int64()),
+        ("skipped_language", pa.int64()),  # new articles not extracted: no model for their language
         ("validation_success", pa.bool_()),
         ("validation_summary", pa.string()),
         ("published_version", pa.string()),

@@ -15,6 +15,11 @@ for _name, _value in {
 }.items():
     os.environ.setdefault(_name, _value)
 
+# Import the flow (and so configure Prefect's logging) before any test swaps
+# sys.stderr: typer's CliRunner replaces the streams and closes them afterwards,
+# and a log handler created inside it would write to a closed file later.
+import flows.pipeline  # noqa: E402,F401
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "data" / "samples"
 SEED = SAMPLES / "000_803bced9ea77c050.txt"

@@ -1,0 +1,148 @@
+"""Entities and dates end to end: the sample run's tables, the SQL models, and `newslake tag`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+from typer.testing import CliRunner
+
+from newslake import schema
+from newslake.cli import app
+from newslake.extract import article_fields, date_mentions
+from newslake.publish import Lake
+from newslake.warehouse import MODELS, run_checks, run_models
+
+from conftest import REPO, SEED
+
+SEED_PERSONS = {"Adel Abdul-Mahdi", "Mike Pompeo", "Qassem Soleimani", "Mark Esper", "Mark Milley", "Donald Trump"}
+runner = CliRunner()
+
+
+def _warehouse(lake_dir: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(Path(lake_dir) / "warehouse.duckdb"), read_only=True)
+
+
+def test_seed_persons_in_entities(sample_lake):
+    lake_dir, _ = sample_lake
+    with _warehouse(lake_dir) as con:
+        persons = {
+            row[0]
+            for row in con.execute(
+                """select e.name from entities e
+                   join article_entities ae using (entity_id)
+                   join articles a using (article_id)
+                   where a.source_uri = '000_803bced9ea77c050.txt' and e.label = 'PERSON'"""
+            ).fetchall()
+        }
+    assert SEED_PERSONS <= persons
+
+
+def test_seed_date_mentions(sample_lake):
+    lake_dir, _ = sample_lake
+    with _warehouse(lake_dir) as con:
+        rows = con.execute(
+            """select d.text, d.type, d.value, d.resolved_date, d.anchored from date_mentions d
+               join articles a using (article_id) where a.source_uri = '000_803bced9ea77c050.txt'"""
+        ).fetchall()
+    assert ("Thursday night", "TIME", "2020-01-09TNI", date(2020, 1, 9), True) in rows
+    assert ("Friday", "DATE", "2020-01-10", date(2020, 1, 10), True) in rows
+
+
+def test_every_derived_table_is_published_with_a_view(sample_lake):
+    lake_dir, report = sample_lake
+    lake = Lake(lake_dir)
+    manifest = lake.manifest()
+    for table in ("entity_mentions", "date_mentions", *MODELS):
+        assert table in manifest["tables"], table
+        assert manifest["tables"][table]["rows"] > 0, table
+    checked = {t["table"] for t in manifest["validation"]["tables"]}
+    assert {"entity_mentions", "date_mentions", "entities", "mention_offsets", "referential_integrity"} <= checked
+    with _warehouse(lake_dir) as con:
+        n = con.execute("select count(*) from entities where mention_count < article_count").fetchone()[0]
+        assert n == 0
+        top = con.execute("select name from entities order by mention_count desc limit 1").fetchone()[0]
+        assert top
+
+
+def test_published_offsets_slice_back(sample_lake):
+    lake_dir, _ = sample_lake
+    current = Lake(lake_dir).current
+    articles = {a["article_id"]: dict(article_fields(a)) for a in pq.read_table(current / "articles").to_pylist()}
+    for table in ("entity_mentions", "date_mentions"):
+        for m in pq.read_table(current / table).to_pylist():
+            assert articles[m["article_id"]][m["field"]][m["start"] : m["end"]] == m["text"]
+
+
+def _seed_tables(article_id="a" * 16, text="Mike Pompeo met Mark Esper on Friday. Pompeo's aide waited.") -> dict:
+    articles = schema.to_table(
+        [{"article_id": article_id, "title": "Talks", "body": text, "captions": [], "language": "en",
+          "published_at": None, "duplicate_of": None}],
+        schema.ARTICLES,
+    )
+    mentions = schema.to_table(
+        [
+            {"article_id": article_id, "field": "body", "start": 0, "end": 11, "text": "Mike Pompeo", "label": "PERSON", "entity_id": "1" * 16},
+            {"article_id": article_id, "field": "body", "start": 16, "end": 26, "text": "Mark Esper", "label": "PERSON", "entity_id": "2" * 16},
+        ],
+        schema.ENTITY_MENTIONS,
+    )
+    return {"articles": articles, "entity_mentions": mentions, "date_mentions": date_mentions(articles)}
+
+
+def test_models_on_small_tables():
+    tables = _seed_tables()
+    built = run_models(tables, REPO / "sql")
+    assert sorted(r["name"] for r in built["entities"].to_pylist()) == ["Mark Esper", "Mike Pompeo"]
+    assert built["entity_cooccurrence"].num_rows == 1
+    assert built["dates"].num_rows == 0  # no publication date and "Friday" cannot be anchored
+    checks = run_checks({**tables, **built}, REPO / "sql")
+    assert checks["referential_integrity"].to_pylist()[0]["entity_mentions_without_entity"] == 0
+    assert all(checks["mention_offsets"].column("slices_back").to_pylist())
+
+
+def test_orphans_are_counted():
+    tables = _seed_tables()
+    built = run_models(tables, REPO / "sql")
+    built["entities"] = built["entities"].filter(pa.compute.equal(built["entities"].column("name"), "Mark Esper"))
+    counts = run_checks({**tables, **built}, REPO / "sql")["referential_integrity"].to_pylist()[0]
+    assert counts["entity_mentions_without_entity"] == 1
+    assert counts["article_entities_without_entity"] == 1
+
+
+def test_tag_command_offsets_slice_back():
+    text = SEED.read_text(encoding="utf-8")
+    result = runner.invoke(app, ["tag", "--dct", "2020-01-10", str(SEED)])
+    assert result.exit_code == 0, result.output
+    tagged = json.loads(result.stdout)
+    assert tagged["entities"] and tagged["dates"]
+    for item in tagged["entities"] + tagged["dates"]:
+        assert text[item["start"] : item["end"]] == item["text"]
+    assert {"entity", "label"} <= set(tagged["entities"][0])
+    values = {(d["text"], d["value"]) for d in tagged["dates"]}
+    assert ("Thursday night", "2020-01-09TNI") in values and ("Friday", "2020-01-10") in values
+    assert "Mike Pompeo" in {e["entity"] for e in tagged["entities"]}
+
+
+def test_tag_jsonl(tmp_path):
+    texts = ["Angela Merkel spoke in Berlin yesterday.", "Über Straße: “Nothing” — said the Red Cross’s chief on Monday."]
+    inp = tmp_path / "in.jsonl"
+    inp.write_text("\n".join(json.dumps({"id": i, "text": t, "dct": "2019-05-02"}, ensure_ascii=False) for i, t in enumerate(texts)) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["tag", "--jsonl", str(inp), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [line["id"] for line in lines] == [0, 1]
+    for line, text in zip(lines, texts):
+        for item in line["entities"] + line["dates"]:
+            assert text[item["start"] : item["end"]] == item["text"]
+    assert {"text": "yesterday", "value": "2019-05-01"}.items() <= next(d for d in lines[0]["dates"]).items()
+
+
+def test_tag_rejects_bad_dct():
+    result = runner.invoke(app, ["tag", "--dct", "10/01/2020", str(SEED)])
+    assert result.exit_code != 0 and "YYYY-MM-DD" in result.output
