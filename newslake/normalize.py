@@ -42,6 +42,15 @@ def outlet_of(url: str | None) -> str | None:
     return host.removeprefix("www.") if host else None
 
 
+def source_uri_of(file_uri: str, raw: RawArticle) -> str:
+    """The file's URI, plus the record's place inside it for multi-article files."""
+    if raw.part:
+        return f"{file_uri}#{raw.part}"
+    if raw.line is not None:
+        return f"{file_uri}#L{raw.line}"
+    return file_uri
+
+
 def fallback_title(body: str, words: int = 12) -> str:
     """A headline for an article that came without one: its first sentence, cut short."""
     first = re.split(r"(?<=[.!?])\s", body.split("\n", 1)[0], maxsplit=1)[0]
@@ -63,7 +72,7 @@ def normalize_article(
     published_at, precision = parse_published(raw.published, now=ingested_at)
     return {
         "article_id": article_id(title, body),
-        "source_uri": source_uri if raw.line is None else f"{source_uri}#L{raw.line}",
+        "source_uri": source_uri_of(source_uri, raw),
         "source_sha256": source_sha256,
         "source_format": raw.source_format,
         "outlet": raw.outlet or outlet_of(raw.url),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Iterator
 
-from newslake.readers.base import RawArticle, Rejected, Rejection
+from newslake.readers.base import DEFAULT_OPTIONS, RawArticle, ReaderOptions, Rejected, Rejection
 from newslake.readers.decode import decode_text
 from newslake.readers.jsonrec import read_json, read_jsonl
 from newslake.readers.text import parse_text_article
@@ -18,7 +18,6 @@ TEXT_SUFFIXES = {".txt", ".text", ""}
 JSON_SUFFIXES = {".json"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES
-IGNORED_NAMES = {"ATTRIBUTION.md", "README.md", "LICENSE", "LICENSE.md"}
 
 
 def format_of(name: str) -> str | None:
@@ -32,7 +31,7 @@ def format_of(name: str) -> str | None:
     return None
 
 
-def read_document(name: str, data: bytes) -> Iterator[RawArticle | Rejection]:
+def read_document(name: str, data: bytes, options: ReaderOptions = DEFAULT_OPTIONS) -> Iterator[RawArticle | Rejection]:
     kind = format_of(name)
     if kind is None:
         yield Rejection("unsupported_type", f"no reader for '{PurePosixPath(name).suffix}' files")
@@ -53,4 +52,4 @@ def read_document(name: str, data: bytes) -> Iterator[RawArticle | Rejection]:
             yield rejected.rejection
 
 
-__all__ = ["RawArticle", "Rejection", "Rejected", "read_document", "format_of", "IGNORED_NAMES"]
+__all__ = ["RawArticle", "ReaderOptions", "Rejection", "Rejected", "read_document", "format_of"]

@@ -8,6 +8,7 @@ files, the line number, so the quarantine table can point at the exact spot.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Mapping, Sequence
 
 
 @dataclass
@@ -22,6 +23,19 @@ class RawArticle:
     outlet: str | None = None
     language: str | None = None
     line: int | None = None  # 1-based line of the record in a JSONL file
+    part: str | None = None  # where in a multi-article file this came from, e.g. "record-3" in a WARC
+
+
+@dataclass(frozen=True)
+class ReaderOptions:
+    """Settings that change how files are read (from newslake.config)."""
+
+    # extra JSON field names per article field, tried before the built-in ones,
+    # e.g. {"body": ["story_text"], "published": ["pub_ts"]}
+    json_fields: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+
+DEFAULT_OPTIONS = ReaderOptions()
 
 
 @dataclass(frozen=True)
