@@ -19,7 +19,7 @@ from prefect.cache_policies import NONE
 
 from newslake import quality, schema
 from newslake.config import Settings, load_settings
-from newslake.ingest import Batch, Merged, merge_batches, parse_batch, sort_articles
+from newslake.ingest import Batch, Merged, merge_batches, parse_batch, sort_articles, without_articles
 from newslake.ledger import Ledger, SourceFile, discover
 from newslake.publish import Lake, publish_version
 from newslake.report import ValidationFailed, summary_markdown
@@ -40,8 +40,8 @@ def _timed(report: RunReport, stage: str):
 
 
 @task(cache_policy=NONE)
-def discover_files(source: Path, ignore: list[str]) -> list[SourceFile]:
-    files = discover(source, ignore)
+def discover_files(source: Path, ignore: list[str], ledger: Ledger) -> list[SourceFile]:
+    files = discover(source, ignore, known=ledger.known_sha)
     get_run_logger().info("discovered %d files under %s", len(files), source)
     return files
 
@@ -113,8 +113,8 @@ def news_pipeline(
     report = RunReport(run_id=new_run_id(now), source=str(settings.source), lake=str(settings.lake), started_at=now)
     try:
         with _timed(report, "discover"):
-            files = discover_files(settings.source, settings.ignore)
             ledger = Ledger(the_lake.ledger_path)
+            files = discover_files(settings.source, settings.ignore, ledger)
             unchanged = [f for f in files if ledger.seen(f.sha256)]
             todo = [f for f in files if not ledger.seen(f.sha256)]
         with _timed(report, "parse"):
@@ -128,11 +128,12 @@ def news_pipeline(
                 batches,
                 files_seen=len(files),
                 unchanged_items=sum(ledger.items_of(f.sha256) for f in unchanged),
+                changed_files={f.uri for f in todo if ledger.changed(f.uri, f.sha256)},
             )
             report.counts = merged.counts
 
         if merged.new_articles.num_rows == 0 and merged.quarantine.num_rows == 0:
-            ledger.commit(ledger.with_entries(merged.ledger_rows))
+            ledger.commit(ledger.with_entries(merged.ledger_rows + ledger.refreshed(unchanged)))
             report.status = "nothing_new"
             report.current_version = the_lake.current_version()
             manifest = the_lake.manifest() or {"tables": {}}
@@ -156,10 +157,12 @@ def news_pipeline(
                 [the_lake.read_current("quarantine", schema.QUARANTINE), merged.quarantine]
             ),
             "entity_mentions": pa.concat_tables(
-                [the_lake.read_current("entity_mentions", schema.ENTITY_MENTIONS)] + [m.entities for m in found]
+                [without_articles(the_lake.read_current("entity_mentions", schema.ENTITY_MENTIONS), merged.removed_ids)]
+                + [m.entities for m in found]
             ),
             "date_mentions": pa.concat_tables(
-                [the_lake.read_current("date_mentions", schema.DATE_MENTIONS)] + [m.dates for m in found]
+                [without_articles(the_lake.read_current("date_mentions", schema.DATE_MENTIONS), merged.removed_ids)]
+                + [m.dates for m in found]
             ),
         }
         with _timed(report, "models"):
@@ -181,7 +184,7 @@ def news_pipeline(
 
         with _timed(report, "publish"):
             publish(the_lake, tables, report.run_id, report.validation, settings.keep_versions, version)
-            ledger.commit(ledger.with_entries(merged.ledger_rows))
+            ledger.commit(ledger.with_entries(merged.ledger_rows + ledger.refreshed(unchanged)))
             rebuild_warehouse(the_lake)
         report.current_version = version
         return _finish(the_lake, report)

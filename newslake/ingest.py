@@ -29,6 +29,7 @@ class Counts:
     unchanged: int = 0
     quarantined: int = 0
     skipped_language: int = 0  # new articles not extracted: no model for their language
+    replaced: int = 0  # earlier articles superseded by a changed file's new version
 
     def check(self) -> None:
         accounted = self.new_articles + self.duplicates + self.unchanged + self.quarantined
@@ -97,6 +98,7 @@ def parse_batch(
                 "source_uri": source.uri,
                 "sha256": source.sha256,
                 "size": source.size,
+                "mtime_ns": source.mtime_ns,
                 "outcome": "article" if good == len(items) else ("quarantined" if good == 0 else "mixed"),
                 "item_count": len(items),
                 "run_id": run_id,
@@ -124,10 +126,32 @@ class Merged:
     quarantine: pa.Table  # this run's rejections only
     ledger_rows: list[dict]
     counts: Counts
+    removed_ids: set[str] = field(default_factory=set)  # superseded articles, to drop from mention tables
 
 
-def merge_batches(existing: pa.Table, batches: list[Batch], files_seen: int, unchanged_items: int) -> Merged:
-    """Deduplicate the batches' articles against each other and the lake, and count."""
+def file_of(source_uri: str) -> str:
+    """The file (or archive member) an article came from: its URI less any '#part'."""
+    return source_uri.split("#", 1)[0]
+
+
+def merge_batches(
+    existing: pa.Table,
+    batches: list[Batch],
+    files_seen: int,
+    unchanged_items: int,
+    changed_files: set[str] = frozenset(),
+) -> Merged:
+    """Deduplicate the batches' articles against each other and the lake, and count.
+
+    Articles that came from a file in `changed_files` (same path, new content) are
+    superseded: the file's new articles replace them.
+    """
+    if changed_files and existing.num_rows:
+        from_changed = pa.array([file_of(u) in changed_files for u in existing.column("source_uri").to_pylist()])
+        removed_ids = set(existing.filter(from_changed).column("article_id").to_pylist())
+        existing = existing.filter(pc.invert(from_changed))
+    else:
+        removed_ids = set()
     known = set(existing.column("article_id").to_pylist())
     new_rows, duplicates = [], 0
     for batch in batches:
@@ -147,6 +171,7 @@ def merge_batches(existing: pa.Table, batches: list[Batch], files_seen: int, unc
         duplicates=duplicates,
         unchanged=unchanged_items,
         quarantined=len(quarantine_rows),
+        replaced=len(removed_ids),
     )
     counts.check()
     return Merged(
@@ -155,8 +180,17 @@ def merge_batches(existing: pa.Table, batches: list[Batch], files_seen: int, unc
         quarantine=schema.to_table(quarantine_rows, schema.QUARANTINE),
         ledger_rows=ledger_rows,
         counts=counts,
+        removed_ids=removed_ids - {row["article_id"] for row in new_rows},
     )
 
 
 def sort_articles(articles: pa.Table) -> pa.Table:
     return articles.take(pc.sort_indices(articles, [("published_at", "ascending"), ("article_id", "ascending")]))
+
+
+def without_articles(table: pa.Table, article_ids: set[str]) -> pa.Table:
+    """`table` less the rows of the given articles (e.g. mentions of superseded articles)."""
+    if not article_ids or not table.num_rows:
+        return table
+    drop = pc.is_in(table.column("article_id"), value_set=pa.array(sorted(article_ids), pa.string()))
+    return table.filter(pc.invert(drop))

@@ -12,9 +12,10 @@ import os
 from fnmatch import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from newslake.storage import atomic_write_parquet, file_sha256
@@ -24,7 +25,8 @@ LEDGER_SCHEMA = pa.schema(
         ("source_uri", pa.string()),
         ("sha256", pa.string()),
         ("size", pa.int64()),
-        ("outcome", pa.string()),  # article | quarantined | mixed
+        ("mtime_ns", pa.int64()),  # with size, lets a rerun trust the recorded sha256 without reading
+        ("outcome", pa.string()),  # article | quarantined | mixed | archive
         ("item_count", pa.int32()),  # records the file held (1 for a one-article file)
         ("run_id", pa.string()),
     ]
@@ -37,6 +39,7 @@ class SourceFile:
     size: int
     sha256: str | None  # None when the file could not be read
     error: str | None = None
+    mtime_ns: int = 0
 
 
 DEFAULT_IGNORE = (".*", "ATTRIBUTION.md", "README*", "LICENSE*")
@@ -56,16 +59,25 @@ def walk(source: Path, ignore: Sequence[str] = DEFAULT_IGNORE) -> Iterator[Path]
                 yield Path(root) / name
 
 
-def discover(source: Path, ignore: Sequence[str] = DEFAULT_IGNORE) -> list[SourceFile]:
-    """Hash every file under `source`; unreadable files are returned with an error, not raised."""
+KnownHash = Callable[[str, int, int], "str | None"]
+
+
+def discover(source: Path, ignore: Sequence[str] = DEFAULT_IGNORE, known: KnownHash | None = None) -> list[SourceFile]:
+    """Every file under `source` with its sha256; unreadable files come back with an error.
+
+    `known(uri, size, mtime_ns)` may answer a file's sha256 from the ledger: a file
+    whose path, size and modification time are as recorded is not read again
+    (the rule rsync and git use), which makes a rerun over an unchanged inbox cheap.
+    """
     if not source.is_dir():
         raise FileNotFoundError(f"source folder not found: {source}")
     found = []
     for path in walk(source, ignore):
         uri = path.relative_to(source).as_posix()
         try:
-            size = path.stat().st_size
-            found.append(SourceFile(path, uri, size, file_sha256(path)))
+            stat = path.stat()
+            sha = known(uri, stat.st_size, stat.st_mtime_ns) if known else None
+            found.append(SourceFile(path, uri, stat.st_size, sha or file_sha256(path), mtime_ns=stat.st_mtime_ns))
         except OSError as exc:
             found.append(SourceFile(path, uri, 0, None, f"{type(exc).__name__}: {exc.strerror or exc}"))
     return found
@@ -77,9 +89,12 @@ class Ledger:
     def __init__(self, path: Path):
         self.path = path
         self.table = pq.read_table(path) if path.exists() else LEDGER_SCHEMA.empty_table()
-        self._items = dict(
-            zip(self.table.column("sha256").to_pylist(), self.table.column("item_count").to_pylist())
-        )
+        columns = self.table.select(["source_uri", "sha256", "size", "mtime_ns", "item_count"]).to_pydict()
+        self._items = dict(zip(columns["sha256"], columns["item_count"]))
+        self._by_uri = {
+            uri: (sha, size, mtime)
+            for uri, sha, size, mtime in zip(columns["source_uri"], columns["sha256"], columns["size"], columns["mtime_ns"])
+        }
 
     def __len__(self) -> int:
         return self.table.num_rows
@@ -90,10 +105,38 @@ class Ledger:
     def items_of(self, sha256: str) -> int:
         return self._items[sha256]
 
+    def known_sha(self, uri: str, size: int, mtime_ns: int) -> str | None:
+        """The recorded sha256 of `uri` if its size and mtime are unchanged."""
+        entry = self._by_uri.get(uri)
+        return entry[0] if entry and entry[1] == size and entry[2] == mtime_ns else None
+
+    def changed(self, uri: str, sha256: str | None) -> bool:
+        """True when `uri` was ingested before with other content."""
+        entry = self._by_uri.get(uri)
+        return entry is not None and entry[0] != sha256
+
+    def refreshed(self, unchanged: Sequence[SourceFile]) -> list[dict]:
+        """Rows for unchanged files seen under a new path or modification time, so the
+        next run can trust them without reading them again."""
+        stale = [f for f in unchanged if self.known_sha(f.uri, f.size, f.mtime_ns) is None]
+        if not stale:
+            return []
+        first_by_sha = {}
+        for row in self.table.to_pylist():
+            first_by_sha.setdefault(row["sha256"], row)
+        return [
+            {**first_by_sha[f.sha256], "source_uri": f.uri, "size": f.size, "mtime_ns": f.mtime_ns}
+            for f in stale
+        ]
+
     def with_entries(self, rows: list[dict]) -> pa.Table:
-        """The ledger plus `rows`, as a table ready to commit."""
-        added = pa.Table.from_pylist(rows, schema=LEDGER_SCHEMA) if rows else LEDGER_SCHEMA.empty_table()
-        return pa.concat_tables([self.table, added])
+        """The ledger with `rows` replacing any earlier rows of the same URIs."""
+        if not rows:
+            return self.table
+        added = pa.Table.from_pylist(rows, schema=LEDGER_SCHEMA)
+        replaced = pa.array({row["source_uri"] for row in rows}, pa.string())
+        kept = self.table.filter(pc.invert(pc.is_in(self.table.column("source_uri"), value_set=replaced)))
+        return pa.concat_tables([kept, added])
 
     def commit(self, table: pa.Table) -> None:
         atomic_write_parquet(table, self.path)

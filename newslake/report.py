@@ -24,7 +24,11 @@ def _count_lines(report: dict) -> list[tuple[str, str]]:
         ("duplicates", str(c["duplicates"])),
         ("unchanged", str(c["unchanged"])),
         ("quarantined", str(c["quarantined"])),
-    ] + ([("not extracted", f"{c['skipped_language']} (no model for their language)")] if c.get("skipped_language") else [])
+    ] + (
+        [("replaced", f"{c['replaced']} earlier articles superseded by changed files")] if c.get("replaced") else []
+    ) + (
+        [("not extracted", f"{c['skipped_language']} (no model for their language)")] if c.get("skipped_language") else []
+    )
 
 
 def failed_expectations(validation: dict) -> list[str]:

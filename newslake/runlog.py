@@ -57,6 +57,7 @@ class RunReport:
             "unchanged": counts.unchanged,
             "quarantined": counts.quarantined,
             "skipped_language": counts.skipped_language,
+            "replaced": counts.replaced,
             "validation_success": None if self.validation is None else bool(self.validation.get("success")),
             "validation_summary": None if self.validation is None else validation_text(self.validation),
             "published_version": self.version,

@@ -88,6 +88,7 @@ RUNS = pa.schema(
         ("unchanged", pa.int64()),
         ("quarantined", pa.int64()),
         ("skipped_language", pa.int64()),  # new articles not extracted: no model for their language
+        ("replaced", pa.int64()),  # earlier articles superseded by a changed file
         ("validation_success", pa.bool_()),
         ("validation_summary", pa.string()),
         ("published_version", pa.string()),

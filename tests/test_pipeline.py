@@ -159,3 +159,42 @@ def test_interrupted_publish_leaves_current_intact(prefect_server, tmp_path, sou
     q1 = lake.published / "v000001" / "quarantine" / "part-0.parquet"
     q2 = lake.published / "v000002" / "quarantine" / "part-0.parquet"
     assert os.stat(q1).st_ino == os.stat(q2).st_ino
+
+
+def test_changed_file_replaces_its_article(prefect_server, tmp_path, source_copy):
+    from flows.pipeline import news_pipeline
+
+    lake = Lake(tmp_path / "lake")
+    first = news_pipeline(source=str(source_copy), lake=str(lake.root))
+    seed = source_copy / "000_803bced9ea77c050.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("Mike Pompeo", "Michael Pompeo"), encoding="utf-8")
+    second = news_pipeline(source=str(source_copy), lake=str(lake.root))
+    assert second["status"] == "published"
+    assert second["counts"]["new_articles"] == 1 and second["counts"]["replaced"] == 1
+    assert second["counts"]["unchanged"] == first["counts"]["items_seen"] - 1
+    articles = lake.read_current("articles", schema.ARTICLES)
+    assert articles.num_rows == first["counts"]["new_articles"]
+    seeds = [a for a in articles.to_pylist() if a["source_uri"] == "000_803bced9ea77c050.txt"]
+    assert len(seeds) == 1 and "Michael Pompeo" in seeds[0]["body"]
+    mentions = lake.read_current("entity_mentions", schema.ENTITY_MENTIONS)
+    assert set(mentions.column("article_id").to_pylist()) <= set(articles.column("article_id").to_pylist())
+    texts = {m["text"] for m in mentions.to_pylist() if m["article_id"] == seeds[0]["article_id"]}
+    assert "Michael Pompeo" in texts and "Mike Pompeo" not in texts
+
+
+def test_rerun_trusts_size_and_mtime(prefect_server, tmp_path, source_copy):
+    """An unchanged file is not read again; touching it makes discovery hash it, and it stays unchanged."""
+    from flows.pipeline import news_pipeline
+    from newslake.ledger import Ledger, discover
+
+    lake = Lake(tmp_path / "lake")
+    news_pipeline(source=str(source_copy), lake=str(lake.root))
+    ledger = Ledger(lake.ledger_path)
+    files = discover(source_copy, known=ledger.known_sha)
+    assert all(ledger.seen(f.sha256) for f in files)
+    seed = source_copy / "000_803bced9ea77c050.txt"
+    os.utime(seed, ns=(0, 0))
+    assert ledger.known_sha("000_803bced9ea77c050.txt", seed.stat().st_size, 0) is None
+    again = news_pipeline(source=str(source_copy), lake=str(lake.root))
+    assert again["status"] == "nothing_new" and again["counts"]["unchanged"] == again["counts"]["items_seen"]
+    assert Ledger(lake.ledger_path).known_sha("000_803bced9ea77c050.txt", seed.stat().st_size, 0) is not None
