@@ -91,7 +91,8 @@ def _print_summary(lines: list[tuple[str, str]]) -> None:
 
 @app.command()
 def query(
-    sql: str = typer.Argument(..., help="SQL to run against the warehouse views (read-only)."),
+    sql: Optional[str] = typer.Argument(None, help="SQL to run against the warehouse views (read-only).", show_default=False),
+    file: Optional[Path] = typer.Option(None, "--file", "-F", help="Read the SQL from this file (e.g. sql/analyst/*.sql).", show_default=False),
     lake: Optional[Path] = LakeOption,
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
@@ -101,6 +102,13 @@ def query(
     from newslake.publish import Lake
     from newslake.warehouse import query as run_query
 
+    if (sql is None) == (file is None):
+        raise typer.BadParameter("give the SQL as an argument or with --file, not both")
+    if file is not None:
+        if not file.is_file():
+            err.print(f"[red]error:[/red] no such file: {file}")
+            raise typer.Exit(2)
+        sql = file.read_text(encoding="utf-8")
     settings = _settings(lake=lake)
     try:
         result = run_query(Lake(settings.lake), sql)

@@ -146,3 +146,11 @@ def test_tag_jsonl(tmp_path):
 def test_tag_rejects_bad_dct():
     result = runner.invoke(app, ["tag", "--dct", "10/01/2020", str(SEED)])
     assert result.exit_code != 0 and "YYYY-MM-DD" in result.output
+
+
+def test_analyst_queries_run(sample_lake):
+    lake_dir, _ = sample_lake
+    for path in sorted((REPO / "sql" / "analyst").glob("*.sql")):
+        result = runner.invoke(app, ["query", "--lake", str(lake_dir), "--format", "json", "--file", str(path)])
+        assert result.exit_code == 0, (path.name, result.output)
+        assert json.loads(result.stdout), path.name
