@@ -104,10 +104,13 @@ def news_pipeline(
     lake: str | None = None,
     expectations_dir: str | None = None,
     batch_size: int | None = None,
+    extract: bool | None = None,
 ) -> dict:
     """Ingest the article files under `source` into the lake at `lake` and publish a new
     version when anything is new and every suite passes. Returns the run report."""
-    settings = load_settings(source=source, lake=lake, expectations_dir=expectations_dir, batch_size=batch_size)
+    settings = load_settings(
+        source=source, lake=lake, expectations_dir=expectations_dir, batch_size=batch_size, extract=extract
+    )
     now = datetime.now(timezone.utc)
     the_lake = Lake(settings.lake)
     report = RunReport(run_id=new_run_id(now), source=str(settings.source), lake=str(settings.lake), started_at=now)
@@ -148,7 +151,7 @@ def news_pipeline(
             found = [
                 extract_batch(pa.Table.from_batches([batch]), settings)  # one at a time: spaCy owns the cores
                 for batch in merged.new_articles.to_batches(max_chunksize=settings.batch_size)
-                if batch.num_rows
+                if batch.num_rows and settings.extract
             ]
             report.counts.skipped_language = sum(m.skipped_language for m in found)
         tables = {

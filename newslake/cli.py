@@ -53,19 +53,25 @@ def run(
     expectations: Optional[Path] = typer.Option(
         None, "--expectations", help="Folder of Great Expectations suites (default: the project's expectations/).", show_default=False
     ),
+    extract: Optional[bool] = typer.Option(
+        None, "--extract/--no-extract", help="Run entity and date extraction (default: on).", show_default=False
+    ),
 ) -> None:
     """Run the news_pipeline flow: ingest SOURCE into LAKE and publish a new version if all suites pass."""
     from flows.pipeline import news_pipeline
     from newslake.publish import Lake
     from newslake.report import EXAMPLE_QUERY, ValidationFailed, summary_lines
 
-    settings = _settings(source=source, lake=lake, expectations_dir=expectations)
+    settings = _settings(source=source, lake=lake, expectations_dir=expectations, extract=extract)
     if not settings.source.is_dir():
         err.print(f"[red]error:[/red] source folder not found: {settings.source}")
         raise typer.Exit(2)
     try:
         report = news_pipeline(
-            source=str(settings.source), lake=str(settings.lake), expectations_dir=str(settings.expectations_dir)
+            source=str(settings.source),
+            lake=str(settings.lake),
+            expectations_dir=str(settings.expectations_dir),
+            extract=settings.extract,
         )
     except ValidationFailed as failed:
         _print_summary(summary_lines(failed.report))

