@@ -19,8 +19,18 @@ from prefect.cache_policies import NONE
 
 from newslake import quality, schema
 from newslake.config import Settings, load_settings
-from newslake.ingest import Batch, Merged, merge_batches, parse_batch, sort_articles, without_articles
+from newslake.ingest import (
+    Batch,
+    Merged,
+    lake_signatures,
+    merge_batches,
+    parse_batch,
+    save_new_signatures,
+    sort_articles,
+    without_articles,
+)
 from newslake.ledger import Ledger, SourceFile, discover
+from newslake.readers import ReaderOptions
 from newslake.publish import Lake, publish_version
 from newslake.report import ValidationFailed, summary_markdown
 from newslake.storage import atomic_write_json
@@ -49,7 +59,12 @@ def discover_files(source: Path, ignore: list[str], ledger: Ledger) -> list[Sour
 @task(cache_policy=NONE)
 def parse_files(files: list[SourceFile], run_id: str, now: datetime, settings: Settings) -> Batch:
     batch = parse_batch(
-        files, run_id=run_id, now=now, max_bytes=settings.max_file_bytes, default_language=settings.default_language
+        files,
+        run_id=run_id,
+        now=now,
+        max_bytes=settings.max_file_bytes,
+        default_language=settings.default_language,
+        options=ReaderOptions(json_fields=settings.json_fields),
     )
     get_run_logger().info(
         "parsed %d files: %d articles, %d quarantined", len(files), len(batch.articles), len(batch.quarantine)
@@ -126,12 +141,14 @@ def news_pipeline(
             )
             batches = [future.result() for future in futures]
         with _timed(report, "normalize"):
+            current_articles = the_lake.read_current("articles", schema.ARTICLES)
             merged: Merged = merge_batches(
-                the_lake.read_current("articles", schema.ARTICLES),
+                current_articles,
                 batches,
                 files_seen=len(files),
                 unchanged_items=sum(ledger.items_of(f.sha256) for f in unchanged),
                 changed_files={f.uri for f in todo if ledger.changed(f.uri, f.sha256)},
+                signatures=lake_signatures(the_lake.dedup_dir, current_articles) if todo else None,
             )
             report.counts = merged.counts
 
@@ -150,7 +167,7 @@ def news_pipeline(
         with _timed(report, "extract"):
             found = [
                 extract_batch(pa.Table.from_batches([batch]), settings)  # one at a time: spaCy owns the cores
-                for batch in merged.new_articles.to_batches(max_chunksize=settings.batch_size)
+                for batch in merged.to_extract.to_batches(max_chunksize=settings.batch_size)
                 if batch.num_rows and settings.extract
             ]
             report.counts.skipped_language = sum(m.skipped_language for m in found)
@@ -187,6 +204,7 @@ def news_pipeline(
 
         with _timed(report, "publish"):
             publish(the_lake, tables, report.run_id, report.validation, settings.keep_versions, version)
+            save_new_signatures(the_lake.dedup_dir, report.run_id, merged)
             ledger.commit(ledger.with_entries(merged.ledger_rows + ledger.refreshed(unchanged)))
             rebuild_warehouse(the_lake)
         report.current_version = version

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from newslake import schema
+from newslake import dedup, schema
 from newslake.language import LANGUAGES, detect_languages
 from newslake.ledger import SourceFile
 from newslake.normalize import normalize_article
-from newslake.readers import RawArticle, Rejection, read_document
+from newslake.readers import RawArticle, ReaderOptions, Rejection, read_document
+from newslake.readers.base import DEFAULT_OPTIONS
 
 
 @dataclass
@@ -30,6 +33,7 @@ class Counts:
     quarantined: int = 0
     skipped_language: int = 0  # new articles not extracted: no model for their language
     replaced: int = 0  # earlier articles superseded by a changed file's new version
+    near_duplicates: int = 0  # of the duplicates: published, linked through duplicate_of
 
     def check(self) -> None:
         accounted = self.new_articles + self.duplicates + self.unchanged + self.quarantined
@@ -62,7 +66,7 @@ def _quarantine_row(source: SourceFile, rejection: Rejection, run_id: str, now: 
     }
 
 
-def _read(source: SourceFile, max_bytes: int) -> list[RawArticle | Rejection]:
+def _read(source: SourceFile, max_bytes: int, options: ReaderOptions) -> list[RawArticle | Rejection]:
     if source.error:
         return [Rejection("unreadable", source.error)]
     if source.size > max_bytes:
@@ -71,7 +75,7 @@ def _read(source: SourceFile, max_bytes: int) -> list[RawArticle | Rejection]:
         data = source.path.read_bytes()
     except OSError as exc:
         return [Rejection("unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")]
-    return list(read_document(source.uri, data))
+    return list(read_document(source.uri, data, options))
 
 
 def _language(raw: RawArticle, detected: str) -> str:
@@ -80,12 +84,18 @@ def _language(raw: RawArticle, detected: str) -> str:
 
 
 def parse_batch(
-    files: list[SourceFile], *, run_id: str, now: datetime, max_bytes: int, default_language: str = "en"
+    files: list[SourceFile],
+    *,
+    run_id: str,
+    now: datetime,
+    max_bytes: int,
+    default_language: str = "en",
+    options: ReaderOptions = DEFAULT_OPTIONS,
 ) -> Batch:
     batch = Batch()
     parsed: list[tuple[SourceFile, RawArticle]] = []
     for source in files:
-        items = _read(source, max_bytes)
+        items = _read(source, max_bytes, options)
         good = 0
         for item in items:
             if isinstance(item, Rejection):
@@ -127,7 +137,48 @@ class Merged:
     ledger_rows: list[dict]
     counts: Counts
     removed_ids: set[str] = field(default_factory=set)  # superseded articles, to drop from mention tables
+    signatures: tuple[list[str], np.ndarray] | None = None  # MinHash of the new canonical articles
 
+    @property
+    def to_extract(self) -> pa.Table:
+        """New articles that are not near duplicates: they alone feed the entity and date tables."""
+        if not self.new_articles.num_rows:
+            return self.new_articles
+        return self.new_articles.filter(pc.is_null(self.new_articles.column("duplicate_of")))
+
+
+def lake_signatures(dedup_dir: Path, articles: pa.Table) -> tuple[list[str], np.ndarray]:
+    """The near-duplicate index's input for this run; signatures stored with other
+    parameters are ignored and recomputed from the articles."""
+    try:
+        ids, sigs = dedup.load_signatures(dedup_dir)
+    except ValueError:
+        ids, sigs = [], np.empty((0, dedup.NUM_PERM), dtype=np.uint64)
+    return known_signatures(articles, ids, sigs)
+
+
+def save_new_signatures(dedup_dir: Path, run_id: str, merged: "Merged") -> None:
+    """One file per published run: names sort in run order and nothing is rewritten."""
+    if merged.signatures and merged.signatures[0]:
+        dedup.save_signatures(dedup_dir / f"{run_id}.parquet", *merged.signatures)
+
+
+def known_signatures(articles: pa.Table, ids: list[str], sigs: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Signatures of the lake's canonical articles: the stored ones that are still
+    current, plus freshly computed ones for any canonical article the store lacks."""
+    canonical_rows = articles.filter(pc.is_null(articles.column("duplicate_of"))).select(["article_id", "title", "body"])
+    wanted = canonical_rows.column("article_id").to_pylist()
+    stored = {article_id: i for i, article_id in enumerate(ids)}
+    keep = [stored[a] for a in wanted if a in stored]
+    missing = [i for i, a in enumerate(wanted) if a not in stored]
+    out_ids = [ids[i] for i in keep]
+    out_sigs = sigs[keep] if keep else np.empty((0, dedup.NUM_PERM), dtype=np.uint64)
+    if missing:
+        titles, bodies = canonical_rows.column("title").to_pylist(), canonical_rows.column("body").to_pylist()
+        fresh = dedup.signatures([dedup.dedup_text(titles[i], bodies[i]) for i in missing])
+        out_ids += [wanted[i] for i in missing]
+        out_sigs = np.concatenate([out_sigs, fresh])
+    return out_ids, out_sigs
 
 def file_of(source_uri: str) -> str:
     """The file (or archive member) an article came from: its URI less any '#part'."""
@@ -140,9 +191,13 @@ def merge_batches(
     files_seen: int,
     unchanged_items: int,
     changed_files: set[str] = frozenset(),
+    signatures: tuple[list[str], np.ndarray] | None = None,
 ) -> Merged:
     """Deduplicate the batches' articles against each other and the lake, and count.
 
+    Exact copies (same article_id) are counted and dropped. Near copies (MinHash,
+    Jaccard >= 0.9 against `signatures` of the lake's canonical articles and against
+    earlier new ones, in publication order) are published with `duplicate_of` set.
     Articles that came from a file in `changed_files` (same path, new content) are
     superseded: the file's new articles replace them.
     """
@@ -161,14 +216,32 @@ def merge_batches(
                 continue
             known.add(row["article_id"])
             new_rows.append(row)
+    new_rows.sort(key=lambda r: (r["published_at"] is None, r["published_at"] or 0, r["source_uri"]))
+    if signatures is not None and new_rows:
+        existing_ids, existing_sigs = signatures
+        dropped = removed_ids
+        if dropped:
+            keep = [i for i, a in enumerate(existing_ids) if a not in dropped]
+            existing_ids, existing_sigs = [existing_ids[i] for i in keep], existing_sigs[keep]
+        new_ids = [r["article_id"] for r in new_rows]
+        new_sigs, links = dedup.link_near_duplicates(
+            existing_ids, existing_sigs, new_ids, [dedup.dedup_text(r["title"], r["body"]) for r in new_rows]
+        )
+        for row, target in zip(new_rows, links):
+            row["duplicate_of"] = target
+        new_signatures = dedup.canonical(new_ids, new_sigs, links)
+    else:
+        new_signatures = None
+    near = sum(1 for r in new_rows if r["duplicate_of"] is not None)
     quarantine_rows = [row for batch in batches for row in batch.quarantine]
     ledger_rows = [row for batch in batches for row in batch.ledger]
     new_table = schema.to_table(new_rows, schema.ARTICLES)
     counts = Counts(
         files_seen=files_seen,
         items_seen=unchanged_items + sum(row["item_count"] for row in ledger_rows),
-        new_articles=len(new_rows),
-        duplicates=duplicates,
+        new_articles=len(new_rows) - near,
+        duplicates=duplicates + near,
+        near_duplicates=near,
         unchanged=unchanged_items,
         quarantined=len(quarantine_rows),
         replaced=len(removed_ids),
@@ -181,6 +254,7 @@ def merge_batches(
         ledger_rows=ledger_rows,
         counts=counts,
         removed_ids=removed_ids - {row["article_id"] for row in new_rows},
+        signatures=new_signatures,
     )
 
 

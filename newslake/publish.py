@@ -3,6 +3,7 @@
 Layout of a lake:
     state/ledger.parquet        files already ingested (see ledger.py)
     state/runs.parquet          one row per run, failed ones included
+    state/dedup/<run>.parquet   MinHash signatures of canonical articles (near-duplicate index)
     runs/<run_id>/              what a run left for people: validation results
     published/vNNNNNN/          <table>/part-0.parquet, manifest.json, _SUCCESS
     published/current           symlink to the current version
@@ -51,6 +52,10 @@ class Lake:
     @property
     def runs_path(self) -> Path:
         return self.root / "state" / "runs.parquet"
+
+    @property
+    def dedup_dir(self) -> Path:
+        return self.root / "state" / "dedup"
 
     @property
     def warehouse_path(self) -> Path:

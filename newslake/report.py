@@ -21,7 +21,9 @@ def _count_lines(report: dict) -> list[tuple[str, str]]:
     return [
         ("files seen", f"{c['files_seen']}{items}"),
         ("new articles", str(c["new_articles"])),
-        ("duplicates", str(c["duplicates"])),
+        ("duplicates", str(c["duplicates"]) + (
+            f" ({c['near_duplicates']} near copies published with duplicate_of)" if c.get("near_duplicates") else ""
+        )),
         ("unchanged", str(c["unchanged"])),
         ("quarantined", str(c["quarantined"])),
     ] + (

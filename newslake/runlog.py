@@ -58,6 +58,7 @@ class RunReport:
             "quarantined": counts.quarantined,
             "skipped_language": counts.skipped_language,
             "replaced": counts.replaced,
+            "near_duplicates": counts.near_duplicates,
             "validation_success": None if self.validation is None else bool(self.validation.get("success")),
             "validation_summary": None if self.validation is None else validation_text(self.validation),
             "published_version": self.version,

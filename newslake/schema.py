@@ -89,6 +89,7 @@ RUNS = pa.schema(
         ("quarantined", pa.int64()),
         ("skipped_language", pa.int64()),  # new articles not extracted: no model for their language
         ("replaced", pa.int64()),  # earlier articles superseded by a changed file
+        ("near_duplicates", pa.int64()),  # of the duplicates: published with duplicate_of set
         ("validation_success", pa.bool_()),
         ("validation_summary", pa.string()),
         ("published_version", pa.string()),
@@ -106,7 +107,7 @@ TABLES: dict[str, pa.Schema] = {
     "runs": RUNS,
 }
 
-SOURCE_FORMATS = ("text", "json", "jsonl")
+SOURCE_FORMATS = ("text", "json", "jsonl", "html", "warc")
 PUBLISHED_PRECISIONS = ("second", "day", "month", "year", "none", "unparsed")
 QUARANTINE_REASONS = (
     "empty",

@@ -198,3 +198,40 @@ def test_rerun_trusts_size_and_mtime(prefect_server, tmp_path, source_copy):
     again = news_pipeline(source=str(source_copy), lake=str(lake.root))
     assert again["status"] == "nothing_new" and again["counts"]["unchanged"] == again["counts"]["items_seen"]
     assert Ledger(lake.ledger_path).known_sha("000_803bced9ea77c050.txt", seed.stat().st_size, 0) is not None
+
+
+def test_near_duplicate_is_published_linked_and_not_counted_twice(prefect_server, tmp_path, source_copy):
+    from flows.pipeline import news_pipeline
+
+    lake = Lake(tmp_path / "lake")
+    first = news_pipeline(source=str(source_copy), lake=str(lake.root))
+    seed = (source_copy / "000_803bced9ea77c050.txt").read_text(encoding="utf-8")
+    syndicated = "Sign up for our newsletter!\n\nIraq asks US to plan troop withdrawal\n\nJanuary 10, 2020\n\n" + seed.split("January 10, 2020", 1)[1] + "\n\nRead more: world news\n"
+    (source_copy / "syndicated_copy.txt").write_text(syndicated, encoding="utf-8")
+    second = news_pipeline(source=str(source_copy), lake=str(lake.root))
+    counts = second["counts"]
+    assert counts["near_duplicates"] == 1 and counts["duplicates"] == 1 and counts["new_articles"] == 0
+    articles = {a["source_uri"]: a for a in lake.read_current("articles", schema.ARTICLES).to_pylist()}
+    copy, original = articles["syndicated_copy.txt"], articles["000_803bced9ea77c050.txt"]
+    assert copy["duplicate_of"] == original["article_id"] and copy["article_id"] != original["article_id"]
+    assert original["duplicate_of"] is None
+    with duckdb.connect(str(lake.warehouse_path), read_only=True) as con:
+        assert con.execute("select count(*) from entity_mentions where article_id = ?", [copy["article_id"]]).fetchone()[0] == 0
+        pompeo = con.execute("select article_count from entities where name = 'Mike Pompeo'").fetchone()[0]
+    assert pompeo == 1
+    assert len(list(lake.dedup_dir.glob("*.parquet"))) == 1  # the second run added no canonical article
+
+
+def test_json_field_mapping_setting(prefect_server, tmp_path, monkeypatch):
+    from flows.pipeline import news_pipeline
+
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "custom.jsonl").write_text(
+        json.dumps({"headline_text": "Custom schema", "story": {"text": "A body from a nested field."}, "ts": "2021-03-04"}) + "\n"
+    )
+    monkeypatch.setenv("NEWSLAKE_JSON_FIELDS", json.dumps({"title": ["headline_text"], "body": ["story.text"], "published": ["ts"]}))
+    report = news_pipeline(source=str(source), lake=str(tmp_path / "lake"), extract=False)
+    assert report["counts"]["new_articles"] == 1, report
+    row = Lake(tmp_path / "lake").read_current("articles", schema.ARTICLES).to_pylist()[0]
+    assert (row["title"], row["body"], row["published_at"].date().isoformat()) == ("Custom schema", "A body from a nested field.", "2021-03-04")

@@ -24,7 +24,12 @@ final as (
                or entity_b not in (select entity_id from entity_ids))
             as cooccurrence_without_entity,
         (select count(*) from entity_daily where entity_id not in (select entity_id from entity_ids))
-            as entity_daily_without_entity
+            as entity_daily_without_entity,
+        (select count(*) from articles as d
+            left join articles as c on c.article_id = d.duplicate_of
+            where d.duplicate_of is not null
+              and (c.article_id is null or c.duplicate_of is not null or d.duplicate_of = d.article_id))
+            as duplicates_not_linked_to_a_canonical_article
 )
 
 select * from final
