@@ -1,81 +1,163 @@
 """JSON and JSONL article records, with the field names common exporters use.
 
-A JSON file may hold one record or a list of them; a JSONL file holds one record a
-line. In JSONL a bad line is rejected with its line number and the good lines
-around it are kept.
+Built in: news-please (`maintext`, `date_publish`, `source_domain`...), Wikinews
+dumps (`text` opening with its own date line), Reuters-21578 conversions
+(`body` hard-wrapped with indented paragraphs, a separate `dateline`, a "Reuter"
+sign-off), NewsAPI (`content`, `publishedAt`, `source.name`) and schema.org
+names. A project adds its own exporter's names with the `json_fields` setting;
+they are tried before the built-in ones. A name may be a dotted path into nested
+objects ("meta.published"); a key that itself holds a dot is tried first.
+
+A JSON file may hold one record, a list of them, a wrapper object with the list
+under "articles"/"items"/..., or (misnamed) one record a line. In JSONL a bad
+line is rejected with its line number and the good lines around it are kept.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator, Mapping
+from functools import lru_cache
+from typing import Any, Iterator, Mapping, Sequence
 
 from newslake.published import is_date_line
-from newslake.readers.base import RawArticle, Rejected, Rejection
-from newslake.readers.text import split_paragraphs
+from newslake.readers.base import DEFAULT_OPTIONS, RawArticle, ReaderOptions, Rejected, Rejection
+from newslake.readers.text import drop_promo, outlet_from, split_authors, split_paragraphs, trim_trailer, unwrap_indented
 
 # First field found wins. Order matters: a specific name beats a generic one.
 FIELDS: dict[str, tuple[str, ...]] = {
-    "title": ("title", "headline", "name"),
+    "title": ("title", "headline", "name", "title_page", "title_rss"),
     "body": ("maintext", "text", "body", "content", "article", "articleBody"),
-    "published": ("date_publish", "published", "published_at", "date", "pubDate", "date_iso", "datePublished"),
+    "published": (
+        "date_publish", "published", "published_at", "publishedAt", "date", "pubDate", "date_iso", "datePublished",
+    ),
     "url": ("url", "link", "canonical_url"),
     "authors": ("authors", "author", "byline"),
-    "outlet": ("source_domain", "outlet", "site_name", "source"),
-    "language": ("language", "lang"),
+    # not a bare "source": dumps use it for provenance ("Wikinews via github.com/...")
+    "outlet": ("source_domain", "outlet", "site_name", "source.name", "publisher.name", "publisher"),
+    "language": ("language", "lang", "inLanguage"),
+    "dateline": ("dateline",),
 }
+WRAPPER_KEYS = ("articles", "items", "data", "results", "records", "docs", "entries")
+
+KeyPath = tuple[str, ...]  # a dotted name split at its dots
+FieldTable = dict[str, tuple[tuple[str, KeyPath], ...]]
 
 
-def _first(record: Mapping[str, Any], names: tuple[str, ...]) -> Any:
-    for name in names:
-        value = record.get(name)
-        if value not in (None, "", []):
+@lru_cache(maxsize=32)
+def _table(extra: tuple[tuple[str, tuple[str, ...]], ...]) -> FieldTable:
+    table: FieldTable = {}
+    extras = dict(extra)
+    for field, names in FIELDS.items():
+        ordered = list(dict.fromkeys([*extras.get(field, ()), *names]))
+        table[field] = tuple((name, tuple(name.split("."))) for name in ordered)
+    return table
+
+
+def validate_json_fields(json_fields: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """The mapping as {field: [names]}; a ValueError names any unknown field or bad name list."""
+    checked: dict[str, list[str]] = {}
+    for field, names in json_fields.items():
+        if field not in FIELDS:
+            raise ValueError(f"json_fields: unknown article field {field!r}; known: {', '.join(FIELDS)}")
+        names = [names] if isinstance(names, str) else list(names)
+        if not all(isinstance(name, str) and name.strip(".") for name in names):
+            raise ValueError(f"json_fields[{field!r}]: expected a list of field names, got {names!r}")
+        checked[field] = names
+    return checked
+
+
+def field_table(json_fields: Mapping[str, Sequence[str]]) -> FieldTable:
+    """Source names to try per article field, the project's own first. Cached per mapping."""
+    checked = validate_json_fields(json_fields)
+    return _table(tuple(sorted((field, tuple(names)) for field, names in checked.items())))
+
+
+def _lookup(record: Mapping[str, Any], name: str, path: KeyPath) -> Any:
+    if name in record or len(path) == 1:
+        return record.get(name)
+    value: Any = record
+    for step in path:
+        if isinstance(value, dict):
+            value = value.get(step)
+        elif isinstance(value, list) and step.isdigit() and int(step) < len(value):
+            value = value[int(step)]
+        else:
+            return None
+    return value
+
+
+def _first(record: Mapping[str, Any], names: tuple[tuple[str, KeyPath], ...]) -> Any:
+    for name, path in names:
+        value = _lookup(record, name, path)
+        if value not in (None, "", [], {}):
             return value
     return None
 
 
 def _authors(value: Any) -> list[str]:
-    if value is None:
-        return []
+    """Author names from a string ('By A and B'), a list of strings, or objects with a name."""
+    if isinstance(value, dict):
+        value = [value]
     if isinstance(value, str):
-        return [value.strip()] if value.strip() else []
-    if isinstance(value, list):
-        out = []
-        for item in value:
-            name = item.get("name") if isinstance(item, dict) else item
-            if isinstance(name, str) and name.strip():
-                out.append(name.strip())
-        return out
-    return []
+        text = value.strip()
+        return split_authors(text.removeprefix("By ").removeprefix("by ")) or ([text] if text else [])
+    if not isinstance(value, list):
+        return []
+    out: list[str] = []
+    for item in value:
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, str) and name.strip() and name.strip() not in out:
+            out.append(name.strip())
+    return out
 
 
-def record_to_article(record: Any, source_format: str, line: int | None = None) -> RawArticle:
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _body_paragraphs(body: str, dateline: str | None) -> list[str]:
+    paragraphs = split_paragraphs(unwrap_indented(body))
+    # A dateline kept apart from the body is the story's own first words: put it back.
+    if dateline and paragraphs and not paragraphs[0].startswith(dateline):
+        paragraphs[0] = f"{dateline} {paragraphs[0]}"
+    return paragraphs
+
+
+def record_to_article(
+    record: Any, source_format: str, line: int | None = None, options: ReaderOptions = DEFAULT_OPTIONS
+) -> RawArticle:
     if not isinstance(record, dict):
         raise Rejected("malformed_json", f"expected an object, found {type(record).__name__}", line)
-    body = _first(record, FIELDS["body"])
+    fields = field_table(options.json_fields)
+    body = _first(record, fields["body"])
     if not isinstance(body, str) or not body.strip():
-        raise Rejected("no_article_text", "record has no text field (" + "/".join(FIELDS["body"]) + ")", line)
-    paragraphs = split_paragraphs(body)
-    published = _first(record, FIELDS["published"])
-    # Wikinews-style text opens with its own date line; it is metadata, not body.
-    if paragraphs and is_date_line(paragraphs[0]):
-        published = published or paragraphs[0]
-        paragraphs = paragraphs[1:]
+        tried = "/".join(name for name, _ in fields["body"])
+        where = f"line {line}: " if line is not None else ""
+        empty = next((name for name, path in fields["body"] if _lookup(record, name, path) is not None), None)
+        why = f": '{empty}' is empty" if empty else ""
+        raise Rejected("no_article_text", f"{where}record has no text field ({tried}){why}", line)
+    paragraphs = _body_paragraphs(body, _text(_first(record, fields["dateline"])))
+    published = _first(record, fields["published"])
+    # Wikinews-style text opens with its own date line (a paragraph, or just the first line
+    # of one); it is metadata, not body.
+    first_line, _, rest = paragraphs[0].partition("\n") if paragraphs else ("", "", "")
+    if is_date_line(first_line):
+        published = published or first_line
+        paragraphs = ([rest] if rest else []) + paragraphs[1:]
+    paragraphs, signoff = trim_trailer(drop_promo(paragraphs))
     if not paragraphs:
-        raise Rejected("no_article_text", "text field holds only a date line", line)
-    title = _first(record, FIELDS["title"])
-    outlet = _first(record, FIELDS["outlet"])
-    language = _first(record, FIELDS["language"])
-    url = _first(record, FIELDS["url"])
+        raise Rejected("no_article_text", "text field holds only a date line or boilerplate", line)
+    language = _text(_first(record, fields["language"]))
+    url = _text(_first(record, fields["url"]))
     return RawArticle(
         source_format=source_format,
-        title=title.strip() if isinstance(title, str) else None,
+        title=_text(_first(record, fields["title"])),
         body="\n\n".join(paragraphs),
         published=published,
-        url=url if isinstance(url, str) else None,
-        authors=_authors(_first(record, FIELDS["authors"])),
-        outlet=outlet if isinstance(outlet, str) else None,
-        language=language.lower() if isinstance(language, str) else None,
+        url=url,
+        authors=_authors(_first(record, fields["authors"])),
+        outlet=_text(_first(record, fields["outlet"])) or outlet_from(paragraphs, signoff),
+        language=language.lower() if language else None,
         line=line,
     )
 
@@ -84,24 +166,38 @@ def _describe(exc: json.JSONDecodeError) -> str:
     return f"{exc.msg} at line {exc.lineno} column {exc.colno}"
 
 
-def read_json(text: str) -> Iterator[RawArticle | Rejection]:
+def _records(data: Any, fields: FieldTable) -> list[Any]:
+    if isinstance(data, list):
+        return data
+    if isinstance(data, dict) and _first(data, fields["body"]) is None:
+        for key in WRAPPER_KEYS:
+            if isinstance(data.get(key), list):
+                return data[key]
+    return [data]
+
+
+def read_json(text: str, options: ReaderOptions = DEFAULT_OPTIONS) -> Iterator[RawArticle | Rejection]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data" and text.lstrip().startswith("{") and exc.lineno > 1:
+            # one record a line in a file named .json: read it as the JSONL it is
+            yield from _read_lines(text, "json", options)
+            return
         yield Rejection("malformed_json", _describe(exc), exc.lineno)
         return
-    records = data if isinstance(data, list) else [data]
+    records = _records(data, field_table(options.json_fields))
     if not records:
         yield Rejection("no_article_text", "JSON list is empty")
     for index, record in enumerate(records):
         try:
-            yield record_to_article(record, "json")
+            yield record_to_article(record, "json", options=options)
         except Rejected as rejected:
             detail = rejected.rejection.detail + (f" (item {index})" if len(records) > 1 else "")
             yield Rejection(rejected.rejection.reason, detail)
 
 
-def read_jsonl(text: str) -> Iterator[RawArticle | Rejection]:
+def _read_lines(text: str, source_format: str, options: ReaderOptions) -> Iterator[RawArticle | Rejection]:
     found = False
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
@@ -113,8 +209,12 @@ def read_jsonl(text: str) -> Iterator[RawArticle | Rejection]:
             yield Rejection("malformed_json", f"line {number}: {exc.msg} at column {exc.colno}", number)
             continue
         try:
-            yield record_to_article(record, "jsonl", number)
+            yield record_to_article(record, source_format, number, options)
         except Rejected as rejected:
             yield rejected.rejection
     if not found:
         yield Rejection("empty", "JSONL file holds only blank lines")
+
+
+def read_jsonl(text: str, options: ReaderOptions = DEFAULT_OPTIONS) -> Iterator[RawArticle | Rejection]:
+    return _read_lines(text, "jsonl", options)
