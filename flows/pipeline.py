@@ -21,6 +21,7 @@ from newslake import quality, schema
 from newslake.config import Settings, load_settings
 from newslake.ingest import (
     Batch,
+    Limits,
     Merged,
     lake_signatures,
     merge_batches,
@@ -62,7 +63,7 @@ def parse_files(files: list[SourceFile], run_id: str, now: datetime, settings: S
         files,
         run_id=run_id,
         now=now,
-        max_bytes=settings.max_file_bytes,
+        limits=Limits(settings.max_file_bytes, settings.max_archive_bytes),
         default_language=settings.default_language,
         options=ReaderOptions(json_fields=settings.json_fields),
     )

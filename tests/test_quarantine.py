@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newslake.ingest import parse_batch
+from newslake.ingest import Limits, parse_batch
 from newslake.ledger import discover
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -17,7 +17,7 @@ GOOD = "A headline\n\nJanuary 10, 2020\n\nA body paragraph with words.\n"
 
 def quarantine_of(tmp_path: Path, name: str, data: bytes, max_bytes: int = 1_000_000) -> list[dict]:
     (tmp_path / name).write_bytes(data)
-    batch = parse_batch(discover(tmp_path), run_id="r", now=NOW, max_bytes=max_bytes)
+    batch = parse_batch(discover(tmp_path), run_id="r", now=NOW, limits=Limits(max_bytes, 10 * max_bytes))
     return batch.quarantine
 
 
@@ -66,7 +66,7 @@ def test_unreadable_file_from_discovery(tmp_path):
     """A file that vanishes or cannot be opened between listing and hashing."""
     (tmp_path / "dangling.txt").symlink_to(tmp_path / "missing.txt")
     files = discover(tmp_path)
-    batch = parse_batch(files, run_id="r", now=NOW, max_bytes=1000)
+    batch = parse_batch(files, run_id="r", now=NOW, limits=Limits(1000, 10_000))
     assert [r["reason"] for r in batch.quarantine] == ["unreadable"]
     assert "FileNotFoundError" in batch.quarantine[0]["detail"]
 
@@ -74,7 +74,45 @@ def test_unreadable_file_from_discovery(tmp_path):
 def test_good_file_next_to_bad_ones(tmp_path):
     (tmp_path / "good.txt").write_text(GOOD)
     (tmp_path / "empty.txt").write_bytes(b"")
-    batch = parse_batch(discover(tmp_path), run_id="r", now=NOW, max_bytes=10_000)
+    batch = parse_batch(discover(tmp_path), run_id="r", now=NOW, limits=Limits(10_000, 100_000))
     assert [a["title"] for a in batch.articles] == ["A headline"]
     assert [q["reason"] for q in batch.quarantine] == ["empty"]
     assert sorted(l["outcome"] for l in batch.ledger) == ["article", "quarantined"]
+
+
+def test_archive_members_become_ledger_units(tmp_path):
+    import gzip
+    import io
+    import json
+    import tarfile
+    import zipfile
+
+    good_json = json.dumps({"title": "Zipped story", "text": "A body inside a zip."}).encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("inner/story.json", good_json)
+        archive.writestr("inner/empty.txt", b"")
+        archive.writestr("__MACOSX/._story.json", b"junk")
+    (tmp_path / "bundle.zip").write_bytes(buffer.getvalue())
+    tar_buffer = io.BytesIO()
+    with tarfile.open(fileobj=tar_buffer, mode="w:gz") as archive:
+        info = tarfile.TarInfo("a.txt")
+        info.size = len(GOOD.encode())
+        archive.addfile(info, io.BytesIO(GOOD.encode()))
+    (tmp_path / "bundle.tar.gz").write_bytes(tar_buffer.getvalue())
+    (tmp_path / "single.txt.gz").write_bytes(gzip.compress(GOOD.replace("A headline", "Gzipped headline").encode()))
+    (tmp_path / "broken.zip").write_bytes(b"PK\x03\x04 not really a zip")
+
+    batch = parse_batch(discover(tmp_path), run_id="r", now=NOW, limits=Limits(10_000, 100_000))
+    by_uri = {a["source_uri"]: a for a in batch.articles}
+    assert set(by_uri) == {"bundle.zip!inner/story.json", "bundle.tar.gz!a.txt", "single.txt.gz!single.txt"}
+    assert by_uri["bundle.zip!inner/story.json"]["title"] == "Zipped story"
+    assert {(q["source_uri"], q["reason"]) for q in batch.quarantine} == {
+        ("bundle.zip!inner/empty.txt", "empty"),
+        ("broken.zip", "undecodable"),
+    }
+    ledger = {row["source_uri"]: row for row in batch.ledger}
+    assert ledger["bundle.zip"]["outcome"] == "archive" and ledger["bundle.zip"]["item_count"] == 2
+    assert ledger["bundle.zip!inner/story.json"]["outcome"] == "member"
+    assert ledger["bundle.zip!inner/story.json"]["sha256"] != ledger["bundle.zip"]["sha256"]
+    assert batch.items == 2 + 1 + 1 + 1

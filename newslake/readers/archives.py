@@ -1,0 +1,273 @@
+"""Compressed inputs: `.gz` (one file), `.zip`, `.tar`, `.tar.gz` / `.tgz`, as members.
+
+Pure functions over the bytes given; nothing touches the file system.
+
+    for item in iter_members(name, data, max_member_bytes, max_total_bytes):
+        if isinstance(item, Member):        # a file to read: read_document(item.name, item.data)
+            ...
+        else:                               # RejectedMember: this member only is quarantined
+            item.name, item.rejection
+    # Rejected raised by the iteration: the archive as a whole is bad (see below); members
+    # already yielded stay valid.
+
+What is yielded, in archive order:
+- `Member(name, data)` for every regular file. `name` is the member's path inside the
+  archive (leading "./" and "/" removed; for a `.gz`, the file's own name minus ".gz").
+  Directories, links, hidden members (any path part starting with ".", which covers
+  macOS "._x" files and ".DS_Store") and macOS `__MACOSX/` junk are skipped silently:
+  they are not items.
+- `RejectedMember(name, Rejection)` for a member that cannot be read on its own:
+  "too_large" when it is larger than `max_member_bytes`, judged by its declared size
+  AND by counting while decompressing (a lying header cannot get past); "undecodable"
+  when its compressed data is corrupt (zip CRC/zlib error); "unreadable" when encrypted.
+- Nested archives are NOT opened: a `.zip` inside a `.tar.gz` is yielded as a plain
+  `Member` and `read_document` quarantines it as "unsupported_type". (`*.warc.gz` is not
+  an archive anywhere: it is a WARC, read whole by the WARC reader.)
+
+What raises `Rejected` (the archive itself is bad):
+- "undecodable": "corrupt zip: ...", "corrupt tar: ...", "corrupt gzip: ..." (not an
+  archive of that kind, or damaged/truncated). Members before the damage were yielded.
+- "too_large": the members yielded so far would add up to more than `max_total_bytes`
+  (zip bomb of many small members). For `.tar.gz` the cap also applies to the expanded
+  tar stream itself (headers and members skipped for size included), since reading past
+  a member means decompressing it.
+"""
+
+from __future__ import annotations
+
+import io
+import tarfile
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Iterator
+
+from newslake.readers.base import Rejected, Rejection
+
+ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".gz")
+NOT_ARCHIVES = (".warc.gz",)  # gzip-compressed, but a format of its own
+_CHUNK = 1 << 16
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class RejectedMember:
+    name: str
+    rejection: Rejection
+
+
+def is_archive(name: str) -> bool:
+    lowered = name.lower()
+    return lowered.endswith(ARCHIVE_SUFFIXES) and not lowered.endswith(NOT_ARCHIVES)
+
+
+def _kind(name: str) -> str:
+    lowered = name.lower()
+    if lowered.endswith((".tar.gz", ".tgz")):
+        return "tar.gz"
+    for kind in ("zip", "tar", "gz"):
+        if lowered.endswith("." + kind):
+            return kind
+    raise ValueError(f"not an archive name: {name!r}")
+
+
+def _clean_name(raw: str) -> str:
+    name = raw.replace("\\", "/")
+    while name.startswith(("./", "/")):
+        name = name[2:] if name.startswith("./") else name[1:]
+    return name
+
+
+def _skipped(name: str) -> bool:
+    parts = [p for p in name.split("/") if p]
+    return not parts or parts[0] == "__MACOSX" or any(p.startswith(".") for p in parts)
+
+
+def _too_large(name: str, size: int | str, limit: int) -> RejectedMember:
+    return RejectedMember(name, Rejection("too_large", f"archive member '{name}' is {size} bytes, over the {limit}-byte limit"))
+
+
+def _read_capped(stream, limit: int) -> bytes | None:
+    """Read a stream to its end, or None as soon as it yields more than `limit` bytes."""
+    chunks, total = [], 0
+    while True:
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            return b"".join(chunks)
+        total += len(chunk)
+        if total > limit:
+            return None
+        chunks.append(chunk)
+
+
+class _Budget:
+    """The running total of yielded member bytes against max_total_bytes."""
+
+    def __init__(self, archive: str, limit: int):
+        self.archive, self.limit, self.used, self.members = archive, limit, 0, 0
+
+    def take(self, member: Member) -> Member:
+        self.used += len(member.data)
+        if self.used > self.limit:
+            raise Rejected(
+                "too_large",
+                f"archive '{self.archive}' expands beyond {self.limit} bytes after {self.members} members",
+            )
+        self.members += 1
+        return member
+
+
+class _GunzipStream(io.RawIOBase):
+    """A gzip stream (any number of members) decompressed on demand, at most `limit` bytes."""
+
+    def __init__(self, data: bytes, limit: int, what: str):
+        self._data, self._pos, self._limit, self._what = data, 0, limit, what
+        self._out = 0
+        self._pending = b""
+        self._decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        want = size if size is not None and size >= 0 else 1 << 62
+        out = []
+        got = 0
+        while got < want:
+            if self._pending:
+                piece, self._pending = self._pending[: want - got], self._pending[want - got:]
+                out.append(piece)
+                got += len(piece)
+                continue
+            if self._done:
+                break
+            self._fill()
+        return b"".join(out)
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def _fill(self) -> None:
+        try:
+            if self._decomp.eof:  # a gzip member ended: another may follow
+                self._pos -= len(self._decomp.unused_data)
+                if not self._data[self._pos:].strip(b"\x00"):
+                    self._done = True
+                    return
+                self._decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            if self._pos >= len(self._data):
+                raise Rejected("undecodable", f"corrupt gzip: {self._what} is truncated")
+            chunk = self._data[self._pos:self._pos + _CHUNK]
+            self._pos += len(chunk)
+            produced = self._decomp.decompress(chunk, _CHUNK * 4)
+            self._pos -= len(self._decomp.unconsumed_tail)  # input it could not take yet
+        except zlib.error as exc:
+            raise Rejected("undecodable", f"corrupt gzip: {self._what}: {exc}") from exc
+        self._out += len(produced)
+        if self._out > self._limit:
+            raise _Overflow(self._limit)
+        self._pending = produced
+
+
+class _Overflow(Exception):
+    def __init__(self, limit: int):
+        super().__init__(limit)
+        self.limit = limit
+
+
+def _iter_gz(name: str, data: bytes, max_member: int, budget: _Budget) -> Iterator[Member | RejectedMember]:
+    base = PurePosixPath(name.replace("\\", "/")).name
+    member_name = base[:-3] if base.lower().endswith(".gz") else base
+    stream = _GunzipStream(data, max_member, name)
+    try:
+        content = stream.read()
+    except _Overflow:
+        yield _too_large(member_name, f"more than {max_member}", max_member)
+        return
+    yield budget.take(Member(member_name, content))
+
+
+def _iter_zip(name: str, data: bytes, max_member: int, budget: _Budget) -> Iterator[Member | RejectedMember]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise Rejected("undecodable", f"corrupt zip: {exc}") from exc
+    with archive:
+        for info in archive.infolist():
+            member = _clean_name(info.filename)
+            if info.is_dir() or _skipped(member):
+                continue
+            if info.file_size > max_member:
+                yield _too_large(member, info.file_size, max_member)
+                continue
+            try:
+                with archive.open(info) as stream:
+                    content = _read_capped(stream, max_member)
+            except RuntimeError as exc:  # encrypted
+                yield RejectedMember(member, Rejection("unreadable", f"archive member '{member}': {exc}"))
+                continue
+            except NotImplementedError as exc:  # unsupported compression method
+                yield RejectedMember(member, Rejection("unreadable", f"archive member '{member}': {exc}"))
+                continue
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+                yield RejectedMember(member, Rejection("undecodable", f"corrupt zip member '{member}': {exc}"))
+                continue
+            if content is None:
+                yield _too_large(member, f"more than {max_member}", max_member)
+                continue
+            yield budget.take(Member(member, content))
+
+
+def _iter_tar(archive: tarfile.TarFile, max_member: int, budget: _Budget) -> Iterator[Member | RejectedMember]:
+    for info in archive:
+        member = _clean_name(info.name)
+        if not info.isfile() or _skipped(member):
+            continue
+        if info.size > max_member:
+            yield _too_large(member, info.size, max_member)
+            continue
+        stream = archive.extractfile(info)
+        content = _read_capped(stream, max_member) if stream is not None else b""
+        if content is None:
+            yield _too_large(member, f"more than {max_member}", max_member)
+            continue
+        if len(content) < info.size:
+            raise Rejected("undecodable", f"corrupt tar: member '{member}' is cut short")
+        yield budget.take(Member(member, content))
+
+
+def iter_members(
+    name: str, data: bytes, max_member_bytes: int, max_total_bytes: int
+) -> Iterator[Member | RejectedMember]:
+    """The files inside the archive `name` (whose bytes are `data`); see the module doc."""
+    kind = _kind(name)
+    budget = _Budget(name, max_total_bytes)
+    if kind == "gz":
+        yield from _iter_gz(name, data, max_member_bytes, budget)
+    elif kind == "zip":
+        yield from _iter_zip(name, data, max_member_bytes, budget)
+    else:
+        if kind == "tar.gz":
+            fileobj = _GunzipStream(data, max_total_bytes, name)
+            mode = "r|"  # a stream: members in order, no seeking back
+        else:
+            fileobj, mode = io.BytesIO(data), "r:"
+        try:
+            with tarfile.open(fileobj=fileobj, mode=mode) as archive:
+                yield from _iter_tar(archive, max_member_bytes, budget)
+        except _Overflow as exc:
+            raise Rejected("too_large", f"archive '{name}' expands beyond {exc.limit} bytes") from exc
+        except (tarfile.TarError, EOFError, OSError) as exc:
+            raise Rejected("undecodable", f"corrupt tar: {exc}") from exc
+
+
+__all__ = ["Member", "RejectedMember", "is_archive", "iter_members"]
