@@ -18,26 +18,17 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 
 from newslake import quality, schema
+from newslake.assemble import next_base_tables
 from newslake.config import Settings, load_settings
-from newslake.ingest import (
-    Batch,
-    Limits,
-    Merged,
-    lake_signatures,
-    merge_batches,
-    parse_batch,
-    save_new_signatures,
-    sort_articles,
-    without_articles,
-)
-from newslake.ledger import Ledger, SourceFile, discover
-from newslake.readers import ReaderOptions
-from newslake.publish import Lake, publish_version
-from newslake.report import ValidationFailed, summary_markdown
-from newslake.storage import atomic_write_json
-from newslake.runlog import RunReport, new_run_id, record_run, runs_with
 from newslake.entities import load_nlp
 from newslake.extract import Mentions, extract_mentions
+from newslake.ingest import Batch, Limits, Merged, lake_signatures, merge_batches, parse_batch, save_new_signatures
+from newslake.ledger import Ledger, SourceFile, discover
+from newslake.publish import Lake, publish_version
+from newslake.readers import ReaderOptions
+from newslake.report import ValidationFailed, summary_markdown
+from newslake.runlog import RunReport, new_run_id, record_run, runs_with
+from newslake.storage import atomic_write_json
 from newslake.warehouse import build_warehouse, run_checks, run_models
 
 
@@ -172,20 +163,7 @@ def news_pipeline(
                 if batch.num_rows and settings.extract
             ]
             report.counts.skipped_language = sum(m.skipped_language for m in found)
-        tables = {
-            "articles": sort_articles(merged.articles),
-            "quarantine": pa.concat_tables(
-                [the_lake.read_current("quarantine", schema.QUARANTINE), merged.quarantine]
-            ),
-            "entity_mentions": pa.concat_tables(
-                [without_articles(the_lake.read_current("entity_mentions", schema.ENTITY_MENTIONS), merged.removed_ids)]
-                + [m.entities for m in found]
-            ),
-            "date_mentions": pa.concat_tables(
-                [without_articles(the_lake.read_current("date_mentions", schema.DATE_MENTIONS), merged.removed_ids)]
-                + [m.dates for m in found]
-            ),
-        }
+        tables = next_base_tables(the_lake, merged, found)
         with _timed(report, "models"):
             tables.update(build_models(tables, settings.sql_dir))
         tables["runs"] = runs_with(the_lake, report)

@@ -127,6 +127,9 @@ def publish_version(
 ) -> str:
     """Write `tables` as a new version, make it current, prune old ones. Returns its name."""
     lake.published.mkdir(parents=True, exist_ok=True)
+    if version and _published_by(lake, version, run_id):  # a retry after the rename: finish the switch
+        switch_current(lake, version)
+        return version
     for leftover in lake.published.glob(".staging-*"):
         shutil.rmtree(leftover, ignore_errors=True)  # from a run that was killed mid-write
     version = version or lake.next_version()
@@ -162,6 +165,13 @@ def publish_version(
     switch_current(lake, version)
     prune(lake, keep)
     return version
+
+
+def _published_by(lake: Lake, version: str, run_id: str) -> bool:
+    if not (lake.published / version / "_SUCCESS").exists():
+        return False
+    manifest = lake.manifest(version)
+    return manifest is not None and manifest.get("run_id") == run_id
 
 
 def switch_current(lake: Lake, version: str) -> None:

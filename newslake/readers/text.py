@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newslake.published import is_date_line
+from newslake.published import MONTH, is_date_line
 from newslake.readers.base import RawArticle, Rejected
 
 HEAD_LINES = 6  # how many non-blank lines can hold the title, caption and date line
@@ -159,12 +159,8 @@ def parse_byline(line: str) -> list[str]:
 
 
 # --- datelines ---------------------------------------------------------------------------
-_MONTH = (
-    r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_DL_DATE = rf"(?P<date>{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?)"
-_DL_REGION = rf"(?:\s*,\s*(?!{_MONTH}\s)[{_UPPER}][\w.]*(?:\s[{_UPPER}][\w.]*)?)"
+_DL_DATE = rf"(?P<date>{MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{MONTH}(?:\s+\d{{4}})?)"
+_DL_REGION = rf"(?:\s*,\s*(?!{MONTH}\s)[{_UPPER}][\w.]*(?:\s[{_UPPER}][\w.]*)?)"
 _DL_AGENCY = rf"\((?P<agency>[{_UPPER}][^()\n]{{1,39}})\)"
 _DL_DASH = r"\s*(?:[\u2013\u2014]|--?(?=\s|$))\s*"
 _DL_WHEN = rf"(?:\s*,?\s*{_DL_DATE})"
