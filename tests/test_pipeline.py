@@ -235,3 +235,29 @@ def test_json_field_mapping_setting(prefect_server, tmp_path, monkeypatch):
     assert report["counts"]["new_articles"] == 1, report
     row = Lake(tmp_path / "lake").read_current("articles", schema.ARTICLES).to_pylist()[0]
     assert (row["title"], row["body"], row["published_at"].date().isoformat()) == ("Custom schema", "A body from a nested field.", "2021-03-04")
+
+
+def test_other_languages_are_kept_flagged_and_not_extracted(prefect_server, tmp_path):
+    from flows.pipeline import news_pipeline
+
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "de.txt").write_text(
+        "Bundestag beschließt neues Gesetz\n\n10. Januar 2020\n\n"
+        "Der Bundestag in Berlin hat am Donnerstag ein neues Gesetz zur Förderung der Windenergie beschlossen. "
+        "Die Abgeordneten stimmten mit großer Mehrheit für den Entwurf der Bundesregierung.\n",
+        encoding="utf-8",
+    )
+    (source / "en.txt").write_text(
+        "Parliament passes wind law\n\nJanuary 10, 2020\n\n"
+        "The German parliament in Berlin passed a new law on Thursday to promote wind energy, officials said.\n",
+        encoding="utf-8",
+    )
+    report = news_pipeline(source=str(source), lake=str(tmp_path / "lake"))
+    assert report["counts"]["skipped_language"] == 1
+    lake = Lake(tmp_path / "lake")
+    languages = {a["source_uri"]: a["language"] for a in lake.read_current("articles", schema.ARTICLES).to_pylist()}
+    assert languages == {"de.txt": "de", "en.txt": "en"}
+    with duckdb.connect(str(lake.warehouse_path), read_only=True) as con:
+        extracted = {r[0] for r in con.execute("select distinct a.language from entity_mentions m join articles a using (article_id)").fetchall()}
+    assert extracted == {"en"}
