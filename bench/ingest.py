@@ -28,8 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"
 sys.path.insert(0, str(REPO))
 
-for _name, _value in {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "GX_ANALYTICS_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "WARNING"}.items():
-    os.environ.setdefault(_name, _value)
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 
 def read_and_hash(folder: Path) -> tuple[int, int, float]:
@@ -106,6 +105,9 @@ def main() -> int:
         print("skipped: ../shared/corpora not found")
         return 0
 
+    from newslake.config import use_embedded_environment
+
+    use_embedded_environment()
     from prefect.testing.utilities import prefect_test_harness
 
     results = []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -14,13 +13,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-# Embedded defaults: a local ephemeral Prefect server, no telemetry from Prefect or GX.
-for _name, _value in {
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "DO_NOT_TRACK": "1",
-    "GX_ANALYTICS_ENABLED": "false",
-}.items():
-    os.environ.setdefault(_name, _value)
+from newslake.config import use_embedded_environment
+
+use_embedded_environment()  # before Prefect or GX is imported
 
 app = typer.Typer(
     help="newslake: news article files in, validated and versioned datasets out.",

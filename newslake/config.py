@@ -7,6 +7,7 @@ bundled samples in, a lake under data/ out.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,19 @@ from pydantic_settings import (
 from newslake.ledger import DEFAULT_IGNORE
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+# Embedded defaults: a local ephemeral Prefect server and no telemetry from Prefect or GX.
+EMBEDDED_ENVIRONMENT = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "GX_ANALYTICS_ENABLED": "false",
+}
+
+
+def use_embedded_environment() -> None:
+    """Set the embedded defaults unless the caller's environment already chose."""
+    for name, value in EMBEDDED_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
 
 
 class Settings(BaseSettings):

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-for _name, _value in {
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "DO_NOT_TRACK": "1",
-    "GX_ANALYTICS_ENABLED": "false",
-}.items():
-    os.environ.setdefault(_name, _value)
+from newslake.config import use_embedded_environment
+
+use_embedded_environment()
 
 # Import the flow (and so configure Prefect's logging) before any test swaps
 # sys.stderr: typer's CliRunner replaces the streams and closes them afterwards,
