@@ -154,3 +154,18 @@ def test_analyst_queries_run(sample_lake):
         result = runner.invoke(app, ["query", "--lake", str(lake_dir), "--format", "json", "--file", str(path)])
         assert result.exit_code == 0, (path.name, result.output)
         assert json.loads(result.stdout), path.name
+
+
+def test_suites_agree_with_the_code():
+    """The static suites repeat sets and patterns the code defines; they must not drift apart."""
+    from newslake.dates import TIMEX3_TYPES, TIMEX3_VALUE
+    from newslake.entities import ENTITY_LABELS
+
+    def kwargs(suite: str, kind: str, column: str) -> dict:
+        spec = json.loads((REPO / "expectations" / f"{suite}.json").read_text())
+        return next(e["kwargs"] for e in spec["expectations"] if e["type"] == kind and e["kwargs"].get("column") == column)
+
+    assert kwargs("date_mentions", "expect_column_values_to_match_regex", "value")["regex"] == TIMEX3_VALUE.pattern
+    assert set(kwargs("date_mentions", "expect_column_values_to_be_in_set", "type")["value_set"]) == set(TIMEX3_TYPES)
+    assert set(kwargs("entity_mentions", "expect_column_values_to_be_in_set", "label")["value_set"]) == set(ENTITY_LABELS)
+    assert set(kwargs("articles", "expect_column_values_to_be_in_set", "source_format")["value_set"]) == set(schema.SOURCE_FORMATS)
