@@ -80,8 +80,9 @@ def build_warehouse(lake: Lake) -> list[str]:
     """Rebuild warehouse.duckdb with one view per published table. Returns the view names."""
     current = lake.current.absolute()
     tables = sorted(p.name for p in current.iterdir() if p.is_dir()) if current.is_dir() else []
+    for leftover in lake.root.glob(f".{lake.warehouse_path.name}.*.tmp*"):  # from a killed run
+        leftover.unlink(missing_ok=True)
     tmp = lake.warehouse_path.with_name(f".{lake.warehouse_path.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
     try:
         with duckdb.connect(str(tmp)) as con:
             for table in tables:
