@@ -103,10 +103,12 @@ class Lake:
         return [p for p in self.published.iterdir() if p.is_dir() and not p.is_symlink()]
 
 
-def _link_or_keep(new_file: Path, previous_file: Path | None) -> str:
-    """Hard-link an unchanged part to the previous version's copy; return its sha256."""
+def _link_or_keep(new_file: Path, previous_file: Path | None, previous_digest: str | None) -> str:
+    """Hard-link an unchanged part to the previous version's copy; return its sha256.
+
+    The previous digest comes from its manifest, so the old file is not read again."""
     digest = file_sha256(new_file)
-    if previous_file is not None and previous_file.exists() and file_sha256(previous_file) == digest:
+    if previous_file is not None and previous_digest == digest and previous_file.exists():
         tmp = new_file.with_suffix(".link")
         try:
             os.link(previous_file, tmp)
@@ -134,6 +136,11 @@ def publish_version(
         shutil.rmtree(leftover, ignore_errors=True)  # from a run that was killed mid-write
     version = version or lake.next_version()
     previous = lake.current.resolve() if lake.current_version() else None
+    previous_digests = {
+        entry["path"]: entry["sha256"]
+        for table in ((lake.manifest(previous.name) or {}).get("tables", {}).values() if previous else [])
+        for entry in table["files"]
+    }
     staging = lake.published / f".staging-{version}"
     staging.mkdir()
     manifest_tables = {}
@@ -142,7 +149,8 @@ def publish_version(
         folder.mkdir()
         part = folder / PART
         pq.write_table(table, part, compression="zstd")
-        digest = _link_or_keep(part, previous / name / PART if previous else None)
+        old = previous / name / PART if previous else None
+        digest = _link_or_keep(part, old, previous_digests.get(f"{name}/{PART}"))
         manifest_tables[name] = {
             "rows": table.num_rows,
             "schema": [{"name": f.name, "type": str(f.type), "nullable": f.nullable} for f in table.schema],

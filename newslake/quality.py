@@ -61,7 +61,6 @@ __all__ = [
     "validate_frame",
     "validate_query",
     "validate_tables",
-    "warm_up",
 ]
 
 SUITE_SUFFIX = ".json"
@@ -263,12 +262,6 @@ def _gx() -> Any:
             context.data_sources.add_pandas("newslake")
             _context = context
         return _context
-
-
-def warm_up() -> None:
-    """Import GX and create the context now (~2 s, once per process) rather than during
-    the first validation; e.g. call it while other stages run."""
-    _gx()
 
 
 def _batch_definition(table: str) -> Any:

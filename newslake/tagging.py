@@ -45,18 +45,14 @@ def _date_dicts(text: str, dct: dt.date | None) -> list[dict[str, Any]]:
 
 
 def _parse_dct(value: Any, record_id: Any = None) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        raise ValueError(
-            f"record {record_id!r}: dct must be 'YYYY-MM-DD' or null, got {value!r}"
-        ) from None
+    """Like the tagger's own reading of a DCT, but a present, unreadable one is an error
+    naming the record: a silent None would leave its dates unanchored."""
+    from newslake.dates import coerce_dct
+
+    dct = coerce_dct(value)
+    if dct is None and value not in (None, ""):
+        raise ValueError(f"record {record_id!r}: dct must be 'YYYY-MM-DD' or null, got {value!r}")
+    return dct
 
 
 def tag_text(

@@ -22,6 +22,15 @@ SEED = SAMPLES / "000_803bced9ea77c050.txt"
 SHARED = REPO.parent / "shared"
 
 
+def only_article(items):
+    """The single article a reader produced, failing with what it produced otherwise."""
+    from newslake.readers import RawArticle
+
+    items = list(items)
+    assert len(items) == 1 and isinstance(items[0], RawArticle), items
+    return items[0]
+
+
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")

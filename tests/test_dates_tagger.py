@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from newslake.dates import TIMEX3_TYPES, TIMEX3_VALUE, DateMention, tag_dates
 
 DCT = dt.date(2020, 1, 10)  # a Friday
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
-SEED = SHARED / "samples" / "000_803bced9ea77c050.txt"
+from conftest import SEED
 
 
 def one(text: str, dct: dt.date | None = DCT) -> DateMention:
@@ -37,7 +35,6 @@ def check(text: str, span: str, type_: str, value: str, dct: dt.date | None = DC
 
 # --- the seed article ------------------------------------------------------------------
 
-@pytest.mark.skipif(not SEED.is_file(), reason="../shared/samples not available")
 def test_seed_article_thursday_night_and_friday():
     text = SEED.read_text(encoding="utf-8")
     found = {m.text: m for m in tag_dates(text, DCT)}

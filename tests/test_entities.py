@@ -7,7 +7,6 @@ import itertools
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -23,10 +22,10 @@ from newslake.entities import (
     load_nlp,
 )
 from newslake.schema import ARTICLES, ENTITY_MENTIONS, to_table
+from newslake.readers.text import parse_text_article
 from newslake.tagging import tag_records, tag_text
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
-SEED = SHARED / "samples" / "000_803bced9ea77c050.txt"
+from conftest import SEED
 
 SEED_PEOPLE = {
     "Mike Pompeo",
@@ -56,13 +55,9 @@ def nlp():
 
 @pytest.fixture(scope="module")
 def seed_body() -> str:
-    if not SEED.is_file():
-        pytest.skip(f"seed article not found ({SEED.name} under ../shared/samples)")
-    text = SEED.read_text(encoding="utf-8")
-    # The seed: promo line, title, caption, date line, then the body.
-    head, sep, body = text.partition("January 10, 2020\n")
-    assert sep, "date line of the seed article not found"
-    return body.strip()
+    body = parse_text_article(SEED.read_text(encoding="utf-8")).body
+    assert body.startswith("Iraq’s acting prime minister")
+    return body
 
 
 def assert_slices_back(text: str, spans) -> None:

@@ -205,6 +205,7 @@ def test_near_duplicate_is_published_linked_and_not_counted_twice(prefect_server
 
     lake = Lake(tmp_path / "lake")
     first = news_pipeline(source=str(source_copy), lake=str(lake.root))
+    assert first["counts"]["near_duplicates"] == 0
     seed = (source_copy / "000_803bced9ea77c050.txt").read_text(encoding="utf-8")
     syndicated = "Sign up for our newsletter!\n\nIraq asks US to plan troop withdrawal\n\nJanuary 10, 2020\n\n" + seed.split("January 10, 2020", 1)[1] + "\n\nRead more: world news\n"
     (source_copy / "syndicated_copy.txt").write_text(syndicated, encoding="utf-8")

@@ -7,14 +7,9 @@ import json
 import pytest
 
 from newslake.published import is_date_line, parse_published
-from newslake.readers import RawArticle, Rejection, read_document
+from newslake.readers import Rejection, read_document
 from newslake.readers.text import parse_text_article
-
-
-def only_article(items) -> RawArticle:
-    items = list(items)
-    assert len(items) == 1 and isinstance(items[0], RawArticle), items
-    return items[0]
+from conftest import only_article
 
 
 def test_seed_article_structure(seed_text):

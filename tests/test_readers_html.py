@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from newslake.published import parse_published
-from newslake.readers import RawArticle, Rejection, format_of, read_document
+from newslake.readers import Rejection, format_of, read_document
 from newslake.readers.html import decode_html, split_authors
+from conftest import only_article
 
 PARAGRAPHS = [
     "The Harbour Bridge reopened to traffic on Sunday morning after eight months of repairs "
@@ -57,12 +58,6 @@ def page(
 <body>{body}</body>
 </html>
 """
-
-
-def only_article(items) -> RawArticle:
-    items = list(items)
-    assert len(items) == 1 and isinstance(items[0], RawArticle), items
-    return items[0]
 
 
 def only_rejection(items) -> Rejection:

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -14,18 +13,14 @@ from newslake.published import is_date_line
 from newslake.readers import RawArticle, ReaderOptions, Rejection, read_document
 from newslake.readers.jsonrec import field_table
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+from conftest import SHARED
+from conftest import only_article
 CORPORA = SHARED / "corpora"
 
 
 def items_of(name: str, payload, options: ReaderOptions | None = None) -> list:
     data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
     return list(read_document(name, data, options) if options else read_document(name, data))
-
-
-def only_article(items) -> RawArticle:
-    assert len(items) == 1 and isinstance(items[0], RawArticle), items
-    return items[0]
 
 
 def jsonl(*records) -> bytes:

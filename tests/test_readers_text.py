@@ -5,7 +5,6 @@ test reads the real BBC corpus from ../shared when it is present."""
 from __future__ import annotations
 
 import codecs
-from pathlib import Path
 
 import pytest
 
@@ -21,14 +20,9 @@ from newslake.readers.text import (
     unwrap_indented,
 )
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+from conftest import SHARED
+from conftest import only_article
 BBC = SHARED / "corpora" / "bbc"
-
-
-def only_article(items) -> RawArticle:
-    items = list(items)
-    assert len(items) == 1 and isinstance(items[0], RawArticle), items
-    return items[0]
 
 
 # --- BBC-shaped files: the first line is the title --------------------------------------

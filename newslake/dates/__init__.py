@@ -4,6 +4,6 @@
 document creation time; `TIMEX3_VALUE` is the value grammar every emitted value obeys.
 """
 from .model import TIMEX3_TYPES, TIMEX3_VALUE, DateMention
-from .tagger import tag_dates
+from .tagger import coerce_dct, tag_dates
 
-__all__ = ["DateMention", "TIMEX3_TYPES", "TIMEX3_VALUE", "tag_dates"]
+__all__ = ["DateMention", "TIMEX3_TYPES", "TIMEX3_VALUE", "coerce_dct", "tag_dates"]

@@ -117,7 +117,7 @@ RULES: list[tuple[str, str]] = [
      rf"(?P<num>{NUM})(?P<sep>[-\s]+)(?P<unit>{UNIT})"
      r"(?:\s+(?P<dir>(?i:ago|earlier|from\s+now|hence|back)))?"),
     ("vague_unit",
-     rf"(?P<prep>(?i:for|over|in|within|after|take|takes|took|taking|lasted|lasting))\s+"
+     r"(?P<prep>(?i:for|over|in|within|after|take|takes|took|taking|lasted|lasting))\s+"
      r"(?P<unit>(?i:years|months|weeks|days|decades|hours|minutes|centuries))\b"
      r"(?!\s+(?i:of|old|ago|earlier|later|before|after)\b)"),
     ("set_rule",

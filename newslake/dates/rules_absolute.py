@@ -182,7 +182,6 @@ _WEAK_PREPS = ("to", "and", "or")
 
 
 def year(ctx: Ctx):
-    m = ctx.match
     prep = norm(ctx.g("prep") or "")
     ys, ye = ctx.span("year")
     if prep in _WEAK_PREPS:

@@ -18,7 +18,8 @@ _CLOCK_VALUE = re.compile(r"T\d\d:\d\d")
 _GLUE = re.compile(r"(?i)\s*(?:,|\bon\b|\bat\b|,\s*on)?\s*")
 
 
-def _coerce_dct(dct) -> dt.date | None:
+def coerce_dct(dct) -> dt.date | None:
+    """A DCT given as a date, a datetime or an ISO string; None when absent or unreadable."""
     if dct is None or isinstance(dct, str) and not dct.strip():
         return None
     if isinstance(dct, dt.datetime):
@@ -137,7 +138,7 @@ def tag_dates(text: str, dct: dt.date | None) -> list[DateMention]:
     """
     if not text:
         return []
-    ctx = Ctx(text=text, dct=_coerce_dct(dct))
+    ctx = Ctx(text=text, dct=coerce_dct(dct))
     hits = ctx.hits
     match = MASTER.match
     pos = 0
