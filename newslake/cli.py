@@ -54,7 +54,7 @@ def run(
 ) -> None:
     """Run the news_pipeline flow: ingest SOURCE into LAKE and publish a new version if all suites pass."""
     from flows.pipeline import news_pipeline
-    from newslake.publish import Lake
+    from newslake.lake import Lake, LakeError
     from newslake.report import EXAMPLE_QUERY, ValidationFailed, summary_lines
 
     settings = _settings(source=source, lake=lake, expectations_dir=expectations, extract=extract)
@@ -62,12 +62,16 @@ def run(
         err.print(f"[red]error:[/red] source folder not found: {settings.source}")
         raise typer.Exit(2)
     try:
+        Lake(settings.lake).check_usable()
         report = news_pipeline(
             source=str(settings.source),
             lake=str(settings.lake),
             expectations_dir=str(settings.expectations_dir),
             extract=settings.extract,
         )
+    except LakeError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2)
     except ValidationFailed as failed:
         _print_summary(summary_lines(failed.report))
         err.print("[red bold]validation failed: nothing was published[/red bold]")
@@ -100,7 +104,7 @@ def query(
     """Run SQL against LAKE/warehouse.duckdb (read-only) and print the result."""
     import duckdb
 
-    from newslake.publish import Lake
+    from newslake.lake import Lake
     from newslake.warehouse import query as run_query
 
     if (sql is None) == (file is None):
@@ -132,6 +136,24 @@ def query(
             table.add_row(*("" if v is None else str(v) for v in row.values()))
         console.print(table)
         console.print(f"[dim]{len(rows)} rows[/dim]")
+
+
+@app.command()
+def compact(lake: Optional[Path] = LakeOption) -> None:
+    """Merge small parts into larger ones (and rewrite parts of older schemas) as a new version."""
+    from newslake.run import compact_lake
+    from newslake.lake import LakeError
+
+    settings = _settings(lake=lake)
+    try:
+        result = compact_lake(settings)
+    except LakeError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2)
+    if result["version"] is None:
+        console.print(f"nothing to compact: {result['parts_before']} parts stay as they are")
+    else:
+        console.print(f"compacted {result['parts_before']} parts into {result['parts_after']}: published {result['version']}")
 
 
 def _read_jsonl(handle):

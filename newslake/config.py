@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import (
@@ -56,6 +56,21 @@ class Settings(BaseSettings):
     n_process: int = Field(1, ge=1, description="spaCy worker processes")
     nlp_batch_size: int = Field(64, ge=1, description="texts per nlp.pipe batch")
     keep_versions: int = Field(10, ge=1, description="published versions kept; older ones are pruned")
+    deleted_files: Literal["remove", "keep"] = Field(
+        "remove",
+        description="what a file that went away from the source means: remove its articles from the lake,"
+        " or keep them (an inbox whose files are moved away once ingested)",
+    )
+    incremental_models: bool = Field(
+        True, description="update the derived tables from the rows a run adds when it only adds (off: rebuild them in full)"
+    )
+    compact_small_parts: int = Field(
+        16, ge=0, description="merge a partition's small parts once it has more than this many (0: only `newslake compact`)"
+    )
+    compact_target_bytes: int = Field(64_000_000, ge=1, description="parts smaller than this are small; merged parts aim at it")
+    lock_wait: float = Field(
+        0.0, description="seconds a run waits for another run's lock on the lake (0: exit at once; negative: wait for ever)"
+    )
     ignore: list[str] = Field(list(DEFAULT_IGNORE), description="file name patterns that discovery skips")
     default_language: str = Field("en", description="language assumed when text is too short to detect")
     json_fields: dict[str, list[str]] = Field(

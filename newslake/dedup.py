@@ -359,6 +359,100 @@ def canonical(
     return [ids[i] for i in keep], np.asarray(sigs, dtype=np.uint64)[keep]
 
 
+# --------------------------------------------------------------------------- the lake's signatures
+
+
+_BAND_MIX = np.array([0x9E3779B97F4A7C15 + 2 * i + 1 for i in range(64)], dtype=np.uint64)
+
+
+def band_keys(sigs: np.ndarray, bands: tuple[int, int] = LSH_BANDS) -> np.ndarray:
+    """One 64-bit key per LSH band of each signature: (n, bands) uint64.
+
+    Two signatures share a key exactly when (barring a 2**-64 collision) all the
+    band's rows are equal, which is the candidate rule of `MinHashLSH` with the same
+    banding; candidates are verified by their estimated Jaccard anyway."""
+    count, rows = bands
+    sigs = np.asarray(sigs, dtype=np.uint64)
+    if sigs.size == 0:
+        return np.empty((0, count), dtype=np.uint64)
+    shaped = sigs[:, : count * rows].reshape(len(sigs), count, rows)
+    mixed = (shaped * _BAND_MIX[:rows]).sum(axis=2, dtype=np.uint64)  # wraps mod 2**64
+    return _fmix64(mixed + np.arange(count, dtype=np.uint64))
+
+
+def signature_table(ids: Sequence[str], sigs: np.ndarray, first_seq: int) -> pa.Table:
+    """Rows of the lake's `signatures` table for canonical articles, in first-seen order."""
+    from newslake.schema import SIGNATURES
+
+    sigs = _as_matrix(sigs, len(ids), NUM_PERM)
+    raw = np.ascontiguousarray(sigs.astype("<u8", copy=False))
+    keys = band_keys(sigs)
+    return pa.table(
+        {
+            "article_id": pa.array(list(ids), pa.string()),
+            "seq": pa.array(range(first_seq, first_seq + len(ids)), pa.int64()),
+            "signature": pa.array([row.tobytes() for row in raw], pa.binary()),
+            "bands": pa.array([list(map(int, k)) for k in keys], pa.list_(pa.uint64())),
+        },
+        schema=SIGNATURES,
+    )
+
+
+def signatures_from_table(table: pa.Table) -> tuple[list[str], np.ndarray]:
+    """(ids, signatures) of `signatures` rows, in first-seen (seq) order."""
+    if table.num_rows == 0:
+        return [], np.empty((0, NUM_PERM), dtype=np.uint64)
+    table = table.sort_by("seq")
+    blobs = table.column("signature").to_pylist()
+    sigs = np.frombuffer(b"".join(blobs), dtype="<u8").astype(np.uint64).reshape(len(blobs), -1)
+    return table.column("article_id").to_pylist(), sigs
+
+
+def lake_candidates(con, new_sigs: np.ndarray, excluded: Sequence[str] = ()) -> tuple[list[str], np.ndarray]:
+    """The lake's canonical articles that share an LSH band with any new signature.
+
+    `con` has a view `signatures` over the lake's signature parts; the join runs in
+    DuckDB over the band keys, so only candidates' signatures come into memory,
+    however many articles the lake holds. `excluded` ids (superseded articles) are
+    left out. Returned in first-seen order, ready for `link_signatures`."""
+    from newslake.schema import SIGNATURES
+
+    keys = band_keys(new_sigs)
+    if keys.size == 0:
+        return [], np.empty((0, NUM_PERM), dtype=np.uint64)
+    probe = pa.table(
+        {
+            "band": pa.array(np.tile(np.arange(keys.shape[1]), keys.shape[0]), pa.int32()),
+            "key": pa.array(keys.reshape(-1), pa.uint64()),
+        }
+    )
+    con.register("__probe", probe)
+    con.register("__excluded", pa.table({"article_id": pa.array(list(excluded), pa.string())}))
+    try:
+        found = con.sql(
+            """
+            with keyed as (
+                select article_id, seq, signature, unnest(bands) as key, generate_subscripts(bands, 1) - 1 as band
+                from signatures
+            ),
+            hits as (
+                select distinct k.article_id
+                from keyed as k
+                join __probe as p on p.band = k.band and p.key = k.key
+            )
+            select s.article_id, s.seq, s.signature, s.bands
+            from signatures as s
+            where s.article_id in (select article_id from hits)
+              and s.article_id not in (select article_id from __excluded)
+            order by s.seq
+            """
+        ).to_arrow_table()
+    finally:
+        con.unregister("__probe")
+        con.unregister("__excluded")
+    return signatures_from_table(found.cast(SIGNATURES))
+
+
 # --------------------------------------------------------------------------- persistence
 
 

@@ -1,4 +1,4 @@
-"""Parse and normalize a batch of files, and merge batches into the lake's articles.
+"""Parse and normalize a batch of files: articles, rejections and ledger rows.
 
 Counting is part of the contract: every input item (a file, or one record of a
 multi-record file) ends as exactly one of new, duplicate, unchanged or
@@ -8,17 +8,12 @@ quarantined, and `Counts.check` refuses a run where that does not add up.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-
-from newslake import dedup, schema
-from newslake.language import LANGUAGES, detect_languages
-from newslake.ledger import SourceFile
+from newslake.language import choose_language, detect_languages
+from newslake.ledger import SourceFile, file_part
 from newslake.normalize import normalize_article
 from newslake.readers import RawArticle, ReaderOptions, Rejected, Rejection, read_document
 from newslake.readers.archives import RejectedMember, is_archive, iter_members
@@ -36,6 +31,8 @@ class Counts:
     skipped_language: int = 0  # new articles not extracted: no model for their language
     replaced: int = 0  # earlier articles superseded by a changed file's new version
     near_duplicates: int = 0  # of the duplicates: published, linked through duplicate_of
+    deleted_files: int = 0  # files the ledger holds that the source no longer has
+    removed: int = 0  # articles that left the lake because their file went away
 
     def check(self) -> None:
         accounted = self.new_articles + self.duplicates + self.unchanged + self.quarantined
@@ -55,6 +52,7 @@ class Batch:
     quarantine: list[dict] = field(default_factory=list)
     ledger: list[dict] = field(default_factory=list)
     items: int = 0  # items read: articles and rejections, archive members' included
+    revived: list[dict] = field(default_factory=list)  # articles taken again from unchanged files
 
 
 @dataclass
@@ -122,11 +120,6 @@ def read_units(source: SourceFile, limits: Limits, options: ReaderOptions = DEFA
     return whole(*read_document(source.uri, data, options))
 
 
-def _language(raw: RawArticle, detected: str) -> str:
-    declared = (raw.language or "")[:2].lower()
-    return declared if declared in LANGUAGES else detected
-
-
 def _outcome(items: list) -> str:
     good = sum(1 for item in items if not isinstance(item, Rejection))
     return "article" if good == len(items) else ("quarantined" if good == 0 else "mixed")
@@ -140,35 +133,51 @@ def parse_batch(
     limits: Limits,
     default_language: str = "en",
     options: ReaderOptions = DEFAULT_OPTIONS,
+    revive: Mapping[str, Collection[str]] | None = None,
 ) -> Batch:
+    """Read and normalize `files`. A file named in `revive` is unchanged and already
+    counted: only its articles with the given ids are taken (into `Batch.revived`),
+    because the file that owned them went away; it adds no items, rejections or
+    ledger rows."""
+    revive = revive or {}
     batch = Batch()
-    parsed: list[tuple[Unit, RawArticle]] = []
+    parsed: list[tuple[Unit, RawArticle, Collection[str] | None]] = []
     for source in files:
+        wanted = revive.get(source.uri)
         units = read_units(source, limits, options)
         for unit in units:
             for item in unit.items:
-                if isinstance(item, Rejection):
+                if not isinstance(item, Rejection):
+                    parsed.append((unit, item, wanted))
+                elif wanted is None:
                     batch.quarantine.append(_quarantine_row(unit, item, run_id, now))
-                else:
-                    parsed.append((unit, item))
-            if unit.member:
-                batch.ledger.append(_ledger_row(unit.uri, unit.sha256, unit.size, 0, "member", len(unit.items), run_id))
+        if wanted is not None:
+            continue
         items = [item for unit in units for item in unit.items]
+        batch.items += len(items)
         outcome = "archive" if any(unit.member for unit in units) else _outcome(items)
         batch.ledger.append(_ledger_row(source.uri, source.sha256, source.size, source.mtime_ns, outcome, len(items), run_id))
-        batch.items += len(items)
-    languages = detect_languages([raw.body for _, raw in parsed], default_language)
-    for (unit, raw), detected in zip(parsed, languages):
-        batch.articles.append(
-            normalize_article(
-                raw,
-                language=_language(raw, detected),
-                source_uri=unit.uri,
-                source_sha256=unit.sha256,
-                run_id=run_id,
-                ingested_at=now,
-            )
+        for unit in units:
+            if unit.member:
+                batch.ledger.append(_ledger_row(unit.uri, unit.sha256, unit.size, 0, "member", len(unit.items), run_id))
+    languages = detect_languages([raw.body for _, raw, _ in parsed], default_language)
+    by_uri = {row["source_uri"]: row for row in batch.ledger}
+    for (unit, raw, wanted), detected in zip(parsed, languages):
+        row = normalize_article(
+            raw,
+            language=choose_language(raw.language, detected),
+            source_uri=unit.uri,
+            source_sha256=unit.sha256,
+            run_id=run_id,
+            ingested_at=now,
         )
+        if wanted is not None:
+            if row["article_id"] in wanted:
+                batch.revived.append(row)
+            continue
+        batch.articles.append(row)
+        for uri in {unit.uri, file_part(unit.uri)}:
+            by_uri[uri]["article_ids"].append(row["article_id"])
     return batch
 
 
@@ -180,146 +189,6 @@ def _ledger_row(uri: str, sha: str | None, size: int, mtime_ns: int, outcome: st
         "mtime_ns": mtime_ns,
         "outcome": outcome,
         "item_count": items,
+        "article_ids": [],
         "run_id": run_id,
     }
-
-
-@dataclass
-class Merged:
-    articles: pa.Table  # all articles: the lake's current ones plus the new ones
-    new_articles: pa.Table
-    quarantine: pa.Table  # this run's rejections only
-    ledger_rows: list[dict]
-    counts: Counts
-    removed_ids: set[str] = field(default_factory=set)  # superseded articles, to drop from mention tables
-    signatures: tuple[list[str], np.ndarray] | None = None  # MinHash of the new canonical articles
-
-    @property
-    def to_extract(self) -> pa.Table:
-        """New articles that are not near duplicates: they alone feed the entity and date tables."""
-        if not self.new_articles.num_rows:
-            return self.new_articles
-        return self.new_articles.filter(pc.is_null(self.new_articles.column("duplicate_of")))
-
-
-def lake_signatures(dedup_dir: Path, articles: pa.Table) -> tuple[list[str], np.ndarray]:
-    """The near-duplicate index's input for this run; signatures stored with other
-    parameters are ignored and recomputed from the articles."""
-    try:
-        ids, sigs = dedup.load_signatures(dedup_dir)
-    except ValueError:
-        ids, sigs = [], np.empty((0, dedup.NUM_PERM), dtype=np.uint64)
-    return known_signatures(articles, ids, sigs)
-
-
-def save_new_signatures(dedup_dir: Path, run_id: str, merged: "Merged") -> None:
-    """One file per published run: names sort in run order and nothing is rewritten."""
-    if merged.signatures and merged.signatures[0]:
-        dedup.save_signatures(dedup_dir / f"{run_id}.parquet", *merged.signatures)
-
-
-def known_signatures(articles: pa.Table, ids: list[str], sigs: np.ndarray) -> tuple[list[str], np.ndarray]:
-    """Signatures of the lake's canonical articles: the stored ones that are still
-    current, plus freshly computed ones for any canonical article the store lacks."""
-    canonical_rows = articles.filter(pc.is_null(articles.column("duplicate_of"))).select(["article_id", "title", "body"])
-    wanted = canonical_rows.column("article_id").to_pylist()
-    stored = {article_id: i for i, article_id in enumerate(ids)}
-    keep = [stored[a] for a in wanted if a in stored]
-    missing = [i for i, a in enumerate(wanted) if a not in stored]
-    out_ids = [ids[i] for i in keep]
-    out_sigs = sigs[keep] if keep else np.empty((0, dedup.NUM_PERM), dtype=np.uint64)
-    if missing:
-        titles, bodies = canonical_rows.column("title").to_pylist(), canonical_rows.column("body").to_pylist()
-        fresh = dedup.signatures([dedup.dedup_text(titles[i], bodies[i]) for i in missing])
-        out_ids += [wanted[i] for i in missing]
-        out_sigs = np.concatenate([out_sigs, fresh])
-    return out_ids, out_sigs
-
-def file_of(source_uri: str) -> str:
-    """The file an article came from: its URI less any '#part' and '!archive member'."""
-    return source_uri.split("#", 1)[0].split("!", 1)[0]
-
-
-def merge_batches(
-    existing: pa.Table,
-    batches: list[Batch],
-    files_seen: int,
-    unchanged_items: int,
-    changed_files: set[str] = frozenset(),
-    signatures: tuple[list[str], np.ndarray] | None = None,
-) -> Merged:
-    """Deduplicate the batches' articles against each other and the lake, and count.
-
-    Exact copies (same article_id) are counted and dropped. Near copies (MinHash,
-    Jaccard >= 0.9 against `signatures` of the lake's canonical articles and against
-    earlier new ones, in publication order) are published with `duplicate_of` set.
-    Articles that came from a file in `changed_files` (same path, new content) are
-    superseded: the file's new articles replace them.
-    """
-    if changed_files and existing.num_rows:
-        from_changed = pa.array([file_of(u) in changed_files for u in existing.column("source_uri").to_pylist()])
-        removed_ids = set(existing.filter(from_changed).column("article_id").to_pylist())
-        existing = existing.filter(pc.invert(from_changed))
-    else:
-        removed_ids = set()
-    known = set(existing.column("article_id").to_pylist())
-    new_rows, duplicates = [], 0
-    for batch in batches:
-        for row in batch.articles:
-            if row["article_id"] in known:
-                duplicates += 1
-                continue
-            known.add(row["article_id"])
-            new_rows.append(row)
-    new_rows.sort(key=lambda r: (r["published_at"] is None, r["published_at"] or 0, r["source_uri"]))
-    if signatures is not None and new_rows:
-        existing_ids, existing_sigs = signatures
-        dropped = removed_ids
-        if dropped:
-            keep = [i for i, a in enumerate(existing_ids) if a not in dropped]
-            existing_ids, existing_sigs = [existing_ids[i] for i in keep], existing_sigs[keep]
-        new_ids = [r["article_id"] for r in new_rows]
-        new_sigs, links = dedup.link_near_duplicates(
-            existing_ids, existing_sigs, new_ids, [dedup.dedup_text(r["title"], r["body"]) for r in new_rows]
-        )
-        for row, target in zip(new_rows, links):
-            row["duplicate_of"] = target
-        new_signatures = dedup.canonical(new_ids, new_sigs, links)
-    else:
-        new_signatures = None
-    near = sum(1 for r in new_rows if r["duplicate_of"] is not None)
-    quarantine_rows = [row for batch in batches for row in batch.quarantine]
-    ledger_rows = [row for batch in batches for row in batch.ledger]
-    new_table = schema.to_table(new_rows, schema.ARTICLES)
-    counts = Counts(
-        files_seen=files_seen,
-        items_seen=unchanged_items + sum(batch.items for batch in batches),
-        new_articles=len(new_rows) - near,
-        duplicates=duplicates + near,
-        near_duplicates=near,
-        unchanged=unchanged_items,
-        quarantined=len(quarantine_rows),
-        replaced=len(removed_ids),
-    )
-    counts.check()
-    return Merged(
-        articles=pa.concat_tables([existing.cast(schema.ARTICLES), new_table]),
-        new_articles=new_table,
-        quarantine=schema.to_table(quarantine_rows, schema.QUARANTINE),
-        ledger_rows=ledger_rows,
-        counts=counts,
-        removed_ids=removed_ids - {row["article_id"] for row in new_rows},
-        signatures=new_signatures,
-    )
-
-
-def sort_articles(articles: pa.Table) -> pa.Table:
-    return articles.take(pc.sort_indices(articles, [("published_at", "ascending"), ("article_id", "ascending")]))
-
-
-def without_articles(table: pa.Table, article_ids: set[str]) -> pa.Table:
-    """`table` less the rows of the given articles (e.g. mentions of superseded articles)."""
-    if not article_ids or not table.num_rows:
-        return table
-    drop = pc.is_in(table.column("article_id"), value_set=pa.array(sorted(article_ids), pa.string()))
-    return table.filter(pc.invert(drop))

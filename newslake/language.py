@@ -1,13 +1,21 @@
-"""Language identification, offline, over the languages news collections mostly hold.
+"""The language of an article: decided here, and only here.
 
-Restricting lingua to a known set keeps it fast and its memory small, and gives
-the validation suite a closed list of codes to check against.
+A source may declare a language (`<html lang>`, a JSON `language` field); lingua
+detects one offline from the text. A declared tag is normalized by `langcodes`
+(BCP 47 rules): regional variants go to their base language (`en-US` -> `en`),
+deprecated codes to their current one (`iw` -> `he`, `sh` -> `sr`), three-letter
+synonyms to the two-letter code (`eng` -> `en`), and a tag that names no known
+language to "und". A declared language wins over detection when it is a real
+one; "und" or no declaration leaves the choice to the detector.
+
+Restricting lingua to a known set keeps it fast and its memory small.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
+import langcodes
 from lingua import IsoCode639_1, LanguageDetectorBuilder
 
 LANGUAGES = (
@@ -16,6 +24,29 @@ LANGUAGES = (
 UNDETERMINED = "und"
 MIN_CHARS = 40  # below this, detection is a guess; the caller's default is used instead
 SAMPLE_CHARS = 2000
+
+
+@lru_cache(maxsize=4096)
+def normalize_code(tag: str | None) -> str | None:
+    """The base language code of a declared tag; "und" for a tag that names no known
+    language; None when nothing was declared."""
+    if tag is None or not str(tag).strip():
+        return None
+    text = str(tag).strip().replace("_", "-")
+    try:
+        language = langcodes.Language.get(langcodes.standardize_tag(text))
+    except (langcodes.LanguageTagError, ValueError):
+        return UNDETERMINED
+    if not language.language or not language.is_valid():
+        return UNDETERMINED
+    return language.language
+
+
+def choose_language(declared: str | None, detected: str) -> str:
+    """The article's language: the declared one when it names a real language,
+    else the detected one."""
+    code = normalize_code(declared)
+    return code if code not in (None, UNDETERMINED) else detected
 
 
 @lru_cache(maxsize=1)

@@ -2,7 +2,8 @@
 
 A rerun hashes the source tree and skips every file whose sha256 the ledger already
 holds, so an unchanged inbox costs one read per file and no parsing. The ledger is
-committed only together with a published version (see `publish`), so a failed or
+a table of the lake (kind "state"): its rows are parts listed in each version's
+manifest, so they are committed with the version or not at all, and a failed or
 killed run never marks a file as done.
 """
 
@@ -16,21 +17,10 @@ from typing import Callable, Iterator, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
-from newslake.storage import atomic_write_parquet, file_sha256
+from newslake.storage import file_sha256
 
-LEDGER_SCHEMA = pa.schema(
-    [
-        ("source_uri", pa.string()),
-        ("sha256", pa.string()),
-        ("size", pa.int64()),
-        ("mtime_ns", pa.int64()),  # with size, lets a rerun trust the recorded sha256 without reading
-        ("outcome", pa.string()),  # article | quarantined | mixed | archive
-        ("item_count", pa.int32()),  # records the file held (1 for a one-article file)
-        ("run_id", pa.string()),
-    ]
-)
+STAT_CACHE = pa.schema([("source_uri", pa.string()), ("sha256", pa.string()), ("size", pa.int64()), ("mtime_ns", pa.int64())])
 
 @dataclass(frozen=True)
 class SourceFile:
@@ -84,17 +74,22 @@ def discover(source: Path, ignore: Sequence[str] = DEFAULT_IGNORE, known: KnownH
 
 
 class Ledger:
-    """What the lake has already ingested, kept as one Parquet file."""
+    """What the lake has already ingested: the ledger rows of the current version,
+    plus size+mtime hints that runs with nothing to publish keep in the stat cache."""
 
-    def __init__(self, path: Path):
-        self.path = path
-        self.table = pq.read_table(path) if path.exists() else LEDGER_SCHEMA.empty_table()
-        columns = self.table.select(["source_uri", "sha256", "size", "mtime_ns", "item_count"]).to_pydict()
+    def __init__(self, table: pa.Table, hints: pa.Table | None = None):
+        self.table = table
+        columns = table.select(["source_uri", "sha256", "size", "mtime_ns", "item_count", "outcome"]).to_pydict()
         self._items = dict(zip(columns["sha256"], columns["item_count"]))
         self._by_uri = {
             uri: (sha, size, mtime)
             for uri, sha, size, mtime in zip(columns["source_uri"], columns["sha256"], columns["size"], columns["mtime_ns"])
         }
+        self._files = [uri for uri, outcome in zip(columns["source_uri"], columns["outcome"]) if outcome != "member"]
+        self._hints: dict[str, tuple[str, int, int]] = {}
+        if hints is not None and hints.num_rows:
+            h = hints.to_pydict()
+            self._hints = {u: (sha, size, mtime) for u, sha, size, mtime in zip(h["source_uri"], h["sha256"], h["size"], h["mtime_ns"])}
 
     def __len__(self) -> int:
         return self.table.num_rows
@@ -107,36 +102,70 @@ class Ledger:
 
     def known_sha(self, uri: str, size: int, mtime_ns: int) -> str | None:
         """The recorded sha256 of `uri` if its size and mtime are unchanged."""
-        entry = self._by_uri.get(uri)
-        return entry[0] if entry and entry[1] == size and entry[2] == mtime_ns else None
+        for entry in (self._by_uri.get(uri), self._hints.get(uri)):
+            if entry and entry[1] == size and entry[2] == mtime_ns:
+                return entry[0]
+        return None
 
     def changed(self, uri: str, sha256: str | None) -> bool:
         """True when `uri` was ingested before with other content."""
         entry = self._by_uri.get(uri)
         return entry is not None and entry[0] != sha256
 
+    def recorded(self, uri: str) -> bool:
+        return uri in self._by_uri
+
+    def missing(self, discovered: set[str]) -> list[str]:
+        """Files the ledger holds that discovery no longer finds: deleted from the source."""
+        return sorted(uri for uri in self._files if uri not in discovered)
+
+    def stale(self, unchanged: Sequence[SourceFile]) -> list[SourceFile]:
+        """Unchanged files whose recorded path, size or mtime differ from what is on disk."""
+        return [f for f in unchanged if self._by_uri.get(f.uri, (None, None, None))[1:] != (f.size, f.mtime_ns)]
+
     def refreshed(self, unchanged: Sequence[SourceFile]) -> list[dict]:
-        """Rows for unchanged files seen under a new path or modification time, so the
-        next run can trust them without reading them again."""
-        stale = [f for f in unchanged if self.known_sha(f.uri, f.size, f.mtime_ns) is None]
+        """Ledger rows for unchanged files seen under a new path or modification time, so
+        the next run can trust them without reading them again."""
+        stale = self.stale(unchanged)
         if not stale:
             return []
-        first_by_sha = {}
-        for row in self.table.to_pylist():
+        wanted = {f.sha256 for f in stale}
+        first_by_sha: dict[str, dict] = {}
+        for row in self.table.filter(pc.is_in(self.table.column("sha256"), value_set=pa.array(sorted(wanted)))).to_pylist():
             first_by_sha.setdefault(row["sha256"], row)
         return [
             {**first_by_sha[f.sha256], "source_uri": f.uri, "size": f.size, "mtime_ns": f.mtime_ns}
             for f in stale
         ]
 
-    def with_entries(self, rows: list[dict]) -> pa.Table:
-        """The ledger with `rows` replacing any earlier rows of the same URIs."""
-        if not rows:
-            return self.table
-        added = pa.Table.from_pylist(rows, schema=LEDGER_SCHEMA)
-        replaced = pa.array({row["source_uri"] for row in rows}, pa.string())
-        kept = self.table.filter(pc.invert(pc.is_in(self.table.column("source_uri"), value_set=replaced)))
-        return pa.concat_tables([kept, added])
+    def entries(self, uris: set[str]) -> list[dict]:
+        """The ledger rows of these files and of their archive members."""
+        if not uris:
+            return []
+        files = pa.array([file_part(u) for u in self.table.column("source_uri").to_pylist()], pa.string())
+        return self.table.filter(pc.is_in(files, value_set=pa.array(sorted(uris), pa.string()))).to_pylist()
 
-    def commit(self, table: pa.Table) -> None:
-        atomic_write_parquet(table, self.path)
+    def holders(self, article_ids: set[str], files: Sequence[SourceFile]) -> dict[str, set[str]]:
+        """Which of `files` (unchanged ones) hold which of `article_ids`, by content: a
+        file with the sha256 of a ledger entry holds that entry's articles, whatever
+        its name (a copy, or the same file moved)."""
+        found: dict[str, set[str]] = {}
+        if not article_ids:
+            return found
+        by_sha: dict[str, set[str]] = {}
+        for sha, ids in zip(self.table.column("sha256").to_pylist(), self.table.column("article_ids").to_pylist()):
+            if sha and ids:
+                by_sha.setdefault(sha, set()).update(ids)
+        for f in files:
+            hit = article_ids.intersection(by_sha.get(f.sha256, ()))
+            if hit:
+                found[f.uri] = hit
+        return found
+
+
+FILE_PART_SQL = "split_part(split_part({column}, '#', 1), '!', 1)"  # file_part, in DuckDB
+
+
+def file_part(uri: str) -> str:
+    """The file a ledger or article URI belongs to: less any '#part' and '!archive member'."""
+    return uri.split("#", 1)[0].split("!", 1)[0]

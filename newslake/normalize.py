@@ -14,7 +14,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from newslake.readers.base import RawArticle
-from newslake.published import parse_published
+from newslake.publication_dates import parse_published
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
@@ -83,7 +83,7 @@ def normalize_article(
         "published_precision": precision,
         "captions": [clean_text(c) for c in raw.captions],
         "body": body,
-        "language": raw.language or language,
+        "language": language,
         "word_count": len(body.split()),
         "duplicate_of": None,
         "ingested_at": ingested_at,

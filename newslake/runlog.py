@@ -1,29 +1,23 @@
-"""What each run saw, did and published: the `runs` table and the run report.
-
-Every run leaves a row, failed ones included, in state/runs.parquet; a published
-version carries the history up to and including the run that published it.
-"""
+"""What a run saw, did and published: the run report and its row of the `runs` table."""
 
 from __future__ import annotations
 
 import json
+import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
+from typing import Iterator
 
-import pyarrow as pa
-
-from newslake import schema
 from newslake.ingest import Counts
-from newslake.publish import Lake
 from newslake.report import validation_text
-from newslake.storage import atomic_write_parquet, read_parquet_or_empty
 
-STATUSES = ("published", "nothing_new", "validation_failed", "failed")
+STATUSES = ("published", "nothing_new", "validation_failed", "failed", "compacted")
 
 
 def new_run_id(now: datetime) -> str:
-    return f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
+    return f"{now:%Y%m%dT%H%M%S}{now.microsecond // 1000:03d}Z-{uuid.uuid4().hex[:6]}"
 
 
 @dataclass
@@ -41,6 +35,16 @@ class RunReport:
     rows: dict[str, int] = field(default_factory=dict)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    models: str | None = None  # how the derived tables were built: incremental | full | kept
+    error: str | None = None
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + time.perf_counter() - start
 
     def row(self) -> dict:
         counts = self.counts
@@ -59,6 +63,8 @@ class RunReport:
             "skipped_language": counts.skipped_language,
             "replaced": counts.replaced,
             "near_duplicates": counts.near_duplicates,
+            "deleted_files": counts.deleted_files,
+            "removed": counts.removed,
             "validation_success": None if self.validation is None else bool(self.validation.get("success")),
             "validation_summary": None if self.validation is None else validation_text(self.validation),
             "published_version": self.version,
@@ -69,16 +75,3 @@ class RunReport:
         data = asdict(self)
         data["counts"] = asdict(self.counts)
         return json.loads(json.dumps(data, default=str))
-
-
-def read_runs(lake: Lake) -> pa.Table:
-    return read_parquet_or_empty(lake.runs_path, schema.RUNS)
-
-
-def runs_with(lake: Lake, report: RunReport) -> pa.Table:
-    """The run history plus this run's row (not yet written)."""
-    return pa.concat_tables([read_runs(lake), schema.to_table([report.row()], schema.RUNS)])
-
-
-def record_run(lake: Lake, report: RunReport) -> None:
-    atomic_write_parquet(runs_with(lake, report), lake.runs_path)

@@ -7,6 +7,7 @@ silently changes type between versions.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 import pyarrow as pa
@@ -74,6 +75,75 @@ QUARANTINE = pa.schema(
     ]
 )
 
+ARTICLE_ENTITIES = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("entity_id", pa.string()),
+        ("mention_count", pa.int64()),
+        ("in_title", pa.bool_()),
+        ("in_caption", pa.bool_()),
+        ("first_body_offset", pa.int32()),
+    ]
+)
+
+ENTITY_ALIASES = pa.schema(
+    [
+        ("entity_id", pa.string()),
+        ("alias", pa.string()),
+        ("name", pa.string()),
+        ("mention_count", pa.int64()),
+    ]
+)
+
+ENTITIES = pa.schema(
+    [
+        ("entity_id", pa.string()),
+        ("name", pa.string()),
+        ("label", pa.string()),
+        ("aliases", pa.list_(pa.string())),
+        ("mention_count", pa.int64()),
+        ("article_count", pa.int64()),
+        ("first_seen", UTC_TS),
+        ("last_seen", UTC_TS),
+    ]
+)
+
+ENTITY_COOCCURRENCE = pa.schema(
+    [
+        ("entity_a", pa.string()),
+        ("entity_b", pa.string()),
+        ("article_count", pa.int64()),
+        ("first_seen", UTC_TS),
+        ("last_seen", UTC_TS),
+    ]
+)
+
+ENTITY_DAILY = pa.schema(
+    [
+        ("entity_id", pa.string()),
+        ("day", pa.date32()),
+        ("mention_count", pa.int64()),
+        ("article_count", pa.int64()),
+    ]
+)
+
+DATES = pa.schema(
+    [
+        ("date", pa.date32()),
+        ("year", pa.int64()),
+        ("quarter", pa.int64()),
+        ("month", pa.int64()),
+        ("day_of_month", pa.int64()),
+        ("iso_year", pa.int64()),
+        ("iso_week", pa.int64()),
+        ("iso_weekday", pa.int64()),
+        ("weekday_name", pa.string()),
+        ("is_weekend", pa.bool_()),
+        ("published_count", pa.int64()),
+        ("mentioned_count", pa.int64()),
+    ]
+)
+
 RUNS = pa.schema(
     [
         ("run_id", pa.string()),
@@ -90,6 +160,8 @@ RUNS = pa.schema(
         ("skipped_language", pa.int64()),  # new articles not extracted: no model for their language
         ("replaced", pa.int64()),  # earlier articles superseded by a changed file
         ("near_duplicates", pa.int64()),  # of the duplicates: published with duplicate_of set
+        ("deleted_files", pa.int64()),  # files gone from the source since the last run
+        ("removed", pa.int64()),  # articles that left the lake because their file went away
         ("validation_success", pa.bool_()),
         ("validation_summary", pa.string()),
         ("published_version", pa.string()),
@@ -97,15 +169,55 @@ RUNS = pa.schema(
     ]
 )
 
-# Tables that the ingest stage owns; derived tables (entities, dates...) are
-# declared next to the SQL that builds them.
-TABLES: dict[str, pa.Schema] = {
-    "articles": ARTICLES,
-    "entity_mentions": ENTITY_MENTIONS,
-    "date_mentions": DATE_MENTIONS,
-    "quarantine": QUARANTINE,
-    "runs": RUNS,
+# The lake's own bookkeeping, versioned with the data (kind "state"): which files
+# were ingested, and the near-duplicate signatures of canonical articles.
+LEDGER = pa.schema(
+    [
+        ("source_uri", pa.string()),
+        ("sha256", pa.string()),
+        ("size", pa.int64()),
+        ("mtime_ns", pa.int64()),  # with size, lets a rerun trust the recorded sha256 without reading
+        ("outcome", pa.string()),  # article | quarantined | mixed | archive | member
+        ("item_count", pa.int32()),  # records the file held (1 for a one-article file)
+        ("article_ids", pa.list_(pa.string())),  # ids of the articles it held, duplicates included
+        ("run_id", pa.string()),
+    ]
+)
+
+SIGNATURES = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("seq", pa.int64()),  # first-seen order among canonical articles
+        ("signature", pa.binary()),  # MinHash values, little-endian uint64
+        ("bands", pa.list_(pa.uint64())),  # one LSH key per band
+    ]
+)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    schema: pa.Schema
+    kind: str  # base: ingested rows; derived: built by sql/; state: the lake's bookkeeping; log: runs
+    version: int = 1  # bump when the columns change; the manifest records it per table and part
+    partitioned: bool = False  # hive-style by publication month
+
+
+TABLES: dict[str, TableSpec] = {
+    "articles": TableSpec(ARTICLES, "base", 1, partitioned=True),
+    "quarantine": TableSpec(QUARANTINE, "base", 1),
+    "entity_mentions": TableSpec(ENTITY_MENTIONS, "base", 1, partitioned=True),
+    "date_mentions": TableSpec(DATE_MENTIONS, "base", 1, partitioned=True),
+    "entity_aliases": TableSpec(ENTITY_ALIASES, "derived", 1),
+    "article_entities": TableSpec(ARTICLE_ENTITIES, "derived", 1),
+    "entities": TableSpec(ENTITIES, "derived", 1),
+    "entity_cooccurrence": TableSpec(ENTITY_COOCCURRENCE, "derived", 1),
+    "entity_daily": TableSpec(ENTITY_DAILY, "derived", 1),
+    "dates": TableSpec(DATES, "derived", 1),
+    "runs": TableSpec(RUNS, "log", 2),
+    "ledger": TableSpec(LEDGER, "state", 1),
+    "signatures": TableSpec(SIGNATURES, "state", 1),
 }
+PUBLISHED = tuple(name for name, spec in TABLES.items() if spec.kind != "state")
 
 SOURCE_FORMATS = ("text", "json", "jsonl", "html", "warc")
 PUBLISHED_PRECISIONS = ("second", "day", "month", "year", "none", "unparsed")
@@ -118,6 +230,7 @@ QUARANTINE_REASONS = (
     "no_article_text",
     "unsupported_type",
     "unreadable",
+    "failed_expectation",
 )
 
 

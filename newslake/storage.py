@@ -2,6 +2,8 @@
 
 Everything the lake keeps is written to a temporary name in the same folder and
 renamed into place, so a crash or kill leaves either the old file or the new one.
+Whatever the lake writes is world-readable, as Parquet files written by pyarrow
+are: a consumer who can read one file of a version can read all of them.
 """
 
 from __future__ import annotations
@@ -17,33 +19,57 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 
-def _temp_beside(path: Path) -> Path:
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+FILE_MODE = 0o666 & ~_umask()  # what open() would have given the file
+
+
+def make_readable(path: Path) -> None:
+    """Give a file written through mkstemp (mode 0600) the usual file mode."""
+    os.chmod(path, FILE_MODE)
+
+
+def temp_beside(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     return Path(name)
 
 
-def _fsync(path: Path) -> None:
+def fsync_file(path: Path) -> None:
     with open(path, "rb") as handle:
         os.fsync(handle.fileno())
 
 
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def atomic_write_parquet(table: pa.Table, path: Path) -> None:
-    tmp = _temp_beside(path)
+    tmp = temp_beside(path)
     try:
         pq.write_table(table, tmp, compression="zstd")
-        _fsync(tmp)
+        fsync_file(tmp)
+        make_readable(tmp)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
 
 
 def atomic_write_text(text: str, path: Path) -> None:
-    tmp = _temp_beside(path)
+    tmp = temp_beside(path)
     try:
         tmp.write_text(text, encoding="utf-8")
-        _fsync(tmp)
+        fsync_file(tmp)
+        make_readable(tmp)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

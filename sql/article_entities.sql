@@ -1,13 +1,6 @@
 -- article_entities: which entities each article mentions, how often and where.
 with
 
-mentions as (
-    select m.article_id, m.entity_id, m.field, m.start
-    from entity_mentions as m
-    join articles as a using (article_id)
-    where a.duplicate_of is null
-),
-
 final as (
     select
         article_id,
@@ -16,7 +9,7 @@ final as (
         bool_or(field = 'title') as in_title,
         bool_or(field = 'caption') as in_caption,
         min(start) filter (where field = 'body') as first_body_offset
-    from mentions
+    from stg_entity_mentions
     group by article_id, entity_id
     order by article_id, mention_count desc, entity_id
 )

@@ -2,24 +2,9 @@
 -- clamped to [$min_date, $max_date] so one absurd date cannot make it huge.
 with
 
-published as (
-    select cast(published_at as date) as day, count(*) as published_count
-    from articles
-    where published_at is not null and duplicate_of is null
-    group by 1
-),
-
-mentioned as (
-    select d.resolved_date as day, count(*) as mentioned_count
-    from date_mentions as d
-    join articles as a using (article_id)
-    where d.resolved_date is not null and a.duplicate_of is null
-    group by 1
-),
-
 span as (
     select min(day) as first_day, max(day) as last_day
-    from (select day from published union all select day from mentioned)
+    from stg_day_counts
 ),
 
 covered as (
@@ -48,11 +33,10 @@ final as (
         isodow(c.date) as iso_weekday,
         dayname(c.date) as weekday_name,
         isodow(c.date) >= 6 as is_weekend,
-        coalesce(p.published_count, 0) as published_count,
-        coalesce(m.mentioned_count, 0) as mentioned_count
+        coalesce(n.published_count, 0) as published_count,
+        coalesce(n.mentioned_count, 0) as mentioned_count
     from calendar as c
-    left join published as p on p.day = c.date
-    left join mentioned as m on m.day = c.date
+    left join stg_day_counts as n on n.day = c.date
     order by c.date
 )
 

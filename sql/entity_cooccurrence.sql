@@ -3,10 +3,8 @@
 with
 
 article_entities as (
-    select distinct m.article_id, m.entity_id, a.published_at
-    from entity_mentions as m
-    join articles as a using (article_id)
-    where a.duplicate_of is null
+    select distinct article_id, entity_id, published_at
+    from stg_entity_mentions
 ),
 
 pairs as (

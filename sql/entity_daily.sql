@@ -1,12 +1,10 @@
--- entity_daily: how often each entity is mentioned, per day of publication.
+-- entity_daily: how often each entity is mentioned, per day of publication (UTC).
 with
 
 mentions as (
-    select m.entity_id, m.article_id, cast(a.published_at as date) as day
-    from entity_mentions as m
-    join articles as a using (article_id)
-    where a.duplicate_of is null
-      and a.published_at is not null
+    select entity_id, article_id, cast(published_at as date) as day
+    from stg_entity_mentions
+    where published_at is not null
 ),
 
 final as (

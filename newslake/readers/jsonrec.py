@@ -19,7 +19,7 @@ import json
 from functools import lru_cache
 from typing import Any, Iterator, Mapping, Sequence
 
-from newslake.published import is_date_line
+from newslake.publication_dates import is_date_line
 from newslake.readers.base import DEFAULT_OPTIONS, RawArticle, ReaderOptions, Rejected, Rejection
 from newslake.readers.text import drop_promo, outlet_from, split_authors, split_paragraphs, trim_trailer, unwrap_indented
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newslake.published import MONTH, is_date_line
+from newslake.publication_dates import MONTH, is_date_line
 from newslake.readers.base import RawArticle, Rejected
 
 HEAD_LINES = 6  # how many non-blank lines can hold the title, caption and date line

@@ -1,5 +1,18 @@
 """The validation gate: runs the Great Expectations suites in `expectations/` on tables.
 
+Each expectation declares what its failure does, in its `meta`, as Delta Live Tables'
+expect / expect_or_drop / expect_or_fail do:
+
+    "meta": {"action": "fail"}        the default: the run publishes nothing
+    "meta": {"action": "quarantine"}  the failing rows go to `quarantine` (reason
+                                      failed_expectation, the expectation named in the
+                                      detail) and the rest is published
+    "meta": {"action": "warn"}        reported only
+
+Content checks on single articles quarantine; structural checks (schema, uniqueness,
+referential integrity, counts) fail. Quarantine applies to row-level expectations of
+the tables in `QUARANTINABLE`, whose rows are whole articles.
+
 Suites are static JSON files in GX 1.x's native suite shape, one per dataset and named
 after it (`expectations/articles.json` checks the `articles` table):
 
@@ -65,6 +78,9 @@ __all__ = [
 
 SUITE_SUFFIX = ".json"
 RESULT_FORMAT = "SUMMARY"  # counts + up to 20 unexpected values; enough for a report
+ROWS_FORMAT = "COMPLETE"  # every unexpected row's index: needed to quarantine them
+ACTIONS = ("fail", "quarantine", "warn")
+QUARANTINABLE = frozenset({"articles"})
 MAX_EXAMPLES = 3
 MAX_VALUE_CHARS = 40
 MAX_DETAIL_CHARS = 240
@@ -78,6 +94,7 @@ class FailedExpectation:
     expectation_type: str
     column: str | None
     detail: str
+    action: str = "fail"
 
     def label(self) -> str:
         """`expect_x(column)` or `expect_x` for table-level expectations."""
@@ -92,6 +109,7 @@ class FailedExpectation:
             "expectation_type": self.expectation_type,
             "column": self.column,
             "detail": self.detail,
+            "action": self.action,
         }
 
 
@@ -103,11 +121,20 @@ class TableValidation:
     evaluated: int
     failed: list[FailedExpectation] = field(default_factory=list)
     rows: int = 0
+    warnings: list[FailedExpectation] = field(default_factory=list)
+    # row index -> the quarantine-action expectations that row failed
+    quarantined: dict[int, list[str]] = field(default_factory=dict)
+    quarantine_reasons: list[FailedExpectation] = field(default_factory=list)
 
     def summary_lines(self) -> list[str]:
-        if self.failed:
-            return [f.summary() for f in self.failed]
-        return [f"{self.table}: {self.evaluated} expectations passed ({self.rows} rows)"]
+        lines = [f.summary() for f in self.failed]
+        lines += [f"{w.summary()} (warning)" for w in self.warnings]
+        if self.quarantined:
+            lines.append(f"{self.table}: {len(self.quarantined)} rows quarantined by " + ", ".join(q.label() for q in self.quarantine_reasons))
+        if not self.failed:
+            lines.insert(0, f"{self.table}: {self.evaluated} expectations passed ({self.rows} rows)" if not (self.warnings or self.quarantined)
+                         else f"{self.table}: passed with {len(self.warnings)} warnings, {len(self.quarantined)} rows quarantined ({self.rows} rows)")
+        return lines
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -117,6 +144,9 @@ class TableValidation:
             "evaluated": self.evaluated,
             "rows": self.rows,
             "failed": [f.to_dict() for f in self.failed],
+            "warnings": [w.to_dict() for w in self.warnings],
+            "quarantined_rows": len(self.quarantined),
+            "quarantined_by": [q.to_dict() for q in self.quarantine_reasons],
         }
 
 
@@ -139,6 +169,9 @@ class ValidationReport:
 
     def failures(self) -> list[FailedExpectation]:
         return [f for t in self.tables for f in t.failed]
+
+    def table(self, name: str) -> TableValidation | None:
+        return next((t for t in self.tables if t.table == name), None)
 
     def summary_lines(self) -> list[str]:
         """One line per failed expectation; one 'passed' line per table without failures;
@@ -191,7 +224,20 @@ def _read_spec(path: Path) -> dict:
             and isinstance(exp.get("kwargs", {}), dict)
         ):
             raise ValueError(f"{path}: expectation #{i} needs a 'type' and a 'kwargs' object")
+        action = action_of(exp)
+        if action not in ACTIONS:
+            raise ValueError(f"{path}: expectation #{i} ({exp['type']}) has action {action!r}; use one of {', '.join(ACTIONS)}")
+        if action == "quarantine" and spec["name"] not in QUARANTINABLE:
+            raise ValueError(
+                f"{path}: expectation #{i} ({exp['type']}) cannot quarantine: only rows of "
+                f"{', '.join(sorted(QUARANTINABLE))} can go to quarantine"
+            )
     return spec
+
+
+def action_of(expectation: Mapping[str, Any]) -> str:
+    """What a failure of this expectation does: its meta's "action", "fail" by default."""
+    return ((expectation.get("meta") or {}).get("action")) or "fail"
 
 
 _suite_cache: dict[tuple[str, int, int], ExpectationSuite] = {}
@@ -347,29 +393,51 @@ def _to_tuple(v: Any) -> Any:
 
 
 def validate_frame(table: str, df: pd.DataFrame, suite_path: Path) -> TableValidation:
-    """Validate `df` with the suite at `suite_path` using GX's pandas datasource."""
+    """Validate `df` with the suite at `suite_path` using GX's pandas datasource.
+
+    Failures are sorted by their expectation's action: `fail` ones make the table
+    fail; `warn` ones are reported; `quarantine` ones name the failing rows (index
+    labels of `df`), which the caller takes out of the run."""
     suite = _suite(suite_path)
+    actions = [action_of({"meta": e.meta}) for e in suite.expectations]
+    result_format = ROWS_FORMAT if "quarantine" in actions else RESULT_FORMAT
     gx_df = _hashable(df)
     with _lock:
         batch = _batch_definition(table).get_batch(batch_parameters={"dataframe": gx_df})
-        result = batch.validate(suite, result_format=RESULT_FORMAT)
-    failed = [
-        FailedExpectation(
+        result = batch.validate(suite, result_format=result_format)
+    failed, warnings, reasons = [], [], []
+    quarantined: dict[int, list[str]] = {}
+    for r in result.results:
+        if r.success:
+            continue
+        action = action_of({"meta": r.expectation_config.meta})
+        failure = FailedExpectation(
             table=table,
             expectation_type=r.expectation_config.type,
             column=r.expectation_config.kwargs.get("column"),
             detail=_detail(r),
+            action=action,
         )
-        for r in result.results
-        if not r.success
-    ]
+        rows = (r.result or {}).get("unexpected_index_list")
+        if action == "quarantine" and rows and not _exception_messages(r.exception_info):
+            reasons.append(failure)
+            for index in rows:
+                label = index if not isinstance(index, dict) else next(iter(index.values()))
+                quarantined.setdefault(int(label), []).append(failure.label())
+        elif action == "warn":
+            warnings.append(failure)
+        else:
+            failed.append(failure)
     return TableValidation(
         table=table,
         suite=suite.name,
-        success=bool(result.success),
+        success=not failed,
         evaluated=int(result.statistics.get("evaluated_expectations", len(result.results))),
         failed=failed,
         rows=len(df),
+        warnings=warnings,
+        quarantined=quarantined,
+        quarantine_reasons=reasons,
     )
 
 

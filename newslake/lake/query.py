@@ -1,0 +1,121 @@
+"""DuckDB over parts: every table of a version as a view, read out of core.
+
+Parts of one table may come from older schemas: `union_by_name` gives their
+missing columns as NULL, and the view always has the contract's columns, in the
+contract's order, with the contract's types. Hive partition folders
+(`month=2020-01`) are not turned into a column: the contract does not have one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import duckdb
+import pyarrow as pa
+
+from newslake.lake.layout import Lake, Part
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
+    return con
+
+
+def quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def duck_type(arrow_type: pa.DataType) -> str:
+    """The DuckDB type that reads back as `arrow_type`."""
+    con = duckdb.connect()
+    try:
+        con.register("t", pa.table({"c": pa.nulls(0, arrow_type)}))
+        return con.execute("select column_type from (describe t)").fetchone()[0]
+    finally:
+        con.close()
+
+
+_TYPES: dict[str, str] = {}
+
+
+def _type_of(arrow_type: pa.DataType) -> str:
+    key = str(arrow_type)
+    if key not in _TYPES:
+        _TYPES[key] = duck_type(arrow_type)
+    return _TYPES[key]
+
+
+def parts_relation(paths: Sequence[str], schema: pa.Schema, present: Iterable[str] | None = None) -> str:
+    """SQL for the rows of these Parquet files as the contract's columns.
+
+    `present`: the columns some part holds (from DESCRIBE); the others are NULL."""
+    listing = "[" + ", ".join(quote(p) for p in paths) + "]"
+    have = set(schema.names) if present is None else set(present)
+    columns = ", ".join(
+        f"cast({ident(f.name)} as {_type_of(f.type)}) as {ident(f.name)}" if f.name in have
+        else f"cast(null as {_type_of(f.type)}) as {ident(f.name)}"
+        for f in schema
+    )
+    return f"select {columns} from read_parquet({listing}, union_by_name = true, hive_partitioning = false)"
+
+
+def empty_relation(schema: pa.Schema) -> str:
+    columns = ", ".join(f"cast(null as {_type_of(f.type)}) as {ident(f.name)}" for f in schema)
+    return f"select {columns} limit 0"
+
+
+def register(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    paths: Sequence[str],
+    schema: pa.Schema,
+    *,
+    where: str = "main",
+) -> None:
+    """View `where.name` over the files at `paths` (absolute, or relative to the
+    connection's file_search_path), with the contract's columns; an empty relation
+    of that shape when there are no files."""
+    target = f"{ident(where)}.{ident(name)}"
+    if not paths:
+        con.execute(f"create or replace view {target} as {empty_relation(schema)}")
+        return
+    listing = "[" + ", ".join(quote(p) for p in paths) + "]"
+    present = [
+        row[0]
+        for row in con.execute(
+            f"select column_name from (describe select * from read_parquet({listing}, union_by_name = true, hive_partitioning = false))"
+        ).fetchall()
+    ]
+    con.execute(f"create or replace view {target} as {parts_relation(paths, schema, present)}")
+
+
+def register_parts(
+    con: duckdb.DuckDBPyConnection, lake: Lake, name: str, parts: Sequence[Part], schema: pa.Schema, *, where: str = "main"
+) -> None:
+    register(con, name, [str(lake.path_of(p)) for p in parts], schema, where=where)
+
+
+def parts_holding(
+    con: duckdb.DuckDBPyConnection, lake: Lake, parts: Sequence[Part], key_sql: str, values: Iterable[str]
+) -> list[Part]:
+    """The parts with a row whose `key_sql` (a column, or an expression over columns)
+    is one of `values`: DuckDB reads only the key columns."""
+    values = sorted(set(values))
+    if not parts or not values:
+        return []
+    con.register("__values", pa.table({"v": pa.array(values, pa.string())}))
+    try:
+        by_path = {str(lake.path_of(p)): p for p in parts}
+        listing = "[" + ", ".join(quote(p) for p in by_path) + "]"
+        found = con.execute(
+            f"select distinct filename from read_parquet({listing}, filename = true, union_by_name = true,"
+            f" hive_partitioning = false) where {key_sql} in (select v from __values)"
+        ).fetchall()
+    finally:
+        con.unregister("__values")
+    return [by_path[row[0]] for row in found]

@@ -1,0 +1,215 @@
+"""The derived tables: `sql/` run by DuckDB over a version's parts, written as parts.
+
+Each model is a `sql/<model>.sql` file over the base tables (`articles`,
+`entity_mentions`, `date_mentions`), the staging models in `sql/staging/` and the
+models before it. DuckDB reads the parts out of core and writes each result with
+`COPY`; no table passes through Python whole.
+
+Two ways to build, with the same result (a test holds them equal):
+- `full`: every model over the whole new version. The reference, and what a run
+  does when it removed rows (a changed or deleted file).
+- `incremental`: a run that only adds rows runs each model over the rows it adds
+  (schema `delta`) and merges that into the previous version's table (schema
+  `previous`) with `sql/merge/<model>.sql`; per-article models just gain a part. A
+  model whose delta is empty keeps its parts: its inputs did not change.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Mapping
+
+import duckdb
+import pyarrow as pa
+
+from newslake import schema
+from newslake.lake import Lake, Part, Transaction
+from newslake.lake.parts import describe, new_part_path
+from newslake.lake.query import _type_of, connect, ident, quote, register_parts
+from newslake.storage import make_readable, temp_beside
+
+CALENDAR_WINDOW = {"min_date": date(1900, 1, 1), "max_date": date(2100, 1, 1)}
+BASE = ("articles", "entity_mentions", "date_mentions")
+
+# Build order: (kind, name). Staging models are views; models are written as parts.
+STEPS = (
+    ("staging", "stg_entity_mentions"),
+    ("model", "entity_aliases"),
+    ("staging", "stg_entity_names"),
+    ("model", "entities"),
+    ("model", "article_entities"),
+    ("model", "entity_cooccurrence"),
+    ("model", "entity_daily"),
+    ("staging", "stg_day_counts"),
+    ("model", "dates"),
+)
+MODELS = tuple(name for kind, name in STEPS if kind == "model")
+APPEND = frozenset({"article_entities"})  # one row set per article: new rows are a new part
+FROM_MERGED_STAGING = {"dates": "stg_day_counts"}  # rebuilt over a merged staging model
+
+
+@dataclass
+class ModelBuild:
+    mode: str  # full | incremental
+    rebuilt: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    changed_rows: dict[str, pa.Table] = field(default_factory=dict)  # what the gate validates
+
+
+def _sql(sql_dir: Path, *names: str) -> str:
+    return (sql_dir.joinpath(*names)).read_text(encoding="utf-8")
+
+
+def _params(sql: str) -> dict | None:
+    found = {name: value for name, value in CALENDAR_WINDOW.items() if re.search(rf"\${name}\b", sql)}
+    return found or None
+
+
+def model_connection() -> duckdb.DuckDBPyConnection:
+    from newslake.entities import canonical_name
+
+    con = connect()
+    con.create_function("canonical_name", canonical_name, ["VARCHAR"], "VARCHAR", side_effects=False)
+    for name in ("delta", "previous"):
+        con.execute(f"create schema if not exists {name}")
+    return con
+
+
+def _in_schema(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    con.execute(f"set search_path = {quote(name)}")
+
+
+def _conformed(relation: str, table: str) -> str:
+    spec = schema.TABLES[table].schema
+    columns = ", ".join(f"cast({ident(f.name)} as {_type_of(f.type)}) as {ident(f.name)}" for f in spec)
+    return f"select {columns} from {relation}"
+
+
+def _materialize(con, where: str, name: str, sql: str) -> None:
+    _in_schema(con, where)
+    try:
+        con.execute(f"create or replace table {where}.{ident(name)} as {sql}", _params(sql))
+    except duckdb.Error as exc:
+        raise RuntimeError(f"sql model {name} failed in {where}: {' '.join(str(exc).split())}") from exc
+    finally:
+        _in_schema(con, "main")
+
+
+def _view(con, where: str, name: str, sql: str) -> None:
+    _in_schema(con, where)
+    try:
+        con.execute(f"create or replace view {where}.{ident(name)} as {sql}")
+    finally:
+        _in_schema(con, "main")
+
+
+def _rows(con, relation: str) -> int:
+    return con.execute(f"select count(*) from {relation}").fetchone()[0]
+
+
+def write_relation(con, lake: Lake, table: str, relation: str, run_id: str) -> Part:
+    """COPY a relation (a table name or a parenthesized query) to a new part of `table`."""
+    spec = schema.TABLES[table]
+    rel = new_part_path(table, run_id)
+    path = lake.path_of(rel)
+    tmp = temp_beside(path)
+    try:
+        con.execute(f"copy ({_conformed(relation, table)}) to {quote(str(tmp))} (format parquet, compression zstd)")
+        make_readable(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return describe(lake, rel, None, spec.version)
+
+
+def _register_version(con, lake: Lake, where: str, parts_of, tables) -> None:
+    for table in tables:
+        register_parts(con, lake, table, parts_of(table), schema.TABLES[table].schema, where=where)
+
+
+def build(
+    lake: Lake,
+    txn: Transaction,
+    sql_dir: Path,
+    *,
+    added: Mapping[str, pa.Table | list[Part]],
+    incremental: bool,
+) -> ModelBuild:
+    """Build every model for the version `txn` assembles; returns what changed.
+
+    `added`: the rows this run adds to each base table (an Arrow table or parts)."""
+    with model_connection() as con:
+        _register_version(con, lake, "main", txn.parts, BASE)
+        _register_version(con, lake, "previous", txn.base_parts, MODELS)
+        if incremental and txn.base is not None and all(txn.base_parts(m) for m in MODELS):
+            for table in BASE:
+                data = added.get(table)
+                if isinstance(data, pa.Table):
+                    con.register(f"__added_{table}", data)
+                    con.execute(f"create or replace table delta.{ident(table)} as select * from __added_{table}")
+                else:
+                    _register_version(con, lake, "delta", lambda _t, d=data: list(d or []), [table])
+            result = _incremental(con, lake, txn, sql_dir)
+        else:
+            result = _full(con, lake, txn, sql_dir)
+        for model in result.rebuilt:
+            result.changed_rows[model] = con.sql(
+                f"select * from main.{ident(model)} except all select * from previous.{ident(model)}"
+            ).to_arrow_table()
+        return result
+
+
+def _publish_model(con, lake: Lake, txn: Transaction, model: str, where: str = "main") -> None:
+    part = write_relation(con, lake, model, f"{where}.{ident(model)}", txn.run_id)
+    txn.replace_all(model, [part])
+
+
+def _full(con, lake: Lake, txn: Transaction, sql_dir: Path) -> ModelBuild:
+    result = ModelBuild("full")
+    for kind, name in STEPS:
+        if kind == "staging":
+            _view(con, "main", name, _sql(sql_dir, "staging", f"{name}.sql"))
+            continue
+        _materialize(con, "main", name, _sql(sql_dir, f"{name}.sql"))
+        _publish_model(con, lake, txn, name)
+        result.rebuilt.append(name)
+    return result
+
+
+def _incremental(con, lake: Lake, txn: Transaction, sql_dir: Path) -> ModelBuild:
+    result = ModelBuild("incremental")
+    for kind, name in STEPS:
+        if kind == "staging":
+            sql = _sql(sql_dir, "staging", f"{name}.sql")
+            _view(con, "delta", name, sql)
+            if name in FROM_MERGED_STAGING.values():
+                _materialize(con, "main", name, _sql(sql_dir, "merge", f"{name}.sql"))
+            else:
+                _view(con, "main", name, sql)
+            continue
+        _materialize(con, "delta", name, _sql(sql_dir, f"{name}.sql"))
+        source = FROM_MERGED_STAGING.get(name)
+        delta_rows = _rows(con, f"delta.{ident(source)}" if source else f"delta.{ident(name)}")
+        if delta_rows == 0:
+            con.execute(f"create or replace view main.{ident(name)} as select * from previous.{ident(name)}")
+            result.kept.append(name)
+            continue
+        if name in APPEND:
+            part = write_relation(con, lake, name, f"delta.{ident(name)}", txn.run_id)
+            txn.add(name, [part])
+            con.execute(
+                f"create or replace view main.{ident(name)} as "
+                f"select * from previous.{ident(name)} union all select * from delta.{ident(name)}"
+            )
+        elif source:
+            _materialize(con, "main", name, _sql(sql_dir, f"{name}.sql"))
+            _publish_model(con, lake, txn, name)
+        else:
+            _materialize(con, "main", name, _sql(sql_dir, "merge", f"{name}.sql"))
+            _publish_model(con, lake, txn, name)
+        result.rebuilt.append(name)
+    return result

@@ -1,0 +1,555 @@
+"""One pipeline run as the domain sees it: every decision between discovery and commit.
+
+`flows/pipeline.py` wires these steps into Prefect tasks and maps the heavy ones
+over batches; what is unchanged, what supersedes what, when nothing is new, what
+the next version holds and when it is committed are all decided here.
+
+    with open_run(settings) as run:      lock the lake, finish what a killed run left
+        run.plan()                       discover; unchanged / new / changed / deleted
+        run.parse_batches(size)          -> files to parse, in batches (the flow maps them)
+        run.merge(batches)               dedup, article gate, near copies, counts
+        run.stage_base()                 parts for the base tables (copy-on-write)
+        run.extraction_batches(size)     -> articles to extract (the flow maps them)
+        run.add_mentions(mentions)       their parts
+        run.build_models()               sql/ over the parts, incrementally when it can
+        run.gate()                       the suites and the check tables
+        run.commit()                     one manifest, one rename, then the warehouse
+
+A run costs what is new: untouched parts are never read again, except the key
+columns that table-wide facts (exact duplicates, superseded rows, uniqueness,
+referential integrity) are checked on, in DuckDB.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from newslake import dedup, gates, models, schema
+from newslake.config import Settings
+from newslake.extract import Mentions
+from newslake.ingest import Batch, Counts, Limits, parse_batch
+from newslake.lake import Lake, LakeError, Manifest, Transaction, commit, prune, publisher_lock, recover
+from newslake.lake import collect_garbage, runs_log
+from newslake.lake.compact import compact_small_parts
+from newslake.lake.layout import version_number
+from newslake.lake.parts import key_in, month_of, read_parts, rewrite_without, write_part, write_partitioned
+from newslake.lake.query import connect, parts_holding, register_parts
+from newslake.ledger import FILE_PART_SQL, STAT_CACHE, Ledger, SourceFile, discover, file_part
+from newslake.readers import ReaderOptions
+from newslake.report import ValidationFailed
+from newslake.runlog import RunReport, new_run_id
+from newslake.storage import atomic_write_json, atomic_write_parquet, read_parquet_or_empty
+from newslake.warehouse import build_warehouse, warehouse_version
+
+# Base tables keyed by article_id. (Derived tables are rebuilt in full when rows go.)
+PER_ARTICLE = ("entity_mentions", "date_mentions")
+
+
+class NothingToDo(Exception):
+    """Internal: the plan found nothing new; the run ends as nothing_new."""
+
+
+@dataclass
+class Plan:
+    files: list[SourceFile]
+    unchanged: list[SourceFile]
+    todo: list[SourceFile]  # new or changed: parsed
+    changed: set[str]
+    deleted: list[str]
+    refreshed: list[dict]  # ledger rows of unchanged files seen under a new path or mtime
+    superseded: pa.Table  # current (article_id, source_uri, duplicate_of) of changed or deleted files
+    orphans: pa.Table  # near copies whose canonical article is superseded: linked again
+    revive: dict[str, set[str]] = field(default_factory=dict)  # unchanged file -> article ids to take again
+
+    @property
+    def gone(self) -> set[str]:
+        return self.changed | set(self.deleted)
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not self.todo and not self.deleted
+
+
+@dataclass
+class Changes:
+    """What this run adds to and removes from the base tables."""
+
+    articles: pa.Table  # rows to add: new, revived, and near copies linked again
+    removed_ids: set[str]  # article rows to remove (superseded, and old rows of re-linked copies)
+    quarantine: pa.Table
+    ledger_rows: list[dict]
+    signatures: pa.Table
+
+    @property
+    def to_extract(self) -> pa.Table:
+        """Canonical rows this run adds: they alone feed the entity and date tables."""
+        return self.articles.filter(pc.is_null(self.articles.column("duplicate_of")))
+
+    @property
+    def empty(self) -> bool:
+        return not (self.articles.num_rows or self.removed_ids or self.quarantine.num_rows or self.ledger_rows)
+
+
+@contextmanager
+def open_run(settings: Settings) -> Iterator["Run"]:
+    """A run holding the lake's lock; the lake is recovered from any killed run first."""
+    lake = Lake(settings.lake)
+    lake.check_usable()
+    now = datetime.now(timezone.utc)
+    report = RunReport(run_id=new_run_id(now), source=str(settings.source), lake=str(settings.lake), started_at=now)
+    with publisher_lock(lake, settings.lock_wait):
+        report.notes.extend(recover(lake))
+        run = Run(settings, lake, report, now)
+        if lake.current_version() and warehouse_version(lake) != lake.current_version():
+            build_warehouse(lake)
+        try:
+            yield run
+        except NothingToDo:
+            run.finish_nothing_new()
+        except ValidationFailed:
+            raise
+        except BaseException as exc:
+            run.fail(exc)
+            raise
+
+
+class Run:
+    def __init__(self, settings: Settings, lake: Lake, report: RunReport, now: datetime):
+        self.settings = settings
+        self.lake = lake
+        self.report = report
+        self.now = now
+        self.base: Manifest | None = lake.manifest()
+        self.version = lake.next_version()
+        self.txn = Transaction.begin(lake, self.base, report.run_id, self.version)
+        for name, spec in schema.TABLES.items():
+            self.txn.declare(name, spec.kind, spec.schema, spec.version)
+        hints = read_parquet_or_empty(lake.stat_cache_path, STAT_CACHE)
+        self.ledger = Ledger(read_parts(lake, self.txn.base_parts("ledger"), schema.LEDGER), hints)
+        self.counts = report.counts
+        self.plan_: Plan | None = None
+        self.changes: Changes | None = None
+        self.validation = gates.ValidationReport.of([])
+        self.models: models.ModelBuild | None = None
+        self.con = connect()
+        self.report.current_version = lake.current_version()
+
+    # ------------------------------------------------------------------ plan
+
+    def _base_view(self, table: str) -> str:
+        register_parts(self.con, self.lake, f"base_{table}", self.txn.base_parts(table), schema.TABLES[table].schema)
+        return f"base_{table}"
+
+    def plan(self) -> Plan:
+        """Discover the source and sort every file: unchanged, new, changed or gone."""
+        s = self.settings
+        if not s.source.is_dir():
+            raise LakeError(f"source folder not found: {s.source}")
+        files = discover(s.source, s.ignore, known=self.ledger.known_sha)
+        unchanged = [f for f in files if self.ledger.seen(f.sha256)]
+        todo = [f for f in files if not self.ledger.seen(f.sha256)]
+        changed = {f.uri for f in todo if self.ledger.changed(f.uri, f.sha256)}
+        deleted = [] if s.deleted_files == "keep" else self.ledger.missing({f.uri for f in files})
+        if deleted and not files:
+            raise LakeError(
+                f"source folder {s.source} holds no files, but the lake has {len(deleted)}: refusing to remove "
+                "every article (set deleted_files=keep for an inbox that is emptied once ingested)"
+            )
+        gone = changed | set(deleted)
+        superseded = self._superseded(gone)
+        removed = set(superseded.column("article_id").to_pylist())
+        orphans = self._orphans(removed)
+        revive = self.ledger.holders(removed, unchanged)
+        self.plan_ = Plan(files, unchanged, todo, changed, deleted, self.ledger.refreshed(unchanged), superseded, orphans, revive)
+        self.counts.files_seen = len(files)
+        self.counts.unchanged = sum(self.ledger.items_of(f.sha256) for f in unchanged)
+        self.counts.deleted_files = len(deleted)
+        return self.plan_
+
+    def _superseded(self, gone: set[str]) -> pa.Table:
+        empty = pa.table({"article_id": pa.array([], pa.string()), "source_uri": pa.array([], pa.string())})
+        parts = parts_holding(
+            self.con, self.lake, self.txn.base_parts("articles"), FILE_PART_SQL.format(column="source_uri"), gone
+        )
+        if not parts:
+            return empty
+        rows = read_parts(self.lake, parts, schema.ARTICLES, columns=["article_id", "source_uri"])
+        files = pa.array([file_part(u) for u in rows.column("source_uri").to_pylist()], pa.string())
+        return rows.filter(pc.is_in(files, value_set=pa.array(sorted(gone), pa.string())))
+
+    def _orphans(self, removed: set[str]) -> pa.Table:
+        parts = parts_holding(self.con, self.lake, self.txn.base_parts("articles"), "duplicate_of", removed)
+        if not parts:
+            return schema.ARTICLES.empty_table()
+        rows = read_parts(self.lake, parts, schema.ARTICLES)
+        linked = pc.fill_null(pc.is_in(rows.column("duplicate_of"), value_set=pa.array(sorted(removed), pa.string())), False)
+        mine = pc.is_in(rows.column("article_id"), value_set=pa.array(sorted(removed), pa.string()))
+        return rows.filter(pc.and_(linked, pc.invert(mine)))
+
+    def check_nothing_to_do(self) -> None:
+        """End the run as nothing_new when no file is new, changed or gone."""
+        if self.plan_.nothing_to_do:
+            raise NothingToDo
+
+    def check_changes(self) -> None:
+        """End the run as nothing_new when the new files changed nothing either."""
+        if self.changes.empty:
+            raise NothingToDo
+
+    # ------------------------------------------------------------------ parse
+
+    def parse_batches(self, size: int) -> list[list[SourceFile]]:
+        plan = self.plan_
+        by_uri = {f.uri: f for f in plan.unchanged}
+        files = sorted(plan.todo + [by_uri[u] for u in plan.revive], key=lambda f: f.uri)
+        return [files[i : i + size] for i in range(0, len(files), size)]
+
+    def parse(self, files: list[SourceFile]) -> Batch:
+        s = self.settings
+        return parse_batch(
+            files,
+            run_id=self.report.run_id,
+            now=self.now,
+            limits=Limits(s.max_file_bytes, s.max_archive_bytes),
+            default_language=s.default_language,
+            options=ReaderOptions(json_fields=s.json_fields),
+            revive=self.plan_.revive,
+        )
+
+    # ------------------------------------------------------------------ merge
+
+    def merge(self, batches: Sequence[Batch]) -> Changes:
+        """Exact duplicates, the article gate, near copies, and the counts."""
+        plan = self.plan_
+        superseded = set(plan.superseded.column("article_id").to_pylist())
+        candidates = [row for batch in batches for row in batch.articles]
+        in_lake = self._lake_ids({r["article_id"] for r in candidates} - superseded)
+        seen, new_rows, duplicates = set(in_lake), [], 0
+        for row in candidates:
+            if row["article_id"] in seen:
+                duplicates += 1
+                continue
+            seen.add(row["article_id"])
+            new_rows.append(row)
+        revived = [r for batch in batches for r in batch.revived if r["article_id"] not in seen]
+        revived = list({r["article_id"]: r for r in revived}.values())
+
+        quarantine = [row for batch in batches for row in batch.quarantine]
+        new_rows, refused = self._gate_articles(new_rows)
+        quarantine += refused
+
+        orphans = plan.orphans.to_pylist()
+        for row in orphans:
+            row["duplicate_of"] = None
+        to_link = sorted(
+            new_rows + revived + orphans,
+            key=lambda r: (r["published_at"] is None, r["published_at"] or datetime.min.replace(tzinfo=timezone.utc), r["source_uri"]),
+        )
+        signatures = self._link(to_link, superseded)
+        new_ids = {r["article_id"] for r in new_rows}
+        near = sum(1 for r in to_link if r["article_id"] in new_ids and r["duplicate_of"] is not None)
+
+        from_changed = {u for u, f in zip(plan.superseded.column("article_id").to_pylist(), plan.superseded.column("source_uri").to_pylist()) if file_part(f) in plan.changed}
+        c = self.counts
+        c.items_seen = c.unchanged + sum(batch.items for batch in batches)
+        c.new_articles = len(new_rows) - near
+        c.duplicates = duplicates + near
+        c.near_duplicates = near
+        c.quarantined = len(quarantine)
+        c.replaced = len(from_changed - new_ids)
+        c.removed = len(superseded - from_changed - new_ids)
+        c.check()
+
+        self.changes = Changes(
+            articles=schema.to_table(to_link, schema.ARTICLES),
+            removed_ids=superseded | {r["article_id"] for r in orphans},
+            quarantine=schema.to_table(quarantine, schema.QUARANTINE),
+            ledger_rows=[row for batch in batches for row in batch.ledger] + plan.refreshed,
+            signatures=signatures,
+        )
+        return self.changes
+
+    def _lake_ids(self, ids: set[str]) -> set[str]:
+        parts = parts_holding(self.con, self.lake, self.txn.base_parts("articles"), "article_id", ids)
+        if not parts:
+            return set()
+        found = read_parts(self.lake, parts, schema.ARTICLES, columns=["article_id"]).column("article_id").to_pylist()
+        return ids.intersection(found)
+
+    def _gate_articles(self, rows: list[dict]) -> tuple[list[dict], list[dict]]:
+        """Row-level expectations on the new articles: `quarantine` ones take the failing
+        rows out of the run; `fail` ones stop it before any extraction is spent."""
+        path = gates.suite_path_for(self.settings.expectations_dir, "articles")
+        if not rows or not path.is_file():
+            return rows, []
+        table = schema.to_table(rows, schema.ARTICLES)
+        result = gates.validate_frame("articles", gates.frame_from_arrow(table), path)
+        self.validation = self.validation.with_results(result)
+        if not result.success:
+            self._refuse()
+        refused = [
+            {
+                "source_uri": rows[i]["source_uri"],
+                "source_sha256": rows[i]["source_sha256"],
+                "line": _line_of(rows[i]["source_uri"]),
+                "reason": "failed_expectation",
+                "detail": "articles: " + "; ".join(labels),
+                "quarantined_at": self.now,
+                "run_id": self.report.run_id,
+            }
+            for i, labels in sorted(result.quarantined.items())
+        ]
+        keep = [row for i, row in enumerate(rows) if i not in result.quarantined]
+        return keep, refused
+
+    def _link(self, rows: list[dict], excluded: set[str]) -> pa.Table:
+        """Set `duplicate_of` on `rows` (in order) against the lake's canonical articles
+        and each other; returns the signatures of the ones that stay canonical."""
+        if not rows:
+            return schema.SIGNATURES.empty_table()
+        ids = [r["article_id"] for r in rows]
+        sigs = dedup.signatures([dedup.dedup_text(r["title"], r["body"]) for r in rows])
+        self._base_view("signatures")
+        self.con.execute("create or replace temp view signatures as select * from base_signatures")
+        lake_ids, lake_sigs = dedup.lake_candidates(self.con, sigs, sorted(excluded))
+        links = dedup.link_signatures(lake_ids, lake_sigs, ids, sigs)
+        for row, target in zip(rows, links):
+            row["duplicate_of"] = target
+        keep = [i for i, target in enumerate(links) if target is None and not dedup.is_empty(sigs[i])]
+        return dedup.signature_table([ids[i] for i in keep], sigs[keep], version_number(self.version) * 1_000_000_000)
+
+    # ------------------------------------------------------------------ base tables
+
+    def stage_base(self) -> None:
+        """Write the base and state tables' new parts and rewrite the parts that hold
+        rows this run removes (copy-on-write)."""
+        ch, plan, run_id = self.changes, self.plan_, self.report.run_id
+        removed = sorted(ch.removed_ids)
+        self._rewrite("articles", "article_id", removed)
+        for table in PER_ARTICLE + ("signatures",):
+            self._rewrite(table, "article_id", removed)
+        gone = sorted(plan.gone)
+        file_sql = FILE_PART_SQL.format(column="source_uri")
+        self._rewrite("quarantine", file_sql, gone, by_file=True)
+        self._rewrite("ledger", file_sql, gone, by_file=True)
+        self._rewrite("ledger", "source_uri", sorted({r["source_uri"] for r in plan.refreshed}))
+
+        months = month_of(ch.articles.column("published_at"))
+        self.txn.add("articles", write_partitioned(self.lake, "articles", ch.articles, months, run_id=run_id, schema=schema.ARTICLES))
+        self._month_of = dict(zip(ch.articles.column("article_id").to_pylist(), months))
+        for table, data in (
+            ("quarantine", ch.quarantine),
+            ("ledger", schema.to_table(ch.ledger_rows, schema.LEDGER)),
+            ("signatures", ch.signatures),
+        ):
+            if data.num_rows:
+                spec = schema.TABLES[table]
+                self.txn.add(table, [write_part(self.lake, table, data, run_id=run_id, schema=spec.schema, schema_version=spec.version)])
+
+    def _rewrite(self, table: str, key_sql: str, values: list[str], by_file: bool = False) -> None:
+        if not values:
+            return
+        spec = schema.TABLES[table]
+        holding = parts_holding(self.con, self.lake, self.txn.parts(table), key_sql, values)
+        if by_file:
+            value_set = pa.array(values, pa.string())
+
+            def drop(rows: pa.Table) -> pa.Array:
+                files = pa.array([file_part(u) for u in rows.column("source_uri").to_pylist()], pa.string())
+                return pc.is_in(files, value_set=value_set)
+        else:
+            drop = key_in(key_sql, values)
+        for part in holding:
+            new = rewrite_without(
+                self.lake, part, table, drop=drop, run_id=self.report.run_id, schema=spec.schema, schema_version=spec.version
+            )
+            self.txn.replace(table, part, new)
+
+    # ------------------------------------------------------------------ extraction
+
+    def extraction_batches(self, size: int) -> list[pa.Table]:
+        if not self.settings.extract:
+            return []
+        todo = self.changes.to_extract
+        return [pa.Table.from_batches([b]) for b in todo.to_batches(max_chunksize=size) if b.num_rows]
+
+    def add_mentions(self, found: Mentions) -> None:
+        """Write one extraction batch's mentions as parts, by their article's month."""
+        self.counts.skipped_language += found.skipped_language
+        for table, data in (("entity_mentions", found.entities), ("date_mentions", found.dates)):
+            if data.num_rows:
+                months = [self._month_of[a] for a in data.column("article_id").to_pylist()]
+                self.txn.add(table, write_partitioned(self.lake, table, data, months, run_id=self.report.run_id, schema=schema.TABLES[table].schema))
+
+    # ------------------------------------------------------------------ models
+
+    def build_models(self) -> models.ModelBuild:
+        incremental = self.settings.incremental_models and not self.changes.removed_ids
+        self.models = models.build(
+            self.lake,
+            self.txn,
+            self.settings.sql_dir,
+            added={
+                "articles": self.changes.articles,
+                "entity_mentions": self.txn.added_parts("entity_mentions"),
+                "date_mentions": self.txn.added_parts("date_mentions"),
+            },
+            incremental=incremental,
+        )
+        self.report.models = self.models.mode
+        return self.models
+
+    # ------------------------------------------------------------------ gate
+
+    def gate(self) -> gates.ValidationReport:
+        """Row-level suites on what this run adds; table-wide facts as check tables."""
+        from newslake.checks import run_checks
+
+        added = {
+            "quarantine": self.changes.quarantine,
+            "entity_mentions": read_parts(self.lake, self.txn.added_parts("entity_mentions"), schema.ENTITY_MENTIONS),
+            "date_mentions": read_parts(self.lake, self.txn.added_parts("date_mentions"), schema.DATE_MENTIONS),
+            "runs": schema.to_table([self.report.row()], schema.RUNS),
+            **self.models.changed_rows,
+        }
+        checks = run_checks(self, self.settings.sql_dir)
+        report = gates.validate_tables({**added, **checks}, self.settings.expectations_dir)
+        self.validation = gates.ValidationReport.of([*self.validation.tables, *report.tables], report.unchecked)
+        self.report.validation = self.validation.to_dict()
+        self._save_validation()
+        if not self.validation.success:
+            self._refuse()
+        return self.validation
+
+    def _refuse(self) -> None:
+        self.report.validation = self.validation.to_dict()
+        self._save_validation()
+        self.txn.abort()
+        self.report.status = "validation_failed"
+        self._finish()
+        raise ValidationFailed([f.summary() for f in self.validation.failures()], self.report.to_dict())
+
+    def _save_validation(self) -> None:
+        atomic_write_json(self.report.validation, self.lake.run_dir(self.report.run_id) / "validation.json")
+
+    # ------------------------------------------------------------------ commit
+
+    def commit(self) -> dict:
+        """Write the version: one manifest, one rename; then the log, warehouse and cleanup."""
+        s, run_id = self.settings, self.report.run_id
+        compact_small_parts(self.lake, self.txn, s.compact_small_parts, s.compact_target_bytes)
+        self.report.status = "published"
+        self.report.version = self.version
+        self.report.finished_at = datetime.now(timezone.utc)
+        self._add_runs_part()
+        self.txn.fill_empty(
+            lambda table, sch: write_part(self.lake, table, sch.empty_table(), run_id=run_id, schema=sch, schema_version=schema.TABLES[table].version)
+        )
+        self.report.rows = {name: t.rows for name, t in self.txn.tables.items() if name in schema.PUBLISHED}
+        manifest = self.txn.manifest(
+            created_at=self.report.finished_at.isoformat(),
+            run=runs_log.row_to_json(self.report.row()),
+            validation=self.report.validation or {},
+        )
+        commit(self.lake, manifest)
+        self.report.current_version = self.version
+        runs_log.write_run(self.lake, manifest.run)
+        self.lake.stat_cache_path.unlink(missing_ok=True)  # its hints are in the ledger now
+        build_warehouse(self.lake)
+        prune(self.lake, s.keep_versions)
+        collect_garbage(self.lake)
+        return self.report.to_dict()
+
+    def _add_runs_part(self) -> None:
+        """The version's `runs` table: the previous version's, plus the log rows since
+        (nothing-new and failed runs) and this run's row."""
+        logged = runs_log.logged_run_ids(self.lake)
+        known = set(read_parts(self.lake, self.txn.base_parts("runs"), schema.RUNS, columns=["run_id"]).column("run_id").to_pylist())
+        since = runs_log.read_runs(self.lake, sorted(logged - known - {self.report.run_id}))
+        rows = pa.concat_tables([since, schema.to_table([self.report.row()], schema.RUNS)])
+        spec = schema.TABLES["runs"]
+        self.txn.add("runs", [write_part(self.lake, "runs", rows, run_id=self.report.run_id, schema=spec.schema, schema_version=spec.version)])
+
+    # ------------------------------------------------------------------ other endings
+
+    def finish_nothing_new(self) -> dict:
+        plan = self.plan_
+        self.txn.abort()
+        if plan is not None and plan.refreshed:
+            hints = pa.concat_tables(
+                [
+                    read_parquet_or_empty(self.lake.stat_cache_path, STAT_CACHE),
+                    pa.Table.from_pylist([{k: r[k] for k in STAT_CACHE.names} for r in plan.refreshed], schema=STAT_CACHE),
+                ]
+            )
+            atomic_write_parquet(hints, self.lake.stat_cache_path)
+        self.report.status = "nothing_new"
+        manifest = self.lake.manifest()
+        self.report.rows = {k: v for k, v in (manifest.rows() if manifest else {}).items() if k in schema.PUBLISHED}
+        return self._finish()
+
+    def fail(self, exc: BaseException) -> None:
+        self.txn.abort()
+        self.report.status = "failed"
+        self.report.version = None
+        self.report.error = f"{type(exc).__name__}: {exc}"
+        self._finish()
+
+    def _finish(self) -> dict:
+        self.report.finished_at = datetime.now(timezone.utc)
+        self.report.current_version = self.lake.current_version()
+        if self.report.status != "published":
+            self.report.version = None
+        runs_log.write_run(self.lake, runs_log.row_to_json(self.report.row()))
+        self.con.close()
+        return self.report.to_dict()
+
+
+def _line_of(source_uri: str) -> int | None:
+    _, _, part = source_uri.partition("#L")
+    return int(part) if part.isdigit() else None
+
+
+def compact_lake(settings: Settings) -> dict:
+    """`newslake compact`: a new version whose tables hold the same rows in fewer parts
+    (and parts of older schemas rewritten to the current one). Recorded in the runs
+    log with status "compacted"."""
+    from newslake.lake.compact import compact_all
+
+    lake = Lake(settings.lake)
+    lake.check_usable()
+    now = datetime.now(timezone.utc)
+    report = RunReport(run_id=new_run_id(now), source="(compaction)", lake=str(settings.lake), started_at=now)
+    with publisher_lock(lake, settings.lock_wait):
+        report.notes.extend(recover(lake))
+        base = lake.manifest()
+        if base is None:
+            raise LakeError(f"lake {lake.root} has no published version to compact")
+        txn = Transaction.begin(lake, base, report.run_id, lake.next_version())
+        for name, spec in schema.TABLES.items():
+            txn.declare(name, spec.kind, spec.schema, spec.version)
+        before, after = compact_all(lake, txn, settings.compact_target_bytes)
+        result = {"version": None, "parts_before": sum(len(t.parts) for t in base.tables.values()), "parts_after": None}
+        if before == after:
+            return result
+        report.status = "compacted"
+        report.version = txn.version
+        report.finished_at = datetime.now(timezone.utc)
+        report.validation = base.validation
+        spec = schema.TABLES["runs"]
+        txn.add("runs", [write_part(lake, "runs", schema.to_table([report.row()], schema.RUNS), run_id=report.run_id, schema=spec.schema, schema_version=spec.version)])
+        manifest = txn.manifest(created_at=report.finished_at.isoformat(), run=runs_log.row_to_json(report.row()), validation=base.validation)
+        commit(lake, manifest)
+        runs_log.write_run(lake, manifest.run)
+        build_warehouse(lake)
+        prune(lake, settings.keep_versions)
+        collect_garbage(lake)
+        result.update(version=txn.version, parts_after=sum(len(t.parts) for t in manifest.tables.values()))
+        return result

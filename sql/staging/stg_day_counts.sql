@@ -1,0 +1,32 @@
+-- stg_day_counts: per day, how many canonical articles were published on it and how
+-- many date mentions resolve to it. The calendar in dates.sql is built over these.
+with
+
+canonical as (
+    select article_id, published_at
+    from articles
+    where duplicate_of is null
+),
+
+published as (
+    select cast(published_at as date) as day, count(*) as published_count, 0 as mentioned_count
+    from canonical
+    where published_at is not null
+    group by 1
+),
+
+mentioned as (
+    select d.resolved_date as day, 0 as published_count, count(*) as mentioned_count
+    from date_mentions as d
+    join canonical as c using (article_id)
+    where d.resolved_date is not null
+    group by 1
+),
+
+final as (
+    select day, sum(published_count) as published_count, sum(mentioned_count) as mentioned_count
+    from (select * from published union all select * from mentioned)
+    group by day
+)
+
+select * from final
