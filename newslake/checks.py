@@ -17,18 +17,40 @@ from __future__ import annotations
 import re
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
+import duckdb
 import pyarrow as pa
 
 from newslake import schema
-from newslake.lake.query import register_parts
+from newslake.lake.query import ident, register_parts
 
 if TYPE_CHECKING:  # pragma: no cover
     from newslake.run import Run
 
+ADDED = ("articles", "entity_mentions", "date_mentions")
+
+
+def _view_of(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    con.register(f"__{name}", table)
+    con.execute(f"create or replace view {ident(name)} as select * from {ident('__' + name)}")
+
+
+def run_queries(con: duckdb.DuckDBPyConnection, sql_dir: Path, params: Mapping[str, int]) -> dict[str, pa.Table]:
+    """Every query in `sql/checks/` on a connection that holds the views listed above."""
+    results = {}
+    for path in sorted((sql_dir / "checks").glob("*.sql")):
+        sql = path.read_text(encoding="utf-8")
+        used = {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+        try:
+            results[path.stem] = con.sql(sql, params=used or None).to_arrow_table()
+        except duckdb.Error as exc:
+            raise RuntimeError(f"check {path} failed: {' '.join(str(exc).split())}") from exc
+    return results
+
 
 def run_checks(run: "Run", sql_dir: Path) -> dict[str, pa.Table]:
+    """The check tables of the version a run is about to commit."""
     from newslake.models import model_connection
 
     lake, txn = run.lake, run.txn
@@ -36,19 +58,29 @@ def run_checks(run: "Run", sql_dir: Path) -> dict[str, pa.Table]:
     params["previous_version_articles"] = sum(p.rows for p in txn.base_parts("articles"))
     params["removed_articles"] = len(run.changes.removed_ids)
     params["added_article_rows"] = run.changes.articles.num_rows
-    results = {}
     with model_connection() as con:
         for table, spec in schema.TABLES.items():
             register_parts(con, lake, table, txn.parts(table), spec.schema)
         register_parts(con, lake, "previous_articles", txn.base_parts("articles"), schema.ARTICLES)
-        con.register("__added_articles", run.changes.articles)
-        con.execute("create view added_articles as select * from __added_articles")
-        for table in ("entity_mentions", "date_mentions"):
+        _view_of(con, "added_articles", run.changes.articles)
+        for table in ADDED[1:]:
             register_parts(con, lake, f"added_{table}", txn.added_parts(table), schema.TABLES[table].schema)
-        con.register("__removed", pa.table({"article_id": pa.array(sorted(run.changes.removed_ids), pa.string())}))
-        con.execute("create view removed_ids as select * from __removed")
-        for path in sorted((sql_dir / "checks").glob("*.sql")):
-            sql = path.read_text(encoding="utf-8")
-            used = {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
-            results[path.stem] = con.sql(sql, params=used or None).to_arrow_table()
-    return results
+        _view_of(con, "removed_ids", pa.table({"article_id": pa.array(sorted(run.changes.removed_ids), pa.string())}))
+        return run_queries(con, sql_dir, params)
+
+
+def checks_on_tables(tables: Mapping[str, pa.Table], sql_dir: Path, params: Mapping[str, int] | None = None) -> dict[str, pa.Table]:
+    """The check tables of a version held in memory as Arrow tables (all of it new):
+    for tests and for checking tables built outside a lake."""
+    from newslake.models import model_connection
+
+    params = {name: 0 for name in ("items_seen", "new_articles", "duplicates", "unchanged", "quarantined",
+                                   "previous_version_articles", "removed_articles", "added_article_rows")} | dict(params or {})
+    with model_connection() as con:
+        for table, spec in schema.TABLES.items():
+            _view_of(con, table, tables.get(table, spec.schema.empty_table()))
+        _view_of(con, "previous_articles", schema.ARTICLES.empty_table())
+        for table in ADDED:
+            _view_of(con, f"added_{table}", tables.get(table, schema.TABLES[table].schema.empty_table()))
+        _view_of(con, "removed_ids", pa.table({"article_id": pa.array([], pa.string())}))
+        return run_queries(con, sql_dir, params)

@@ -126,6 +126,69 @@ def write_relation(con, lake: Lake, table: str, relation: str, run_id: str) -> P
     return describe(lake, rel, None, spec.version)
 
 
+def run_models(tables: Mapping[str, pa.Table], sql_dir: Path) -> dict[str, pa.Table]:
+    """Every model over base tables held in memory (a full build): the models as pure
+    functions of their inputs, for tests and small data."""
+    with model_connection() as con:
+        for table in BASE:
+            _arrow_view(con, "main", table, tables.get(table, schema.TABLES[table].schema.empty_table()))
+        for kind, name in STEPS:
+            _full_step(con, sql_dir, kind, name)
+        return {name: con.sql(_conformed(f"main.{ident(name)}", name)).to_arrow_table() for name in MODELS}
+
+
+def merge_models(previous: Mapping[str, pa.Table], added: Mapping[str, pa.Table], sql_dir: Path) -> dict[str, pa.Table]:
+    """The incremental way on in-memory tables: `previous` derived tables updated with the
+    base rows in `added`. Equals `run_models` over the old and added rows together."""
+    with model_connection() as con:
+        for table in BASE:
+            _arrow_view(con, "delta", table, added.get(table, schema.TABLES[table].schema.empty_table()))
+        for model in MODELS:
+            _arrow_view(con, "previous", model, previous[model])
+        for kind, name in STEPS:
+            _merge_step(con, sql_dir, kind, name)
+        return {name: con.sql(_conformed(f"main.{ident(name)}", name)).to_arrow_table() for name in MODELS}
+
+
+def _arrow_view(con, where: str, name: str, table: pa.Table) -> None:
+    con.register(f"__{where}_{name}", table)
+    con.execute(f"create or replace view {where}.{ident(name)} as select * from {ident(f'__{where}_{name}')}")
+
+
+def _full_step(con, sql_dir: Path, kind: str, name: str) -> None:
+    if kind == "staging":
+        _view(con, "main", name, _sql(sql_dir, "staging", f"{name}.sql"))
+    else:
+        _materialize(con, "main", name, _sql(sql_dir, f"{name}.sql"))
+
+
+def _merge_step(con, sql_dir: Path, kind: str, name: str) -> str | None:
+    """One step of the incremental build. For a model, leaves `main.<name>` as the new
+    table and returns how: "kept" (empty delta), "append" (new rows only in
+    `delta.<name>`) or "rebuilt"."""
+    if kind == "staging":
+        sql = _sql(sql_dir, "staging", f"{name}.sql")
+        _view(con, "delta", name, sql)
+        if name in FROM_MERGED_STAGING.values():
+            _materialize(con, "main", name, _sql(sql_dir, "merge", f"{name}.sql"))
+        else:
+            _view(con, "main", name, sql)
+        return None
+    _materialize(con, "delta", name, _sql(sql_dir, f"{name}.sql"))
+    source = FROM_MERGED_STAGING.get(name)
+    if _rows(con, f"delta.{ident(source or name)}") == 0:
+        con.execute(f"create or replace view main.{ident(name)} as select * from previous.{ident(name)}")
+        return "kept"
+    if name in APPEND:
+        con.execute(
+            f"create or replace view main.{ident(name)} as "
+            f"select * from previous.{ident(name)} union all select * from delta.{ident(name)}"
+        )
+        return "append"
+    _materialize(con, "main", name, _sql(sql_dir, f"{name}.sql") if source else _sql(sql_dir, "merge", f"{name}.sql"))
+    return "rebuilt"
+
+
 def _register_version(con, lake: Lake, where: str, parts_of, tables) -> None:
     for table in tables:
         register_parts(con, lake, table, parts_of(table), schema.TABLES[table].schema, where=where)
@@ -149,8 +212,7 @@ def build(
             for table in BASE:
                 data = added.get(table)
                 if isinstance(data, pa.Table):
-                    con.register(f"__added_{table}", data)
-                    con.execute(f"create or replace table delta.{ident(table)} as select * from __added_{table}")
+                    _arrow_view(con, "delta", table, data)
                 else:
                     _register_version(con, lake, "delta", lambda _t, d=data: list(d or []), [table])
             result = _incremental(con, lake, txn, sql_dir)
@@ -171,45 +233,23 @@ def _publish_model(con, lake: Lake, txn: Transaction, model: str, where: str = "
 def _full(con, lake: Lake, txn: Transaction, sql_dir: Path) -> ModelBuild:
     result = ModelBuild("full")
     for kind, name in STEPS:
-        if kind == "staging":
-            _view(con, "main", name, _sql(sql_dir, "staging", f"{name}.sql"))
-            continue
-        _materialize(con, "main", name, _sql(sql_dir, f"{name}.sql"))
-        _publish_model(con, lake, txn, name)
-        result.rebuilt.append(name)
+        _full_step(con, sql_dir, kind, name)
+        if kind == "model":
+            _publish_model(con, lake, txn, name)
+            result.rebuilt.append(name)
     return result
 
 
 def _incremental(con, lake: Lake, txn: Transaction, sql_dir: Path) -> ModelBuild:
     result = ModelBuild("incremental")
     for kind, name in STEPS:
-        if kind == "staging":
-            sql = _sql(sql_dir, "staging", f"{name}.sql")
-            _view(con, "delta", name, sql)
-            if name in FROM_MERGED_STAGING.values():
-                _materialize(con, "main", name, _sql(sql_dir, "merge", f"{name}.sql"))
-            else:
-                _view(con, "main", name, sql)
-            continue
-        _materialize(con, "delta", name, _sql(sql_dir, f"{name}.sql"))
-        source = FROM_MERGED_STAGING.get(name)
-        delta_rows = _rows(con, f"delta.{ident(source)}" if source else f"delta.{ident(name)}")
-        if delta_rows == 0:
-            con.execute(f"create or replace view main.{ident(name)} as select * from previous.{ident(name)}")
+        how = _merge_step(con, sql_dir, kind, name)
+        if how == "kept":
             result.kept.append(name)
-            continue
-        if name in APPEND:
-            part = write_relation(con, lake, name, f"delta.{ident(name)}", txn.run_id)
-            txn.add(name, [part])
-            con.execute(
-                f"create or replace view main.{ident(name)} as "
-                f"select * from previous.{ident(name)} union all select * from delta.{ident(name)}"
-            )
-        elif source:
-            _materialize(con, "main", name, _sql(sql_dir, f"{name}.sql"))
+        elif how == "append":
+            txn.add(name, [write_relation(con, lake, name, f"delta.{ident(name)}", txn.run_id)])
+            result.rebuilt.append(name)
+        elif how == "rebuilt":
             _publish_model(con, lake, txn, name)
-        else:
-            _materialize(con, "main", name, _sql(sql_dir, "merge", f"{name}.sql"))
-            _publish_model(con, lake, txn, name)
-        result.rebuilt.append(name)
+            result.rebuilt.append(name)
     return result

@@ -169,7 +169,7 @@ class Run:
         revive = self.ledger.holders(removed, unchanged)
         self.plan_ = Plan(files, unchanged, todo, changed, deleted, self.ledger.refreshed(unchanged), superseded, orphans, revive)
         self.counts.files_seen = len(files)
-        self.counts.unchanged = sum(self.ledger.items_of(f.sha256) for f in unchanged)
+        self.counts.unchanged = self.counts.items_seen = sum(self.ledger.items_of(f.sha256) for f in unchanged)
         self.counts.deleted_files = len(deleted)
         return self.plan_
 

@@ -29,8 +29,10 @@ from newslake.storage import FILE_MODE
 META = "newslake_warehouse"  # one row: the version the views were built for
 
 
-def _connect(path: Path, lake: Lake, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(path), read_only=read_only)
+def connect(lake: Lake, path: Path | None = None, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """A connection to the warehouse (or the file at `path`) that resolves the views'
+    relative paths against the lake."""
+    con = duckdb.connect(str(path or lake.warehouse_path), read_only=read_only)
     con.execute(f"set file_search_path = {quote(str(lake.root.resolve()))}")
     con.execute("set TimeZone = 'UTC'")
     return con
@@ -45,7 +47,7 @@ def build_warehouse(lake: Lake) -> list[str]:
     tmp = lake.warehouse_path.with_name(f".{lake.warehouse_path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
-        with _connect(tmp, lake) as con:
+        with connect(lake, tmp, read_only=False) as con:
             for table in tables:
                 source = [f"published/current/{table}/**/*.parquet"] if table != "runs" else [RUNS_GLOB]
                 register(con, table, source, schema.TABLES[table].schema, where="main")
@@ -73,6 +75,6 @@ def query(lake: Lake, sql: str) -> pa.Table:
     """Run SQL against the warehouse, read-only; statements that return nothing give an empty table."""
     if not lake.warehouse_path.exists():
         raise FileNotFoundError(f"no warehouse at {lake.warehouse_path}: run `newslake run` first")
-    with _connect(lake.warehouse_path, lake, read_only=True) as con:
+    with connect(lake) as con:
         relation = con.sql(sql)
         return relation.to_arrow_table() if relation is not None else pa.table({})

@@ -61,3 +61,14 @@ def source_copy(tmp_path) -> Path:
     target = tmp_path / "source"
     shutil.copytree(SAMPLES, target)
     return target
+
+
+def table_of(lake_dir, name: str, version: str | None = None):
+    """A table of a lake's current (or given) version, read from the parts its manifest lists."""
+    from newslake import schema
+    from newslake.lake import Lake
+    from newslake.lake.parts import read_parts
+
+    lake = Lake(lake_dir)
+    manifest = lake.manifest(version)
+    return read_parts(lake, manifest.parts(name), schema.TABLES[name].schema)

@@ -8,23 +8,24 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 from typer.testing import CliRunner
 
 from newslake import schema
 from newslake.cli import app
 from newslake.extract import article_fields, date_mentions
-from newslake.publish import Lake
-from newslake.warehouse import MODELS, run_checks, run_models
+from newslake.checks import checks_on_tables
+from newslake.lake import Lake
+from newslake import warehouse
+from newslake.models import MODELS, run_models
 
-from conftest import REPO, SEED
+from conftest import REPO, SEED, table_of
 
 SEED_PERSONS = {"Adel Abdul-Mahdi", "Mike Pompeo", "Qassem Soleimani", "Mark Esper", "Mark Milley", "Donald Trump"}
 runner = CliRunner()
 
 
 def _warehouse(lake_dir: Path) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(Path(lake_dir) / "warehouse.duckdb"), read_only=True)
+    return warehouse.connect(Lake(lake_dir))
 
 
 def test_seed_persons_in_entities(sample_lake):
@@ -58,10 +59,10 @@ def test_every_derived_table_is_published_with_a_view(sample_lake):
     lake = Lake(lake_dir)
     manifest = lake.manifest()
     for table in ("entity_mentions", "date_mentions", *MODELS):
-        assert table in manifest["tables"], table
-        assert manifest["tables"][table]["rows"] > 0, table
-    checked = {t["table"] for t in manifest["validation"]["tables"]}
-    assert {"entity_mentions", "date_mentions", "entities", "mention_offsets", "referential_integrity"} <= checked
+        assert table in manifest.tables, table
+        assert manifest.tables[table].rows > 0, table
+    checked = {t["table"] for t in manifest.validation["tables"]}
+    assert {"entity_mentions", "date_mentions", "entities", "mention_offsets", "referential_integrity", "uniqueness", "reconciliation"} <= checked
     with _warehouse(lake_dir) as con:
         n = con.execute("select count(*) from entities where mention_count < article_count").fetchone()[0]
         assert n == 0
@@ -71,10 +72,9 @@ def test_every_derived_table_is_published_with_a_view(sample_lake):
 
 def test_published_offsets_slice_back(sample_lake):
     lake_dir, _ = sample_lake
-    current = Lake(lake_dir).current
-    articles = {a["article_id"]: dict(article_fields(a)) for a in pq.read_table(current / "articles").to_pylist()}
+    articles = {a["article_id"]: dict(article_fields(a)) for a in table_of(lake_dir, "articles").to_pylist()}
     for table in ("entity_mentions", "date_mentions"):
-        for m in pq.read_table(current / table).to_pylist():
+        for m in table_of(lake_dir, table).to_pylist():
             assert articles[m["article_id"]][m["field"]][m["start"] : m["end"]] == m["text"]
 
 
@@ -100,7 +100,7 @@ def test_models_on_small_tables():
     assert sorted(r["name"] for r in built["entities"].to_pylist()) == ["Mark Esper", "Mike Pompeo"]
     assert built["entity_cooccurrence"].num_rows == 1
     assert built["dates"].num_rows == 0  # no publication date and "Friday" cannot be anchored
-    checks = run_checks({**tables, **built}, REPO / "sql")
+    checks = checks_on_tables({**tables, **built}, REPO / "sql")
     assert checks["referential_integrity"].to_pylist()[0]["entity_mentions_without_entity"] == 0
     assert all(checks["mention_offsets"].column("slices_back").to_pylist())
 
@@ -109,7 +109,7 @@ def test_orphans_are_counted():
     tables = _seed_tables()
     built = run_models(tables, REPO / "sql")
     built["entities"] = built["entities"].filter(pa.compute.equal(built["entities"].column("name"), "Mark Esper"))
-    counts = run_checks({**tables, **built}, REPO / "sql")["referential_integrity"].to_pylist()[0]
+    counts = checks_on_tables({**tables, **built}, REPO / "sql")["referential_integrity"].to_pylist()[0]
     assert counts["entity_mentions_without_entity"] == 1
     assert counts["article_entities_without_entity"] == 1
 

@@ -8,9 +8,8 @@ import json
 import tarfile
 import zipfile
 
-import pyarrow.parquet as pq
+from conftest import table_of
 
-from newslake.publish import Lake
 
 from test_readers_warc import build_warc
 
@@ -81,14 +80,13 @@ def test_every_format_and_reason(prefect_server, tmp_path, monkeypatch):
     report = news_pipeline(source=str(inbox), lake=str(tmp_path / "lake"), extract=False)
     counts = report["counts"]
     assert counts["new_articles"] + counts["duplicates"] + counts["unchanged"] + counts["quarantined"] == counts["items_seen"]
-    lake = Lake(tmp_path / "lake")
-    articles = pq.read_table(lake.current / "articles").to_pylist()
+    articles = table_of(tmp_path / "lake", "articles").to_pylist()
     formats = {a["source_format"] for a in articles}
     assert formats == {"text", "json", "jsonl", "html", "warc"}
     titles = {a["title"] for a in articles}
     assert {"Plain text story", "Café owners in Liège protest", "Windows line endings story", "HTML story about a road",
             "Gzipped story about a canal", "Zipped", "Zipped page about a tram", "Tarred story about a lock"} <= titles
-    quarantine = pq.read_table(lake.current / "quarantine").to_pylist()
+    quarantine = table_of(tmp_path / "lake", "quarantine").to_pylist()
     reasons = {q["reason"] for q in quarantine}
     assert reasons >= {"empty", "binary", "undecodable", "too_large", "malformed_json", "no_article_text", "unsupported_type"}
     assert any(q["source_uri"] == "records.jsonl" and q["line"] == 2 for q in quarantine)

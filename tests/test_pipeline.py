@@ -11,12 +11,14 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from newslake import schema
-from newslake.publish import Lake
+from newslake import schema, warehouse
+from newslake.lake import Lake
+from newslake.lake.runs_log import read_runs
+from newslake.ledger import Ledger
 from newslake.report import ValidationFailed
 from newslake.storage import file_sha256
 
-from conftest import REPO, SAMPLES
+from conftest import REPO, SAMPLES, table_of
 
 
 def test_first_run_publishes_v1(sample_lake):
@@ -30,13 +32,16 @@ def test_first_run_publishes_v1(sample_lake):
     assert counts["quarantined"] == 0 and counts["unchanged"] == 0
     assert counts["new_articles"] >= 13
     assert lake.current_version() == "v000001"
-    assert (lake.published / "v000001" / "_SUCCESS").exists()
+    assert (lake.published / "v000001" / "manifest.json").exists()
 
 
 def test_published_articles(sample_lake):
     lake_dir, report = sample_lake
-    articles = pq.read_table(Lake(lake_dir).current / "articles")
+    articles = table_of(lake_dir, "articles")
     assert articles.schema.names == schema.ARTICLES.names
+    # consumers may read the version folder directly: it holds exactly the version's parts
+    direct = pq.ParquetDataset(Lake(lake_dir).current / "articles", partitioning=None).read()
+    assert direct.num_rows == articles.num_rows
     assert articles.num_rows == report["counts"]["new_articles"]
     rows = {r["source_uri"]: r for r in articles.to_pylist()}
     seed = rows["000_803bced9ea77c050.txt"]
@@ -52,30 +57,50 @@ def test_published_articles(sample_lake):
 
 def test_manifest_matches_files(sample_lake):
     lake_dir, report = sample_lake
-    current = Lake(lake_dir).current
-    manifest = json.loads((current / "manifest.json").read_text())
+    lake = Lake(lake_dir)
+    manifest = json.loads((lake.current / "manifest.json").read_text())
     assert manifest["run_id"] == report["run_id"]
     assert manifest["validation"]["success"] is True
-    assert set(manifest["tables"]) >= {"articles", "quarantine", "runs"}
+    assert manifest["run"]["run_id"] == report["run_id"] and manifest["run"]["published_version"] == "v000001"
+    assert set(manifest["tables"]) == set(schema.TABLES)
     for name, table in manifest["tables"].items():
-        for entry in table["files"]:
-            path = current / entry["path"]
-            assert file_sha256(path) == entry["sha256"]
-            assert pq.read_metadata(path).num_rows == table["rows"]
-        assert [c["name"] for c in table["schema"]] == pq.read_schema(current / table["files"][0]["path"]).names
-    runs = pq.read_table(current / "runs").to_pylist()
+        assert table["schema_version"] == schema.TABLES[name].version
+        assert [c["name"] for c in table["schema"]] == schema.TABLES[name].schema.names
+        assert table["rows"] == sum(p["rows"] for p in table["parts"])
+        for entry in table["parts"]:
+            path = lake.root / entry["path"]
+            assert entry["path"].startswith(f"parts/{name}/")
+            assert file_sha256(path) == entry["sha256"] and path.stat().st_size == entry["bytes"]
+            assert pq.read_metadata(path).num_rows == entry["rows"]
+            assert pq.read_schema(path).names == schema.TABLES[name].schema.names
+            # the version folder holds the same file, not a copy
+            assert os.stat(lake.current / entry["path"].split("/", 1)[1]).st_ino == path.stat().st_ino
+    runs = table_of(lake_dir, "runs").to_pylist()
     assert runs[-1]["run_id"] == report["run_id"] and runs[-1]["published_version"] == "v000001"
     saved = json.loads((Path(lake_dir) / "runs" / report["run_id"] / "validation.json").read_text())
     assert saved["success"] is True
 
 
+def test_articles_and_mentions_are_partitioned_by_month(sample_lake):
+    lake_dir, _ = sample_lake
+    manifest = Lake(lake_dir).manifest()
+    for table in ("articles", "entity_mentions", "date_mentions"):
+        for part in manifest.parts(table):
+            assert f"/month={part.partition}/" in part.path
+    months = {p.partition for p in manifest.parts("articles")}
+    published = {a["published_at"].strftime("%Y-%m") for a in table_of(lake_dir, "articles").to_pylist()}
+    assert months == published
+
+
 def test_warehouse_views(sample_lake):
     lake_dir, report = sample_lake
-    with duckdb.connect(str(Path(lake_dir) / "warehouse.duckdb"), read_only=True) as con:
+    with warehouse.connect(Lake(lake_dir)) as con:
         views = {r[0] for r in con.execute("select view_name from duckdb_views() where not internal").fetchall()}
-        assert {"articles", "quarantine", "runs"} <= views
+        assert set(schema.PUBLISHED) <= views
         count = con.execute("select count(*) from articles").fetchone()[0]
         assert count == report["counts"]["new_articles"]
+        columns = [r[0] for r in con.execute("select column_name from (describe articles)").fetchall()]
+        assert columns == schema.ARTICLES.names
 
 
 def test_rerun_publishes_nothing_and_reports_unchanged(prefect_server, tmp_path):
@@ -89,7 +114,7 @@ def test_rerun_publishes_nothing_and_reports_unchanged(prefect_server, tmp_path)
     assert second["counts"]["unchanged"] == second["counts"]["items_seen"] == first["counts"]["items_seen"]
     assert second["counts"]["new_articles"] == second["counts"]["quarantined"] == 0
     assert Lake(lake).versions() == [first["version"]]
-    runs = pq.read_table(Lake(lake).runs_path).to_pylist()
+    runs = read_runs(Lake(lake)).to_pylist()
     assert [r["status"] for r in runs] == ["published", "nothing_new"]
 
 
@@ -102,19 +127,20 @@ def test_failing_suite_blocks_publish(prefect_server, tmp_path, source_copy):
     shutil.copytree(REPO / "expectations", strict)
     suite = json.loads((strict / "articles.json").read_text())
     suite["expectations"].append(
-        {"type": "expect_column_max_to_be_between", "kwargs": {"column": "word_count", "max_value": 50}}
+        {"type": "expect_column_values_to_match_regex", "kwargs": {"column": "title", "regex": "^Iraq"}}
     )
     (strict / "articles.json").write_text(json.dumps(suite))
     (source_copy / "extra.txt").write_text("Another story\n\nJanuary 11, 2020\n\nIt has a body.\n")
 
     with pytest.raises(ValidationFailed) as failed:
         news_pipeline(source=str(source_copy), lake=str(lake), expectations_dir=str(strict))
-    assert any("articles" in line and "expect_column_max_to_be_between(word_count)" in line for line in failed.value.failures)
+    assert any("articles" in line and "expect_column_values_to_match_regex(title)" in line for line in failed.value.failures)
     the_lake = Lake(lake)
     assert the_lake.current_version() == first["version"]
     assert the_lake.versions() == [first["version"]]
-    runs = pq.read_table(the_lake.runs_path).to_pylist()
+    runs = read_runs(the_lake).to_pylist()
     assert runs[-1]["status"] == "validation_failed" and runs[-1]["published_version"] is None
+    assert not any(p.name.startswith(f"part-{runs[-1]['run_id']}") for p in the_lake.parts_root.rglob("*.parquet"))
     # the blocked file was not marked as ingested: a run with the normal suites publishes it
     again = news_pipeline(source=str(source_copy), lake=str(lake))
     assert again["status"] == "published" and again["counts"]["new_articles"] == 1
@@ -132,33 +158,12 @@ def test_bad_files_are_quarantined_and_counted(prefect_server, tmp_path, source_
     counts = report["counts"]
     assert counts["quarantined"] == 3 and counts["duplicates"] == 1
     assert counts["new_articles"] + counts["duplicates"] + counts["unchanged"] + counts["quarantined"] == counts["items_seen"]
-    quarantine = pq.read_table(Lake(tmp_path / "lake").current / "quarantine").to_pylist()
+    quarantine = table_of(tmp_path / "lake", "quarantine").to_pylist()
     assert sorted((q["source_uri"], q["reason"], q["line"]) for q in quarantine) == [
         ("bad/binary.txt", "binary", None),
         ("bad/empty.txt", "empty", None),
         ("bad/lines.jsonl", "malformed_json", 2),
     ]
-
-
-def test_interrupted_publish_leaves_current_intact(prefect_server, tmp_path, source_copy):
-    """A staging folder left by a killed run is never visible and is cleaned by the next publish."""
-    from flows.pipeline import news_pipeline
-
-    lake = Lake(tmp_path / "lake")
-    first = news_pipeline(source=str(source_copy), lake=str(lake.root))
-    leftover = lake.published / ".staging-v000002"
-    (leftover / "articles").mkdir(parents=True)
-    (leftover / "articles" / "part-0.parquet").write_bytes(b"half")
-    assert lake.versions() == [first["version"]] and lake.current_version() == first["version"]
-    assert lake.read_current("articles", schema.ARTICLES).num_rows == first["counts"]["new_articles"]
-    (source_copy / "later.txt").write_text("A later story\n\nJanuary 12, 2020\n\nWith a body.\n")
-    second = news_pipeline(source=str(source_copy), lake=str(lake.root))
-    assert second["version"] == "v000002" and not leftover.exists()
-    assert lake.read_current("articles", schema.ARTICLES).num_rows == first["counts"]["new_articles"] + 1
-    # the unchanged quarantine table is hard-linked, not copied
-    q1 = lake.published / "v000001" / "quarantine" / "part-0.parquet"
-    q2 = lake.published / "v000002" / "quarantine" / "part-0.parquet"
-    assert os.stat(q1).st_ino == os.stat(q2).st_ino
 
 
 def test_changed_file_replaces_its_article(prefect_server, tmp_path, source_copy):
@@ -172,11 +177,11 @@ def test_changed_file_replaces_its_article(prefect_server, tmp_path, source_copy
     assert second["status"] == "published"
     assert second["counts"]["new_articles"] == 1 and second["counts"]["replaced"] == 1
     assert second["counts"]["unchanged"] == first["counts"]["items_seen"] - 1
-    articles = lake.read_current("articles", schema.ARTICLES)
+    articles = table_of(lake.root, "articles")
     assert articles.num_rows == first["counts"]["new_articles"]
     seeds = [a for a in articles.to_pylist() if a["source_uri"] == "000_803bced9ea77c050.txt"]
     assert len(seeds) == 1 and "Michael Pompeo" in seeds[0]["body"]
-    mentions = lake.read_current("entity_mentions", schema.ENTITY_MENTIONS)
+    mentions = table_of(lake.root, "entity_mentions")
     assert set(mentions.column("article_id").to_pylist()) <= set(articles.column("article_id").to_pylist())
     texts = {m["text"] for m in mentions.to_pylist() if m["article_id"] == seeds[0]["article_id"]}
     assert "Michael Pompeo" in texts and "Mike Pompeo" not in texts
@@ -185,11 +190,11 @@ def test_changed_file_replaces_its_article(prefect_server, tmp_path, source_copy
 def test_rerun_trusts_size_and_mtime(prefect_server, tmp_path, source_copy):
     """An unchanged file is not read again; touching it makes discovery hash it, and it stays unchanged."""
     from flows.pipeline import news_pipeline
-    from newslake.ledger import Ledger, discover
+    from newslake.ledger import discover
 
     lake = Lake(tmp_path / "lake")
     news_pipeline(source=str(source_copy), lake=str(lake.root))
-    ledger = Ledger(lake.ledger_path)
+    ledger = Ledger(table_of(lake.root, "ledger"))
     files = discover(source_copy, known=ledger.known_sha)
     assert all(ledger.seen(f.sha256) for f in files)
     seed = source_copy / "000_803bced9ea77c050.txt"
@@ -197,7 +202,9 @@ def test_rerun_trusts_size_and_mtime(prefect_server, tmp_path, source_copy):
     assert ledger.known_sha("000_803bced9ea77c050.txt", seed.stat().st_size, 0) is None
     again = news_pipeline(source=str(source_copy), lake=str(lake.root))
     assert again["status"] == "nothing_new" and again["counts"]["unchanged"] == again["counts"]["items_seen"]
-    assert Ledger(lake.ledger_path).known_sha("000_803bced9ea77c050.txt", seed.stat().st_size, 0) is not None
+    # nothing was published, so the new mtime is kept as a hint beside the versions
+    hints = pq.read_table(lake.stat_cache_path)
+    assert Ledger(table_of(lake.root, "ledger"), hints).known_sha("000_803bced9ea77c050.txt", seed.stat().st_size, 0) is not None
 
 
 def test_near_duplicate_is_published_linked_and_not_counted_twice(prefect_server, tmp_path, source_copy):
@@ -212,15 +219,15 @@ def test_near_duplicate_is_published_linked_and_not_counted_twice(prefect_server
     second = news_pipeline(source=str(source_copy), lake=str(lake.root))
     counts = second["counts"]
     assert counts["near_duplicates"] == 1 and counts["duplicates"] == 1 and counts["new_articles"] == 0
-    articles = {a["source_uri"]: a for a in lake.read_current("articles", schema.ARTICLES).to_pylist()}
+    articles = {a["source_uri"]: a for a in table_of(lake.root, "articles").to_pylist()}
     copy, original = articles["syndicated_copy.txt"], articles["000_803bced9ea77c050.txt"]
     assert copy["duplicate_of"] == original["article_id"] and copy["article_id"] != original["article_id"]
     assert original["duplicate_of"] is None
-    with duckdb.connect(str(lake.warehouse_path), read_only=True) as con:
+    with warehouse.connect(lake) as con:
         assert con.execute("select count(*) from entity_mentions where article_id = ?", [copy["article_id"]]).fetchone()[0] == 0
         pompeo = con.execute("select article_count from entities where name = 'Mike Pompeo'").fetchone()[0]
     assert pompeo == 1
-    assert len(list(lake.dedup_dir.glob("*.parquet"))) == 1  # the second run added no canonical article
+    assert table_of(lake.root, "signatures").num_rows == first["counts"]["new_articles"]  # no canonical article added
 
 
 def test_json_field_mapping_setting(prefect_server, tmp_path, monkeypatch):
@@ -234,7 +241,7 @@ def test_json_field_mapping_setting(prefect_server, tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSLAKE_JSON_FIELDS", json.dumps({"title": ["headline_text"], "body": ["story.text"], "published": ["ts"]}))
     report = news_pipeline(source=str(source), lake=str(tmp_path / "lake"), extract=False)
     assert report["counts"]["new_articles"] == 1, report
-    row = Lake(tmp_path / "lake").read_current("articles", schema.ARTICLES).to_pylist()[0]
+    row = table_of(tmp_path / "lake", "articles").to_pylist()[0]
     assert (row["title"], row["body"], row["published_at"].date().isoformat()) == ("Custom schema", "A body from a nested field.", "2021-03-04")
 
 
@@ -257,8 +264,8 @@ def test_other_languages_are_kept_flagged_and_not_extracted(prefect_server, tmp_
     report = news_pipeline(source=str(source), lake=str(tmp_path / "lake"))
     assert report["counts"]["skipped_language"] == 1
     lake = Lake(tmp_path / "lake")
-    languages = {a["source_uri"]: a["language"] for a in lake.read_current("articles", schema.ARTICLES).to_pylist()}
+    languages = {a["source_uri"]: a["language"] for a in table_of(lake.root, "articles").to_pylist()}
     assert languages == {"de.txt": "de", "en.txt": "en"}
-    with duckdb.connect(str(lake.warehouse_path), read_only=True) as con:
+    with warehouse.connect(lake) as con:
         extracted = {r[0] for r in con.execute("select distinct a.language from entity_mentions m join articles a using (article_id)").fetchall()}
     assert extracted == {"en"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -11,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from newslake import quality
+from newslake import gates
 from newslake.schema import (
     ARTICLES,
     PUBLISHED_PRECISIONS,
@@ -64,14 +65,18 @@ def good_articles() -> pa.Table:
     )
 
 
-def validate_articles(table: pa.Table) -> quality.TableValidation:
-    return quality.validate_frame(
-        "articles", quality.frame_from_arrow(table), EXPECTATIONS / "articles.json"
+def validate_articles(table: pa.Table) -> gates.TableValidation:
+    return gates.validate_frame(
+        "articles", gates.frame_from_arrow(table), EXPECTATIONS / "articles.json"
     )
 
 
-def failed_on(result: quality.TableValidation) -> set[tuple[str, str | None]]:
+def failed_on(result: gates.TableValidation) -> set[tuple[str, str | None]]:
     return {(f.expectation_type, f.column) for f in result.failed}
+
+
+def quarantined_by(result: gates.TableValidation) -> set[tuple[str, str | None]]:
+    return {(f.expectation_type, f.column) for f in result.quarantine_reasons}
 
 
 # ----------------------------------------------------------------------------- suites
@@ -79,7 +84,7 @@ def failed_on(result: quality.TableValidation) -> set[tuple[str, str | None]]:
 
 @pytest.mark.parametrize("table", ["articles", "quarantine", "runs"])
 def test_suites_load_in_gx_native_shape(table):
-    suite = quality.load_suite(EXPECTATIONS / f"{table}.json")
+    suite = gates.load_suite(EXPECTATIONS / f"{table}.json")
     assert suite["name"] == table
     assert suite["expectations"]
     for exp in suite["expectations"]:
@@ -99,7 +104,7 @@ def kwargs_of(suite: dict, type_: str, column: str | None = None) -> dict:
 
 
 def test_suites_follow_the_contract():
-    arts = quality.load_suite(EXPECTATIONS / "articles.json")
+    arts = gates.load_suite(EXPECTATIONS / "articles.json")
     ordered = "expect_table_columns_to_match_ordered_list"
     assert kwargs_of(arts, ordered)["column_list"] == ARTICLES.names
     in_set = "expect_column_values_to_be_in_set"
@@ -107,14 +112,19 @@ def test_suites_follow_the_contract():
     assert kwargs_of(arts, in_set, "published_precision")["value_set"] == list(
         PUBLISHED_PRECISIONS
     )
-    languages = set(kwargs_of(arts, in_set, "language")["value_set"])
-    required = "en de fr es it pt nl ru zh ja ar sv da no fi pl tr el he hi ko uk cs ro hu id vi ca und"
-    assert set(required.split()) <= languages
+    language = re.compile(kwargs_of(arts, "expect_column_values_to_match_regex", "language")["regex"])
+    assert all(language.match(code) for code in "en de no fil und".split())
+    assert not any(language.match(code) for code in ("en-US", "EN", "english", ""))
+    content = {
+        (e["type"], e["kwargs"].get("column")) for e in arts["expectations"] if e["meta"].get("action") == "quarantine"
+    }
+    assert ("expect_column_values_to_match_regex", "language") in content
+    assert not any(t.endswith("_unique") or t.startswith("expect_table_") for t, _ in content)  # structural checks fail
 
-    quar = quality.load_suite(EXPECTATIONS / "quarantine.json")
+    quar = gates.load_suite(EXPECTATIONS / "quarantine.json")
     assert kwargs_of(quar, in_set, "reason")["value_set"] == list(QUARANTINE_REASONS)
     assert kwargs_of(quar, ordered)["column_list"] == QUARANTINE.names
-    runs = quality.load_suite(EXPECTATIONS / "runs.json")
+    runs = gates.load_suite(EXPECTATIONS / "runs.json")
     assert kwargs_of(runs, ordered)["column_list"] == RUNS.names
 
 
@@ -126,7 +136,7 @@ def test_load_suite_rejects_what_gx_would_silently_drop(tmp_path):
         )
     )
     with pytest.raises(ValueError, match="expect_colum_to_exist"):
-        quality.load_suite(typo)
+        gates.load_suite(typo)
 
     bad_kwargs = tmp_path / "bad.json"
     bad_kwargs.write_text(
@@ -140,12 +150,12 @@ def test_load_suite_rejects_what_gx_would_silently_drop(tmp_path):
         )
     )
     with pytest.raises(ValueError, match="bad.json"):
-        quality.load_suite(bad_kwargs)
+        gates.load_suite(bad_kwargs)
 
     not_a_suite = tmp_path / "list.json"
     not_a_suite.write_text("[]")
     with pytest.raises(ValueError):
-        quality.load_suite(not_a_suite)
+        gates.load_suite(not_a_suite)
 
 
 # ----------------------------------------------------------------------------- frames
@@ -159,7 +169,7 @@ def test_frame_from_arrow_gives_gx_friendly_dtypes():
         pa.field("published_at", paris),
         table.column("published_at").cast(paris),
     )
-    df = quality.frame_from_arrow(table)
+    df = gates.frame_from_arrow(table)
     assert list(df.columns) == ARTICLES.names
     assert str(df["published_at"].dtype) == "datetime64[us, UTC]"
     assert df["published_at"].iloc[0] == pd.Timestamp("2020-01-09T12:30:00Z")
@@ -175,7 +185,7 @@ def test_good_articles_pass():
     result = validate_articles(good_articles())
     assert result.success, result.failed
     assert result.table == "articles" and result.suite == "articles"
-    assert result.evaluated == len(quality.load_suite(EXPECTATIONS / "articles.json")["expectations"])
+    assert result.evaluated == len(gates.load_suite(EXPECTATIONS / "articles.json")["expectations"])
     assert result.failed == [] and result.rows == 5
 
 
@@ -192,16 +202,19 @@ def test_duplicate_ids_fail():
     assert failure.detail.startswith("2 unexpected values, e.g. ['0000000000000001']")
 
 
-def test_empty_title_fails():
+def test_empty_title_is_quarantined():
     result = validate_articles(articles(article(1), article(2, title="")))
-    assert failed_on(result) == {("expect_column_value_lengths_to_be_between", "title")}
-    assert "['']" in result.failed[0].detail
+    assert result.success and result.failed == []
+    assert quarantined_by(result) == {("expect_column_value_lengths_to_be_between", "title")}
+    assert result.quarantined == {1: ["expect_column_value_lengths_to_be_between(title)"]}
+    assert "['']" in result.quarantine_reasons[0].detail
 
 
-def test_missing_title_fails():
+def test_missing_title_is_quarantined():
     result = validate_articles(articles(article(1), article(2, title=None)))
-    assert failed_on(result) == {("expect_column_values_to_not_be_null", "title")}
-    assert result.failed[0].detail == "1 null value of 2"
+    assert quarantined_by(result) == {("expect_column_values_to_not_be_null", "title")}
+    assert set(result.quarantined) == {1}
+    assert result.quarantine_reasons[0].detail == "1 null value of 2"
 
 
 @pytest.mark.parametrize(
@@ -213,10 +226,12 @@ def test_missing_title_fails():
         dt.datetime(9999, 12, 31, tzinfo=UTC),
     ],
 )
-def test_out_of_range_date_fails(when):
+def test_out_of_range_date_is_quarantined(when):
     result = validate_articles(articles(article(1), article(2, published_at=when)))
-    assert failed_on(result) == {("expect_column_values_to_be_between", "published_at")}
-    assert when.isoformat()[:10] in result.failed[0].detail
+    assert result.success
+    assert quarantined_by(result) == {("expect_column_values_to_be_between", "published_at")}
+    assert set(result.quarantined) == {1}
+    assert when.isoformat()[:10] in result.quarantine_reasons[0].detail
 
 
 def test_unknown_format_fails():
@@ -225,7 +240,7 @@ def test_unknown_format_fails():
     assert result.failed[0].detail == "1 unexpected value, e.g. ['xml']"
 
 
-def test_other_article_checks_fail():
+def test_other_article_checks_fail_or_quarantine():
     result = validate_articles(
         articles(
             article(1, article_id="NOT-A-HASH"),
@@ -235,13 +250,19 @@ def test_other_article_checks_fail():
     )
     assert failed_on(result) == {
         ("expect_column_values_to_match_regex", "article_id"),
-        ("expect_column_values_to_be_in_set", "language"),
         ("expect_column_values_to_be_in_set", "published_precision"),
-        ("expect_column_values_to_be_between", "word_count"),
         ("expect_column_values_to_match_regex", "source_sha256"),
+    }
+    assert quarantined_by(result) == {
+        ("expect_column_values_to_match_regex", "language"),
+        ("expect_column_values_to_be_between", "word_count"),
         ("expect_column_value_lengths_to_be_between", "body"),
     }
-    assert next(f for f in result.failed if f.column == "word_count").detail.endswith("[0]")
+    assert result.quarantined == {
+        1: ["expect_column_values_to_match_regex(language)"],
+        2: ["expect_column_value_lengths_to_be_between(body)", "expect_column_values_to_be_between(word_count)"],
+    }
+    assert next(f for f in result.quarantine_reasons if f.column == "word_count").detail.endswith("[0]")
 
 
 def test_column_contract_is_checked():
@@ -251,9 +272,9 @@ def test_column_contract_is_checked():
 
 
 def test_caller_frame_is_left_alone():
-    df = quality.frame_from_arrow(good_articles())
+    df = gates.frame_from_arrow(good_articles())
     before = df["authors"].iloc[0]
-    quality.validate_frame("articles", df, EXPECTATIONS / "articles.json")
+    gates.validate_frame("articles", df, EXPECTATIONS / "articles.json")
     assert df["authors"].iloc[0] is before
 
 
@@ -296,7 +317,7 @@ def run_row(**overrides):
 
 
 def test_quarantine_and_runs_suites():
-    report = quality.validate_tables(
+    report = gates.validate_tables(
         {
             "quarantine": to_table([quarantine_row(), quarantine_row(line=3)], QUARANTINE),
             "runs": to_table([run_row(), run_row(run_id="run-2", status="nothing_new")], RUNS),
@@ -305,7 +326,7 @@ def test_quarantine_and_runs_suites():
     )
     assert report.success, report.summary_lines()
 
-    report = quality.validate_tables(
+    report = gates.validate_tables(
         {
             "quarantine": to_table(
                 [quarantine_row(reason="cosmic_rays"), quarantine_row(detail=None)], QUARANTINE
@@ -332,10 +353,10 @@ def test_quarantine_and_runs_suites():
 def test_validate_tables_reports_unchecked_and_summarises(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # GX must not write anything to the working directory
     bad = articles(article(1), article(1, title="Again"))
-    report = quality.validate_tables(
+    report = gates.validate_tables(
         {
             "articles": bad,  # an Arrow table is converted with frame_from_arrow
-            "quarantine": quality.frame_from_arrow(QUARANTINE.empty_table()),
+            "quarantine": gates.frame_from_arrow(QUARANTINE.empty_table()),
             "scratch": pd.DataFrame({"article_id": []}),
         },
         EXPECTATIONS,
@@ -360,6 +381,7 @@ def test_validate_tables_reports_unchecked_and_summarises(tmp_path, monkeypatch)
         "expectation_type": "expect_column_values_to_be_unique",
         "column": "article_id",
         "detail": "2 unexpected values, e.g. ['0000000000000001']",
+        "action": "fail",
     }
 
 
@@ -378,7 +400,7 @@ def test_expectation_errors_are_reported_not_raised(tmp_path):
             }
         )
     )
-    result = quality.validate_frame("naive", pd.DataFrame({"x": [1]}), suite)
+    result = gates.validate_frame("naive", pd.DataFrame({"x": [1]}), suite)
     assert not result.success
     assert result.failed[0].detail.startswith("error:")
     assert "nope" in result.failed[0].detail
@@ -419,13 +441,13 @@ def test_validate_query_on_duckdb(tmp_path):
         where m.article_id not in (select article_id from articles)
           and m.article_id <> $ignore
     """
-    ok = quality.validate_query(
+    ok = gates.validate_query(
         con, "mentions_integrity", sql, suite, params={"ignore": "ffffffffffffffff"}
     )
     assert ok.success, ok.failed
     assert ok.suite == "mentions_integrity" and ok.evaluated == 2 and ok.rows == 1
 
-    bad = quality.validate_query(
+    bad = gates.validate_query(
         con, "mentions_integrity", sql, suite, params={"ignore": ""}
     )
     assert not bad.success
@@ -434,7 +456,7 @@ def test_validate_query_on_duckdb(tmp_path):
     ]
     assert bad.failed[0].detail == "1 unexpected value, e.g. [1]"
 
-    report = quality.ValidationReport.of([ok]).with_results(bad)
+    report = gates.ValidationReport.of([ok]).with_results(bad)
     assert not report.success and len(report.tables) == 2
 
 
@@ -442,7 +464,55 @@ def test_validate_query_timestamps_come_back_in_utc(tmp_path):
     con = duckdb.connect()
     con.execute("set TimeZone = 'America/New_York'")
     con.register("articles", good_articles())
-    result = quality.validate_query(
+    result = gates.validate_query(
         con, "articles", "select * from articles", EXPECTATIONS / "articles.json"
     )
     assert result.success, result.failed
+
+
+# ----------------------------------------------------------------------------- actions
+
+
+def _suite_with(tmp_path, name: str, action: str | None) -> Path:
+    meta = {"notes": "word counts are positive"} | ({"action": action} if action else {})
+    path = tmp_path / f"{name}.json"
+    path.write_text(
+        json.dumps(
+            {
+                "name": name,
+                "expectations": [
+                    {"type": "expect_column_values_to_be_between", "kwargs": {"column": "word_count", "min_value": 1}, "meta": meta}
+                ],
+            }
+        )
+    )
+    return path
+
+
+@pytest.mark.parametrize("action", [None, "fail"])
+def test_fail_action_fails_the_table(tmp_path, action):
+    result = gates.validate_frame("articles", gates.frame_from_arrow(articles(article(1, word_count=0))), _suite_with(tmp_path, "articles", action))
+    assert not result.success and failed_on(result) == {("expect_column_values_to_be_between", "word_count")}
+    assert result.failed[0].action == "fail" and result.quarantined == {}
+
+
+def test_warn_action_reports_and_passes(tmp_path):
+    result = gates.validate_frame("articles", gates.frame_from_arrow(articles(article(1, word_count=0))), _suite_with(tmp_path, "articles", "warn"))
+    assert result.success and result.failed == [] and result.quarantined == {}
+    assert [(w.column, w.action) for w in result.warnings] == [("word_count", "warn")]
+    assert result.summary_lines()[-1].endswith("(warning)")
+
+
+def test_quarantine_action_names_the_failing_rows(tmp_path):
+    table = articles(article(1), article(2, word_count=0), article(3))
+    result = gates.validate_frame("articles", gates.frame_from_arrow(table), _suite_with(tmp_path, "articles", "quarantine"))
+    assert result.success and result.failed == []
+    assert result.quarantined == {1: ["expect_column_values_to_be_between(word_count)"]}
+    assert result.to_dict()["quarantined_rows"] == 1
+
+
+def test_actions_are_checked_when_a_suite_loads(tmp_path):
+    with pytest.raises(ValueError, match="action 'drop'"):
+        gates.load_suite(_suite_with(tmp_path, "articles", "drop"))
+    with pytest.raises(ValueError, match="cannot quarantine"):
+        gates.load_suite(_suite_with(tmp_path, "entities", "quarantine"))
