@@ -468,14 +468,7 @@ class Run:
         return self.report.to_dict()
 
     def _add_runs_part(self) -> None:
-        """The version's `runs` table: the previous version's, plus the log rows since
-        (nothing-new and failed runs) and this run's row."""
-        logged = runs_log.logged_run_ids(self.lake)
-        known = set(read_parts(self.lake, self.txn.base_parts("runs"), schema.RUNS, columns=["run_id"]).column("run_id").to_pylist())
-        since = runs_log.read_runs(self.lake, sorted(logged - known - {self.report.run_id}))
-        rows = pa.concat_tables([since, schema.to_table([self.report.row()], schema.RUNS)])
-        spec = schema.TABLES["runs"]
-        self.txn.add("runs", [write_part(self.lake, "runs", rows, run_id=self.report.run_id, schema=spec.schema, schema_version=spec.version)])
+        add_runs_part(self.lake, self.txn, self.report)
 
     # ------------------------------------------------------------------ other endings
 
@@ -512,6 +505,17 @@ class Run:
         return self.report.to_dict()
 
 
+def add_runs_part(lake: Lake, txn: Transaction, report: RunReport) -> None:
+    """The version's `runs` table: the previous version's, plus the log rows since
+    (nothing-new and failed runs) and this run's row."""
+    logged = runs_log.logged_run_ids(lake)
+    known = set(read_parts(lake, txn.base_parts("runs"), schema.RUNS, columns=["run_id"]).column("run_id").to_pylist())
+    since = runs_log.read_runs(lake, sorted(logged - known - {report.run_id}))
+    rows = pa.concat_tables([since, schema.to_table([report.row()], schema.RUNS)])
+    spec = schema.TABLES["runs"]
+    txn.add("runs", [write_part(lake, "runs", rows, run_id=report.run_id, schema=spec.schema, schema_version=spec.version)])
+
+
 def _line_of(source_uri: str) -> int | None:
     _, _, part = source_uri.partition("#L")
     return int(part) if part.isdigit() else None
@@ -521,7 +525,7 @@ def compact_lake(settings: Settings) -> dict:
     """`newslake compact`: a new version whose tables hold the same rows in fewer parts
     (and parts of older schemas rewritten to the current one). Recorded in the runs
     log with status "compacted"."""
-    from newslake.lake.compact import compact_all
+    from newslake.lake.compact import compact_all, compactable
 
     lake = Lake(settings.lake)
     lake.check_usable()
@@ -535,21 +539,21 @@ def compact_lake(settings: Settings) -> dict:
         txn = Transaction.begin(lake, base, report.run_id, lake.next_version())
         for name, spec in schema.TABLES.items():
             txn.declare(name, spec.kind, spec.schema, spec.version)
-        before, after = compact_all(lake, txn, settings.compact_target_bytes)
         result = {"version": None, "parts_before": sum(len(t.parts) for t in base.tables.values()), "parts_after": None}
-        if before == after:
+        if not compactable(txn, settings.compact_target_bytes):
             return result
         report.status = "compacted"
         report.version = txn.version
         report.finished_at = datetime.now(timezone.utc)
         report.validation = base.validation
-        spec = schema.TABLES["runs"]
-        txn.add("runs", [write_part(lake, "runs", schema.to_table([report.row()], schema.RUNS), run_id=report.run_id, schema=spec.schema, schema_version=spec.version)])
+        add_runs_part(lake, txn, report)
+        before, after = compact_all(lake, txn, settings.compact_target_bytes)
+        result.update(parts_before=before)
         manifest = txn.manifest(created_at=report.finished_at.isoformat(), run=runs_log.row_to_json(report.row()), validation=base.validation)
         commit(lake, manifest)
         runs_log.write_run(lake, manifest.run)
         build_warehouse(lake)
         prune(lake, settings.keep_versions)
         collect_garbage(lake)
-        result.update(version=txn.version, parts_after=sum(len(t.parts) for t in manifest.tables.values()))
+        result.update(version=txn.version, parts_after=after)
         return result

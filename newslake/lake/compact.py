@@ -69,14 +69,22 @@ def compact_small_parts(lake: Lake, txn: Transaction, threshold: int, target_byt
     return merged
 
 
+def compactable(txn: Transaction, target_bytes: int) -> dict[tuple[str, str | None], list[Part]]:
+    """What `newslake compact` would rewrite: partitions with two or more small parts,
+    and parts written with an older schema."""
+    found = {}
+    for (table, partition), parts in _groups(txn, target_bytes, upgrade=True).items():
+        version = schema.TABLES[table].version
+        if len(parts) >= 2 or any(p.schema_version < version for p in parts):
+            found[(table, partition)] = parts
+    return found
+
+
 def compact_all(lake: Lake, txn: Transaction, target_bytes: int) -> tuple[int, int]:
     """`newslake compact`: merge every partition's small parts and upgrade old parts.
-    Returns (parts before, parts after) over the tables it touched."""
+    Returns (parts before, parts after) over the partitions it rewrote."""
     before = after = 0
-    for (table, _), parts in _groups(txn, target_bytes, upgrade=True).items():
-        version = schema.TABLES[table].version
-        if len(parts) < 2 and all(p.schema_version >= version for p in parts):
-            continue
+    for (table, _), parts in compactable(txn, target_bytes).items():
         before += len(parts)
         after += len(merge_parts(lake, txn, table, parts, target_bytes))
     return before, after
