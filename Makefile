@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/eval_html.py
 	$(BIN)/python bench/dedup.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/incremental.py
 
 clean:
 	rm -rf data/lake .pytest_cache

@@ -49,6 +49,15 @@ STEPS = (
 )
 MODELS = tuple(name for kind, name in STEPS if kind == "model")
 APPEND = frozenset({"article_entities"})  # one row set per article: new rows are a new part
+# Each model's key: after a merge, the rows whose key the delta touched are the changed ones.
+KEYS = {
+    "entity_aliases": ("entity_id", "alias"),
+    "entities": ("entity_id",),
+    "article_entities": ("article_id", "entity_id"),
+    "entity_cooccurrence": ("entity_a", "entity_b"),
+    "entity_daily": ("entity_id", "day"),
+    "dates": ("date",),
+}
 FROM_MERGED_STAGING = {"dates": "stg_day_counts"}  # rebuilt over a merged staging model
 
 
@@ -219,10 +228,19 @@ def build(
         else:
             result = _full(con, lake, txn, sql_dir)
         for model in result.rebuilt:
-            result.changed_rows[model] = con.sql(
-                f"select * from main.{ident(model)} except all select * from previous.{ident(model)}"
-            ).to_arrow_table()
+            result.changed_rows[model] = con.sql(_changed(model, result.mode)).to_arrow_table()
         return result
+
+
+def _changed(model: str, mode: str) -> str:
+    """SQL for the rows of the new `model` that the gate validates: those whose key the
+    delta touched (incremental), or those not in the previous version (full)."""
+    if mode == "incremental" and model in APPEND:
+        return f"select * from delta.{ident(model)}"
+    if mode == "incremental" and model not in FROM_MERGED_STAGING:
+        keys = ", ".join(ident(k) for k in KEYS[model])
+        return f"select * from main.{ident(model)} where ({keys}) in (select ({keys}) from delta.{ident(model)})"
+    return f"select * from main.{ident(model)} except all select * from previous.{ident(model)}"
 
 
 def _publish_model(con, lake: Lake, txn: Transaction, model: str, where: str = "main") -> None:

@@ -103,7 +103,7 @@ def open_run(settings: Settings) -> Iterator["Run"]:
     lake = Lake(settings.lake)
     lake.check_usable()
     now = datetime.now(timezone.utc)
-    report = RunReport(run_id=new_run_id(now), source=str(settings.source), lake=str(settings.lake), started_at=now)
+    report = RunReport(run_id=new_run_id(now), source=str(settings.source.resolve()), lake=str(settings.lake), started_at=now)
     with publisher_lock(lake, settings.lock_wait):
         report.notes.extend(recover(lake))
         run = Run(settings, lake, report, now)
@@ -161,6 +161,13 @@ class Run:
             raise LakeError(
                 f"source folder {s.source} holds no files, but the lake has {len(deleted)}: refusing to remove "
                 "every article (set deleted_files=keep for an inbox that is emptied once ingested)"
+            )
+        built_from = (self.base.run.get("source") if self.base else None) or self.report.source
+        if deleted and built_from != self.report.source:
+            raise LakeError(
+                f"lake {self.lake.root} was built from {built_from}, not {self.report.source}: refusing to remove "
+                f"the articles of {len(deleted)} files this folder does not hold (run with the lake's own source "
+                "folder, or set deleted_files=keep to add to the lake from several folders)"
             )
         gone = changed | set(deleted)
         superseded = self._superseded(gone)
@@ -530,12 +537,13 @@ def compact_lake(settings: Settings) -> dict:
     lake = Lake(settings.lake)
     lake.check_usable()
     now = datetime.now(timezone.utc)
-    report = RunReport(run_id=new_run_id(now), source="(compaction)", lake=str(settings.lake), started_at=now)
+    report = RunReport(run_id=new_run_id(now), source="", lake=str(settings.lake), started_at=now)
     with publisher_lock(lake, settings.lock_wait):
         report.notes.extend(recover(lake))
         base = lake.manifest()
         if base is None:
             raise LakeError(f"lake {lake.root} has no published version to compact")
+        report.source = base.run.get("source", "")  # the lake's source folder, as its last run read it
         txn = Transaction.begin(lake, base, report.run_id, lake.next_version())
         for name, spec in schema.TABLES.items():
             txn.declare(name, spec.kind, spec.schema, spec.version)

@@ -217,6 +217,12 @@ def test_an_emptied_source_does_not_empty_the_lake(prefect_server, tmp_path, sou
     result = runner.invoke(app, ["run", "--source", str(empty), "--lake", str(lake), "--no-extract"])
     assert result.exit_code == 2 and "refusing to remove every article" in result.output
     assert "Traceback" not in result.output
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "story.txt").write_text("Another folder's story\n\nMarch 3, 2021\n\nThe council met in Leeds.\n")
+    result = runner.invoke(app, ["run", "--source", str(other), "--lake", str(lake), "--no-extract"])
+    assert result.exit_code == 2 and "was built from" in result.output, result.output
+    assert Lake(lake).current_version() == "v000001"
 
 
 def test_an_article_stays_while_another_file_holds_it(prefect_server, tmp_path, source_copy):
@@ -255,17 +261,23 @@ def test_odd_language_codes_are_normalized_and_published(prefect_server, tmp_pat
     assert languages == {"page.html": "sr", "record.json": "en"}
 
 
+def suites_with(tmp_path: Path, expectation: dict) -> Path:
+    """The project's suites plus one more expectation on articles."""
+    folder = tmp_path / "expectations"
+    shutil.copytree(REPO / "expectations", folder)
+    suite = json.loads((folder / "articles.json").read_text())
+    suite["expectations"].append(expectation)
+    (folder / "articles.json").write_text(json.dumps(suite))
+    return folder
+
+
 def test_a_quarantine_action_takes_out_the_failing_articles_only(prefect_server, tmp_path, source_copy):
     from flows.pipeline import news_pipeline
 
-    strict = tmp_path / "expectations"
-    shutil.copytree(REPO / "expectations", strict)
-    suite = json.loads((strict / "articles.json").read_text())
-    suite["expectations"].append(
-        {"type": "expect_column_values_to_be_between", "kwargs": {"column": "word_count", "min_value": 20},
-         "meta": {"action": "quarantine", "notes": "briefs are not articles here"}}
-    )
-    (strict / "articles.json").write_text(json.dumps(suite))
+    strict = suites_with(tmp_path, {
+        "type": "expect_column_values_to_be_between", "kwargs": {"column": "word_count", "min_value": 20},
+        "meta": {"action": "quarantine", "notes": "briefs are not articles here"},
+    })
     (source_copy / "brief.txt").write_text("A brief\n\nJanuary 11, 2020\n\nToo short to publish.\n")
     report = news_pipeline(source=str(source_copy), lake=str(tmp_path / "lake"), expectations_dir=str(strict))
     assert report["status"] == "published"
@@ -280,14 +292,10 @@ def test_a_quarantine_action_takes_out_the_failing_articles_only(prefect_server,
 def test_a_warn_action_publishes_and_reports(prefect_server, tmp_path, source_copy):
     from flows.pipeline import news_pipeline
 
-    strict = tmp_path / "expectations"
-    shutil.copytree(REPO / "expectations", strict)
-    suite = json.loads((strict / "articles.json").read_text())
-    suite["expectations"].append(
-        {"type": "expect_column_values_to_be_between", "kwargs": {"column": "word_count", "max_value": 100},
-         "meta": {"action": "warn", "notes": "long reads are worth a look"}}
-    )
-    (strict / "articles.json").write_text(json.dumps(suite))
+    strict = suites_with(tmp_path, {
+        "type": "expect_column_values_to_be_between", "kwargs": {"column": "word_count", "max_value": 100},
+        "meta": {"action": "warn", "notes": "long reads are worth a look"},
+    })
     report = news_pipeline(source=str(source_copy), lake=str(tmp_path / "lake"), expectations_dir=str(strict))
     assert report["status"] == "published" and report["counts"]["quarantined"] == 0
     (articles,) = [t for t in report["validation"]["tables"] if t["table"] == "articles"]
@@ -314,11 +322,7 @@ def test_the_runs_view_lists_every_run(prefect_server, tmp_path, source_copy):
             news_pipeline(source=str(source_copy), lake=str(lake.root), extract=False)
     finally:
         del os.environ["NEWSLAKE_SQL_DIR"]
-    strict = tmp_path / "expectations"
-    shutil.copytree(REPO / "expectations", strict)
-    suite = json.loads((strict / "articles.json").read_text())
-    suite["expectations"].append({"type": "expect_column_values_to_match_regex", "kwargs": {"column": "title", "regex": "^Iraq"}})
-    (strict / "articles.json").write_text(json.dumps(suite))
+    strict = suites_with(tmp_path, {"type": "expect_column_values_to_match_regex", "kwargs": {"column": "title", "regex": "^Iraq"}})
     with pytest.raises(ValidationFailed):
         news_pipeline(source=str(source_copy), lake=str(lake.root), expectations_dir=str(strict), extract=False)
     news_pipeline(source=str(source_copy), lake=str(lake.root), extract=False)
