@@ -14,6 +14,9 @@ process so that each peak RSS is that run's alone:
   4. "into empty": a source folder holding only the new file, into empty lake S;
   5. no-change rerun of lake S: a run's fixed cost.
 
+Step 3 is also run on a copy of lake B with `incremental_models` off (3b), so the
+models stage merged from the new rows can be set against a full rebuild.
+
 A worker process starts a temporary Prefect server and runs a no-op flow before it
 times anything, so the times are of the news_pipeline call only (not the server start
 or the imports). Peak RSS is the worker's own ru_maxrss (the Prefect server runs in a
@@ -121,9 +124,9 @@ def select_records(base: int, new: int, work: Path) -> tuple[Path, Path, int]:
     return base_file, new_file, skipped
 
 
-def run_worker(step: str, source: Path, lake: Path) -> dict:
+def run_worker(step: str, source: Path, lake: Path, **settings: str) -> dict:
     print(f"[{step}] {source.name} -> {lake.name} ...", file=sys.stderr, flush=True)
-    env = dict(os.environ)
+    env = dict(os.environ) | {f"NEWSLAKE_{k.upper()}": v for k, v in settings.items()}
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--worker", str(source), str(lake)],
@@ -162,7 +165,11 @@ def measure(base: int, new: int, work: Path) -> dict:
     runs["base_build"] = run_worker("1 base build", source_big, lake_big)
     runs["big_rerun"] = run_worker("2 no-change rerun, big", source_big, lake_big)
     shutil.copy2(new_file, source_big / new_file.name)
+    lake_rebuilt = work / "lake-big-rebuilt"
+    shutil.copytree(lake_big, lake_rebuilt, symlinks=True)
     runs["into_big"] = run_worker(f"3 {new} into big", source_big, lake_big)
+    # the reference: the same run with the derived tables rebuilt in full, not merged
+    runs["into_big_rebuilt"] = run_worker(f"3b {new} into big, models rebuilt", source_big, lake_rebuilt, incremental_models="false")
     runs["into_empty"] = run_worker(f"4 {new} into empty", source_small, lake_small)
     runs["fixed"] = run_worker("5 no-change rerun, small", source_small, lake_small)
 
@@ -192,6 +199,8 @@ def measure(base: int, new: int, work: Path) -> dict:
         "big_rerun_s": runs["big_rerun"]["flow_s"],
         "rerun_vs_base_build": round(rerun_fraction, 4),
         "into_big_models": runs["into_big"]["models"],
+        "models_s_incremental": runs["into_big"]["stage_seconds"].get("models"),
+        "models_s_rebuilt": runs["into_big_rebuilt"]["stage_seconds"].get("models"),
     }
 
 
@@ -201,12 +210,12 @@ def print_table(result: dict, command: str) -> None:
         f"Reuters-21578: base {result['base_records']} records with a body, {result['new_records']} new"
         f" ({result['empty_body_skipped']} empty-body records passed over); extraction on\n"
     )
-    header = f"{'run':28}{'status':>13}{'new':>7}{'dup':>6}{'quar':>6}{'models':>13}{'flow s':>9}{'RSS MiB':>9}"
+    header = f"{'run':34}{'status':>13}{'new':>7}{'dup':>6}{'quar':>6}{'models':>13}{'flow s':>9}{'RSS MiB':>9}"
     print(header)
     for run in runs.values():
         c = run["counts"] or {}
         print(
-            f"{run['step']:28}{run['status']!s:>13}{c.get('new_articles', '')!s:>7}{c.get('duplicates', '')!s:>6}"
+            f"{run['step']:34}{run['status']!s:>13}{c.get('new_articles', '')!s:>7}{c.get('duplicates', '')!s:>6}"
             f"{c.get('quarantined', '')!s:>6}{run['models']!s:>13}{run['flow_s']:>9.2f}{run['peak_rss_mib']:>9.1f}"
         )
 
@@ -219,6 +228,10 @@ def print_table(result: dict, command: str) -> None:
     print(f"{'(sum)':16}{sum(big.values()):>12.2f}{sum(empty.values()):>12.2f}")
     print(f"{'(flow call)':16}{runs['into_big']['flow_s']:>12.2f}{runs['into_empty']['flow_s']:>12.2f}")
     print(f"models mode of 'into big': {result['into_big_models']}")
+    print(
+        f"models stage of 'into big': {result['models_s_incremental']:.2f} s merged from the new rows,"
+        f" {result['models_s_rebuilt']:.2f} s rebuilt in full (the reference)"
+    )
 
     def verdict(ok: bool) -> str:
         return "PASS" if ok else "FAIL"

@@ -1,8 +1,9 @@
 """The news_pipeline flow: wiring only. Every decision is the domain's (`newslake.run`).
 
 One task per stage; parsing and extraction map over batches of files and articles
-(never one task per article). Only the commit's I/O and the warehouse rebuild,
-which can fail for passing reasons, are retried.
+(never one task per article), and each extraction batch writes its own parts. Only
+the commit, whose I/O can fail for passing reasons and which is safe to repeat, is
+retried.
 """
 
 from __future__ import annotations

@@ -118,6 +118,8 @@ def open_run(settings: Settings) -> Iterator["Run"]:
         except BaseException as exc:
             run.fail(exc)
             raise
+        finally:
+            run.con.close()
 
 
 class Run:
@@ -138,6 +140,8 @@ class Run:
         self.changes: Changes | None = None
         self.validation = gates.ValidationReport.of([])
         self.models: models.ModelBuild | None = None
+        self.manifest_: Manifest | None = None
+        self.committed = False
         self.con = connect()
         self.report.current_version = lake.current_version()
 
@@ -449,33 +453,46 @@ class Run:
     # ------------------------------------------------------------------ commit
 
     def commit(self) -> dict:
-        """Write the version: one manifest, one rename; then the log, warehouse and cleanup."""
+        """Write the version: one manifest, one rename; then the log, warehouse and cleanup.
+
+        Safe to call again after a failure (the flow retries it): the manifest is sealed
+        once, and `lake.commit` finishes a version it already renamed into place. Once
+        `current` has switched the run is published: what follows (the runs log, the
+        warehouse, pruning) is repaired by the next run if it fails, and reported here."""
+        if self.manifest_ is None:
+            self.manifest_ = self._seal()
+        commit(self.lake, self.manifest_)
+        self.committed = True
+        self.report.current_version = self.version
+        for step, action in (
+            ("runs log", lambda: runs_log.write_run(self.lake, self.manifest_.run)),
+            ("stat cache", lambda: self.lake.stat_cache_path.unlink(missing_ok=True)),  # its hints are in the ledger now
+            ("warehouse", lambda: build_warehouse(self.lake)),
+            ("pruning", lambda: prune(self.lake, self.settings.keep_versions)),
+            ("cleanup", lambda: collect_garbage(self.lake)),
+        ):
+            try:
+                action()
+            except Exception as exc:  # the version is current: report, and let the next run repair
+                self.report.notes.append(f"published {self.version}, but its {step} failed: {type(exc).__name__}: {exc}")
+        return self.report.to_dict()
+
+    def _seal(self) -> Manifest:
         s, run_id = self.settings, self.report.run_id
         compact_small_parts(self.lake, self.txn, s.compact_small_parts, s.compact_target_bytes)
         self.report.status = "published"
         self.report.version = self.version
         self.report.finished_at = datetime.now(timezone.utc)
-        self._add_runs_part()
+        add_runs_part(self.lake, self.txn, self.report)
         self.txn.fill_empty(
             lambda table, sch: write_part(self.lake, table, sch.empty_table(), run_id=run_id, schema=sch, schema_version=schema.TABLES[table].version)
         )
         self.report.rows = {name: t.rows for name, t in self.txn.tables.items() if name in schema.PUBLISHED}
-        manifest = self.txn.manifest(
+        return self.txn.manifest(
             created_at=self.report.finished_at.isoformat(),
             run=runs_log.row_to_json(self.report.row()),
             validation=self.report.validation or {},
         )
-        commit(self.lake, manifest)
-        self.report.current_version = self.version
-        runs_log.write_run(self.lake, manifest.run)
-        self.lake.stat_cache_path.unlink(missing_ok=True)  # its hints are in the ledger now
-        build_warehouse(self.lake)
-        prune(self.lake, s.keep_versions)
-        collect_garbage(self.lake)
-        return self.report.to_dict()
-
-    def _add_runs_part(self) -> None:
-        add_runs_part(self.lake, self.txn, self.report)
 
     # ------------------------------------------------------------------ other endings
 
@@ -496,6 +513,9 @@ class Run:
         return self._finish()
 
     def fail(self, exc: BaseException) -> None:
+        if self.committed:  # published: the version stands, its log row is in the manifest
+            self.report.notes.append(f"after publishing {self.version}: {type(exc).__name__}: {exc}")
+            return
         self.txn.abort()
         self.report.status = "failed"
         self.report.version = None
@@ -508,7 +528,6 @@ class Run:
         if self.report.status != "published":
             self.report.version = None
         runs_log.write_run(self.lake, runs_log.row_to_json(self.report.row()))
-        self.con.close()
         return self.report.to_dict()
 
 

@@ -449,3 +449,29 @@ def test_compaction_merges_small_parts_into_a_new_version(prefect_server, tmp_pa
             assert rows_of(lake.root, table) == rows_of(lake.root, table, before.version), table
     again = runner.invoke(app, ["compact", "--lake", str(lake.root)])
     assert again.exit_code == 0 and "nothing to compact" in again.output
+
+
+def test_the_run_is_plain_domain_code_and_a_retried_commit_publishes_once(tmp_path, source_copy):
+    """The steps the flow wires, called without Prefect; the commit called twice (as a
+    retry would) publishes one version with one runs row."""
+    from newslake.config import load_settings
+    from newslake.run import open_run
+
+    settings = load_settings(source=source_copy, lake=tmp_path / "lake", extract=False)
+    with open_run(settings) as run:
+        run.plan()
+        run.check_nothing_to_do()
+        batches = [run.parse(files) for files in run.parse_batches(5)]
+        run.merge(batches)
+        run.check_changes()
+        run.stage_base()
+        assert run.extraction_batches(5) == []
+        run.build_models()
+        assert run.gate().success
+        first = run.commit()
+        again = run.commit()
+    lake = Lake(tmp_path / "lake")
+    assert first["version"] == again["version"] == "v000001" == lake.current_version()
+    assert lake.versions() == ["v000001"]
+    assert table_of(lake.root, "runs").num_rows == 1 and read_runs(lake).num_rows == 1
+    assert_whole(lake.root)
