@@ -25,7 +25,6 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Iterator, Sequence
 
 import pyarrow as pa
@@ -34,7 +33,7 @@ import pyarrow.compute as pc
 from newslake import dedup, gates, models, schema
 from newslake.config import Settings
 from newslake.extract import Mentions
-from newslake.ingest import Batch, Counts, Limits, parse_batch
+from newslake.ingest import Batch, Limits, parse_batch
 from newslake.lake import Lake, LakeError, Manifest, Transaction, commit, prune, publisher_lock, recover
 from newslake.lake import collect_garbage, runs_log
 from newslake.lake.compact import compact_small_parts
@@ -267,7 +266,11 @@ class Run:
         new_ids = {r["article_id"] for r in new_rows}
         near = sum(1 for r in to_link if r["article_id"] in new_ids and r["duplicate_of"] is not None)
 
-        from_changed = {u for u, f in zip(plan.superseded.column("article_id").to_pylist(), plan.superseded.column("source_uri").to_pylist()) if file_part(f) in plan.changed}
+        from_changed = {
+            article_id
+            for article_id, uri in zip(plan.superseded.column("article_id").to_pylist(), plan.superseded.column("source_uri").to_pylist())
+            if file_part(uri) in plan.changed
+        }
         c = self.counts
         c.items_seen = c.unchanged + sum(batch.items for batch in batches)
         c.new_articles = len(new_rows) - near
