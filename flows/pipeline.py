@@ -12,15 +12,15 @@ import pyarrow as pa
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
+from prefect.futures import as_completed
 
 from newslake.config import load_settings
-from newslake.entities import load_nlp
-from newslake.extract import Mentions, extract_mentions
 from newslake.failpoints import failpoint
 from newslake.ingest import Batch
 from newslake.ledger import SourceFile
+from newslake.progress import progress
 from newslake.report import summary_markdown
-from newslake.run import Run, open_run
+from newslake.run import ExtractJob, Extracted, ParseJob, Run, open_run
 
 
 @task(cache_policy=NONE)
@@ -32,8 +32,8 @@ def plan_run(run: Run) -> None:
 
 
 @task(cache_policy=NONE)
-def parse_files(run: Run, files: list[SourceFile]) -> Batch:
-    batch = run.parse(files)
+def parse_files(job: ParseJob, files: list[SourceFile]) -> Batch:
+    batch = job.parse(files)
     get_run_logger().info("parsed %d files: %d articles, %d quarantined", len(files), len(batch.articles), len(batch.quarantine))
     return batch
 
@@ -53,17 +53,13 @@ def write_base_tables(run: Run) -> None:
 
 
 @task(cache_policy=NONE)
-def extract_batch(run: Run, articles: pa.Table) -> int:
-    settings = run.settings
-    found: Mentions = extract_mentions(
-        load_nlp(settings.spacy_model), articles, batch_size=settings.nlp_batch_size, n_process=settings.n_process
-    )
-    run.add_mentions(found)
+def extract_batch(job: ExtractJob, articles: pa.Table) -> Extracted:
+    found = job.extract(articles)
     failpoint("extract.after_batch")
     get_run_logger().info(
-        "extracted %d entity and %d date mentions from %d articles", found.entities.num_rows, found.dates.num_rows, articles.num_rows
+        "extracted %d entity and %d date mentions from %d articles", found.entity_mentions, found.date_mentions, found.articles
     )
-    return articles.num_rows
+    return found
 
 
 @task(cache_policy=NONE)
@@ -94,22 +90,36 @@ def news_pipeline(
     """Ingest the article files under `source` into the lake at `lake` and publish a new
     version when anything is new and every suite passes. Returns the run report."""
     settings = load_settings(source=source, lake=lake, expectations_dir=expectations_dir, batch_size=batch_size, extract=extract)
+    shown = progress()
     with open_run(settings) as run:
         report = run.report
         with report.timed("discover"):
             plan_run(run)
         run.check_nothing_to_do()
         with report.timed("parse"):
-            futures = parse_files.map(unmapped(run), run.parse_batches(settings.batch_size))
-            batches = [future.result() for future in futures]
+            chunks = run.parse_batches(settings.batch_size)
+            shown.start("parse", sum(len(c) for c in chunks), "files")
+            futures = parse_files.map(unmapped(run.parse_job()), chunks)
+            done: dict[int, Batch] = {}
+            position = {id(future): i for i, future in enumerate(futures)}
+            for future in as_completed(futures):
+                i = position[id(future)]
+                done[i] = future.result()
+                shown.advance("parse", len(chunks[i]))
+            batches = [done[i] for i in range(len(chunks))]  # in file order: the first copy seen wins
+            shown.finish("parse")
         with report.timed("normalize"):
             merge_batches(run, batches)
         run.check_changes()
         with report.timed("write"):
             write_base_tables(run)
         with report.timed("extract"):
-            for articles in run.extraction_batches(settings.batch_size):
-                extract_batch(run, articles)  # one at a time: spaCy owns the cores
+            job, todo = run.extract_job(), run.extraction_batches(settings.batch_size)
+            shown.start("extract", sum(t.num_rows for t in todo), "articles")
+            for articles in todo:
+                run.add_extracted(extract_batch(job, articles))  # one at a time: spaCy owns the cores
+                shown.advance("extract", articles.num_rows)
+            shown.finish("extract")
         with report.timed("models"):
             build_models(run)
         with report.timed("validate"):
@@ -120,3 +130,23 @@ def news_pipeline(
         print("nothing new: the current version stays", report.current_version)
     create_markdown_artifact(key="news-pipeline-run", markdown=summary_markdown(report.to_dict()), description="news_pipeline run summary")
     return report.to_dict()
+
+
+DEPLOYMENT = "newslake"  # served as news_pipeline/newslake; prefect.yaml describes the same one
+
+
+def serve_pipeline(settings) -> None:
+    """Serve the deployment on the settings' cron schedule until stopped (blocks).
+
+    Flow runs start as subprocesses that import the flow by module path, so the
+    served folder does not need to be the working directory."""
+    from prefect.deployments.runner import EntrypointType
+
+    news_pipeline.serve(
+        name=DEPLOYMENT,
+        cron=settings.cron,
+        parameters={"source": str(settings.source.resolve()), "lake": str(settings.lake.resolve())},
+        description="Ingest the inbox folder into the lake and publish a new version when anything is new.",
+        tags=["newslake"],
+        entrypoint_type=EntrypointType.MODULE_PATH,
+    )

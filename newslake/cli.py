@@ -51,38 +51,152 @@ def run(
     extract: Optional[bool] = typer.Option(
         None, "--extract/--no-extract", help="Run entity and date extraction (default: on).", show_default=False
     ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the summary: no progress, no Prefect log lines."),
 ) -> None:
-    """Run the news_pipeline flow: ingest SOURCE into LAKE and publish a new version if all suites pass."""
-    from flows.pipeline import news_pipeline
+    """Run the news_pipeline flow: ingest SOURCE into LAKE and publish a new version if all suites pass.
+
+    When no file is new, changed or gone, the run is decided and recorded without
+    starting Prefect at all. Otherwise the flow runs on the Prefect server that
+    `newslake serve` keeps for this lake, or on PREFECT_API_URL, or on a temporary one.
+    """
+    import os
+    import time
+
+    from newslake import progress
+    from newslake.config import use_prefect_home
     from newslake.lake import Lake, LakeError
     from newslake.report import EXAMPLE_QUERY, ValidationFailed, summary_lines
+    from newslake.run import run_if_nothing_new
 
     settings = _settings(source=source, lake=lake, expectations_dir=expectations, extract=extract)
     if not settings.source.is_dir():
-        err.print(f"[red]error:[/red] source folder not found: {settings.source}")
+        what = "is a file, not a folder" if settings.source.exists() else "not found"
+        err.print(f"[red]error:[/red] source folder {what}: {settings.source}", soft_wrap=True)
         raise typer.Exit(2)
+    started = time.perf_counter()
+    live = None
     try:
         Lake(settings.lake).check_usable()
-        report = news_pipeline(
-            source=str(settings.source),
-            lake=str(settings.lake),
-            expectations_dir=str(settings.expectations_dir),
-            extract=settings.extract,
-        )
+        report = run_if_nothing_new(settings)
+        if report is None:
+            use_prefect_home(settings)
+            if quiet or err.is_terminal:
+                os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")  # the UI keeps every line
+            if not quiet:
+                live = progress.Live(err) if err.is_terminal else None
+                progress.use(live.__enter__() if live else progress.Lines(sys.stderr))
+            from flows.pipeline import news_pipeline
+
+            report = news_pipeline(
+                source=str(settings.source),
+                lake=str(settings.lake),
+                expectations_dir=str(settings.expectations_dir),
+                extract=settings.extract,
+            )
     except LakeError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2)
     except ValidationFailed as failed:
-        _print_summary(summary_lines(failed.report))
+        _close(live)
+        _print_summary(summary_lines(failed.report, wall_seconds=time.perf_counter() - started))
         err.print("[red bold]validation failed: nothing was published[/red bold]")
         for line in failed.failures:
             err.print(f"  [red]✗[/red] {line}")
         raise typer.Exit(1)
-    lake_obj = Lake(settings.lake)
-    current = lake_obj.current.resolve() if report.get("current_version") else None
-    _print_summary(summary_lines(report, str(current) if current else None))
-    lake_flag = "" if settings.lake == Path("data/lake") else f" --lake {settings.lake}"
-    console.print(f'\nTry: [bold]newslake query{lake_flag} "{EXAMPLE_QUERY}"[/bold]')
+    finally:
+        _close(live)
+        progress.use(progress.Silent())
+    current = Lake(settings.lake).current.resolve() if report.get("current_version") else None
+    _print_summary(summary_lines(report, str(current) if current else None, wall_seconds=time.perf_counter() - started))
+    if not quiet and report.get("current_version"):
+        lake_flag = "" if settings.lake == Path("data/lake") else f" --lake {settings.lake}"
+        console.print(f'\nTry: [bold]newslake query{lake_flag} "{EXAMPLE_QUERY}"[/bold]')
+
+
+def _close(live) -> None:
+    if live is not None:
+        live.__exit__(None, None, None)
+
+
+@app.command()
+def runs(
+    lake: Optional[Path] = LakeOption,
+    n: int = typer.Option(10, "-n", min=1, help="How many of the most recent runs."),
+) -> None:
+    """List the lake's recent runs (any outcome) and where their Prefect UI is."""
+    from newslake.config import prefect_home_of
+    from newslake.lake import Lake
+    from newslake.lake.runs_log import read_runs
+    from newslake.server import running_server, ui_url
+
+    settings = _settings(lake=lake)
+    the_lake = Lake(settings.lake)
+    if not the_lake.root.is_dir():
+        err.print(f"[red]error:[/red] no lake at {the_lake.root}: run `newslake run` first")
+        raise typer.Exit(2)
+    rows = read_runs(the_lake).to_pylist()[-n:]
+    table = Table("run", "started (UTC)", "status", "new", "dup", "quar", "seconds", "version")
+    for row in reversed(rows):
+        seconds = (row["finished_at"] - row["started_at"]).total_seconds() if row["finished_at"] else None
+        table.add_row(
+            row["run_id"], f"{row['started_at']:%Y-%m-%d %H:%M:%S}", row["status"], str(row["new_articles"]),
+            str(row["duplicates"]), str(row["quarantined"]), "" if seconds is None else f"{seconds:.1f}",
+            row["published_version"] or "",
+        )
+    console.print(table)
+    url = running_server(prefect_home_of(settings))
+    if url:
+        console.print(f"Prefect UI: [bold]{ui_url(url)}[/bold] (flow run logs and history)")
+    else:
+        console.print("[dim]No Prefect server is running for this lake: `newslake serve` starts one and shows every run in its UI.[/dim]")
+
+
+@app.command()
+def serve(
+    source: Optional[Path] = typer.Option(None, "--source", help="Inbox folder the schedule ingests (default from settings).", show_default=False),
+    lake: Optional[Path] = LakeOption,
+    cron: Optional[str] = typer.Option(None, "--cron", help='Schedule, cron syntax (default "*/15 * * * *").', show_default=False),
+) -> None:
+    """Serve the news_pipeline deployment on a cron schedule (Ctrl-C or SIGTERM stops it).
+
+    With no PREFECT_API_URL set, a local Prefect server is started (its database under
+    the lake's PREFECT_HOME) and stopped with it; with PREFECT_API_URL set, that
+    server is used.
+    """
+    import os
+    import signal
+
+    from newslake.config import use_prefect_home
+    from newslake.server import start_server, ui_url
+
+    settings = _settings(source=source, lake=lake, cron=cron)
+    if not settings.source.is_dir():
+        err.print(f"[red]error:[/red] source folder not found: {settings.source}")
+        raise typer.Exit(2)
+    home = use_prefect_home(settings)
+    server = None
+    if not os.environ.get("PREFECT_API_URL"):
+        try:
+            server = start_server(home, port=settings.server_port)
+        except (OSError, RuntimeError) as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2)
+        os.environ["PREFECT_API_URL"] = server.api_url
+        console.print(f"Started a Prefect server: UI at [bold]{ui_url(server.api_url)}[/bold] (database in {home})")
+    else:
+        console.print(f"Using the Prefect server at {ui_url(os.environ['PREFECT_API_URL'])}")
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        from flows.pipeline import serve_pipeline
+
+        console.print(f"Serving news_pipeline on '{settings.cron}': {settings.source} -> {settings.lake}")
+        serve_pipeline(settings)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if server is not None:
+            server.stop()
+            console.print("Stopped the Prefect server.")
 
 
 def _print_summary(lines: list[tuple[str, str]]) -> None:

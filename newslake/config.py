@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     lock_wait: float = Field(
         0.0, description="seconds a run waits for another run's lock on the lake (0: exit at once; negative: wait for ever)"
     )
+    prefect_home: Path | None = Field(
+        None, description="PREFECT_HOME for runs and the served server: its database of flow runs (default: <lake>/prefect)"
+    )
+    cron: str = Field("*/15 * * * *", description="schedule of `newslake serve` (cron syntax)")
+    server_port: int = Field(4200, ge=1, le=65535, description="port of the Prefect server `newslake serve` starts (another free one if taken)")
     ignore: list[str] = Field(list(DEFAULT_IGNORE), description="file name patterns that discovery skips")
     default_language: str = Field("en", description="language assumed when text is too short to detect")
     json_fields: dict[str, list[str]] = Field(
@@ -97,6 +102,24 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return (init_settings, env_settings, PyprojectTomlConfigSettingsSource(settings_cls))
+
+
+def prefect_home_of(settings: "Settings") -> Path:
+    return (settings.prefect_home or settings.lake / "prefect").resolve()
+
+
+def use_prefect_home(settings: "Settings") -> Path:
+    """Point Prefect at the lake's own home (unless the caller chose one), before Prefect
+    is imported; and at the server `newslake serve` keeps there, when it is up and no
+    PREFECT_API_URL was given, so a run does not start a temporary server."""
+    from newslake.server import running_server
+
+    home = Path(os.environ.setdefault("PREFECT_HOME", str(prefect_home_of(settings))))
+    if not os.environ.get("PREFECT_API_URL"):
+        url = running_server(home)
+        if url:
+            os.environ["PREFECT_API_URL"] = url
+    return home
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -52,7 +52,12 @@ def walk(source: Path, ignore: Sequence[str] = DEFAULT_IGNORE) -> Iterator[Path]
 KnownHash = Callable[[str, int, int], "str | None"]
 
 
-def discover(source: Path, ignore: Sequence[str] = DEFAULT_IGNORE, known: KnownHash | None = None) -> list[SourceFile]:
+def discover(
+    source: Path,
+    ignore: Sequence[str] = DEFAULT_IGNORE,
+    known: KnownHash | None = None,
+    on_file: Callable[[], None] | None = None,
+) -> list[SourceFile]:
     """Every file under `source` with its sha256; unreadable files come back with an error.
 
     `known(uri, size, mtime_ns)` may answer a file's sha256 from the ledger: a file
@@ -70,6 +75,8 @@ def discover(source: Path, ignore: Sequence[str] = DEFAULT_IGNORE, known: KnownH
             found.append(SourceFile(path, uri, stat.st_size, sha or file_sha256(path), mtime_ns=stat.st_mtime_ns))
         except OSError as exc:
             found.append(SourceFile(path, uri, 0, None, f"{type(exc).__name__}: {exc.strerror or exc}"))
+        if on_file is not None:
+            on_file()
     return found
 
 

@@ -52,7 +52,7 @@ def validation_text(validation: dict | None) -> str:
     return "FAILED: " + "; ".join(failed_expectations(validation))
 
 
-def summary_lines(report: dict, current_path: str | None = None) -> list[tuple[str, str]]:
+def summary_lines(report: dict, current_path: str | None = None, wall_seconds: float | None = None) -> list[tuple[str, str]]:
     lines = [("run", f"{report['run_id']} ({report['status']})")]
     lines += _count_lines(report)
     rows = report.get("rows") or {}
@@ -62,6 +62,12 @@ def summary_lines(report: dict, current_path: str | None = None) -> list[tuple[s
     if report.get("version"):
         lines.append(("published", report["version"]))
     lines.append(("current version", f"{report.get('current_version') or 'none'}" + (f" ({current_path})" if current_path else "")))
+    stages = report.get("stage_seconds") or {}
+    if wall_seconds is not None or stages:
+        parts = ", ".join(f"{name} {seconds:.1f}" for name, seconds in stages.items())
+        lines.append(("time", (f"{wall_seconds:.1f} s" if wall_seconds is not None else "") + (f" ({parts})" if parts else "")))
+    for note in report.get("notes") or []:
+        lines.append(("note", note))
     return lines
 
 

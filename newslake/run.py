@@ -25,6 +25,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Iterator, Sequence
 
 import pyarrow as pa
@@ -32,9 +33,8 @@ import pyarrow.compute as pc
 
 from newslake import dedup, gates, models, schema
 from newslake.config import Settings
-from newslake.extract import Mentions
 from newslake.ingest import Batch, Limits, parse_batch
-from newslake.lake import Lake, LakeError, Manifest, Transaction, commit, prune, publisher_lock, recover
+from newslake.lake import Lake, LakeError, Manifest, Part, Transaction, commit, prune, publisher_lock, recover
 from newslake.lake import collect_garbage, runs_log
 from newslake.lake.compact import compact_small_parts
 from newslake.lake.layout import version_number
@@ -42,6 +42,7 @@ from newslake.lake.parts import key_in, month_of, read_parts, rewrite_without, w
 from newslake.lake.query import connect, parts_holding, register_parts
 from newslake.ledger import FILE_PART_SQL, STAT_CACHE, Ledger, SourceFile, discover, file_part
 from newslake.readers import ReaderOptions
+from newslake.progress import progress
 from newslake.report import ValidationFailed
 from newslake.runlog import RunReport, new_run_id
 from newslake.storage import atomic_write_json, atomic_write_parquet, read_parquet_or_empty
@@ -53,6 +54,10 @@ PER_ARTICLE = ("entity_mentions", "date_mentions")
 
 class NothingToDo(Exception):
     """Internal: the plan found nothing new; the run ends as nothing_new."""
+
+
+class HandOver(Exception):
+    """Internal: a pre-check found work; it leaves no trace and the flow takes over."""
 
 
 @dataclass
@@ -112,6 +117,8 @@ def open_run(settings: Settings) -> Iterator["Run"]:
             yield run
         except NothingToDo:
             run.finish_nothing_new()
+        except HandOver:
+            run.txn.abort()
         except ValidationFailed:
             raise
         except BaseException as exc:
@@ -155,7 +162,10 @@ class Run:
         s = self.settings
         if not s.source.is_dir():
             raise LakeError(f"source folder not found: {s.source}")
-        files = discover(s.source, s.ignore, known=self.ledger.known_sha)
+        shown = progress()
+        shown.start("discover", None, "files")
+        files = discover(s.source, s.ignore, known=self.ledger.known_sha, on_file=lambda: shown.advance("discover"))
+        shown.finish("discover")
         unchanged = [f for f in files if self.ledger.seen(f.sha256)]
         todo = [f for f in files if not self.ledger.seen(f.sha256)]
         changed = {f.uri for f in todo if self.ledger.changed(f.uri, f.sha256)}
@@ -221,17 +231,19 @@ class Run:
         files = sorted(plan.todo + [by_uri[u] for u in plan.revive], key=lambda f: f.uri)
         return [files[i : i + size] for i in range(0, len(files), size)]
 
-    def parse(self, files: list[SourceFile]) -> Batch:
+    def parse_job(self) -> "ParseJob":
         s = self.settings
-        return parse_batch(
-            files,
+        return ParseJob(
             run_id=self.report.run_id,
             now=self.now,
             limits=Limits(s.max_file_bytes, s.max_archive_bytes),
             default_language=s.default_language,
-            options=ReaderOptions(json_fields=s.json_fields),
+            json_fields=s.json_fields,
             revive=self.plan_.revive,
         )
+
+    def parse(self, files: list[SourceFile]) -> Batch:
+        return self.parse_job().parse(files)
 
     # ------------------------------------------------------------------ merge
 
@@ -357,7 +369,6 @@ class Run:
 
         months = month_of(ch.articles.column("published_at"))
         self.txn.add("articles", write_partitioned(self.lake, "articles", ch.articles, months, run_id=run_id, schema=schema.ARTICLES))
-        self._month_of = dict(zip(ch.articles.column("article_id").to_pylist(), months))
         for table, data in (
             ("quarantine", ch.quarantine),
             ("ledger", schema.to_table(ch.ledger_rows, schema.LEDGER)),
@@ -394,13 +405,21 @@ class Run:
         todo = self.changes.to_extract
         return [pa.Table.from_batches([b]) for b in todo.to_batches(max_chunksize=size) if b.num_rows]
 
-    def add_mentions(self, found: Mentions) -> None:
-        """Write one extraction batch's mentions as parts, by their article's month."""
+    def extract_job(self) -> "ExtractJob":
+        s = self.settings
+        return ExtractJob(
+            lake_root=str(self.lake.root),
+            run_id=self.report.run_id,
+            spacy_model=s.spacy_model,
+            nlp_batch_size=s.nlp_batch_size,
+            n_process=s.n_process,
+        )
+
+    def add_extracted(self, found: "Extracted") -> None:
+        """Take one extraction batch's parts into the version being assembled."""
         self.counts.skipped_language += found.skipped_language
-        for table, data in (("entity_mentions", found.entities), ("date_mentions", found.dates)):
-            if data.num_rows:
-                months = [self._month_of[a] for a in data.column("article_id").to_pylist()]
-                self.txn.add(table, write_partitioned(self.lake, table, data, months, run_id=self.report.run_id, schema=schema.TABLES[table].schema))
+        for table, parts in found.parts.items():
+            self.txn.add(table, parts)
 
     # ------------------------------------------------------------------ models
 
@@ -499,17 +518,28 @@ class Run:
 
     # ------------------------------------------------------------------ other endings
 
+    def remember_hashes(self) -> None:
+        """Keep the sha256 of the files the plan read as size+mtime hints, so the run
+        that follows (in the flow) does not read them again."""
+        rows = [
+            {"source_uri": f.uri, "sha256": f.sha256, "size": f.size, "mtime_ns": f.mtime_ns}
+            for f in self.plan_.todo
+            if f.sha256 is not None
+        ]
+        self._save_hints(rows)
+
+    def _save_hints(self, rows: list[dict]) -> None:
+        if not rows:
+            return
+        new = pa.Table.from_pylist([{k: r[k] for k in STAT_CACHE.names} for r in rows], schema=STAT_CACHE)
+        old = read_parquet_or_empty(self.lake.stat_cache_path, STAT_CACHE)
+        keep = old.filter(pc.invert(pc.is_in(old.column("source_uri"), value_set=new.column("source_uri"))))
+        atomic_write_parquet(pa.concat_tables([keep, new]), self.lake.stat_cache_path)
+
     def finish_nothing_new(self) -> dict:
-        plan = self.plan_
         self.txn.abort()
-        if plan is not None and plan.refreshed:
-            hints = pa.concat_tables(
-                [
-                    read_parquet_or_empty(self.lake.stat_cache_path, STAT_CACHE),
-                    pa.Table.from_pylist([{k: r[k] for k in STAT_CACHE.names} for r in plan.refreshed], schema=STAT_CACHE),
-                ]
-            )
-            atomic_write_parquet(hints, self.lake.stat_cache_path)
+        if self.plan_ is not None:
+            self._save_hints(self.plan_.refreshed)
         self.report.status = "nothing_new"
         manifest = self.lake.manifest()
         self.report.rows = {k: v for k, v in (manifest.rows() if manifest else {}).items() if k in schema.PUBLISHED}
@@ -534,6 +564,63 @@ class Run:
         return self.report.to_dict()
 
 
+@dataclass(frozen=True)
+class ParseJob:
+    """What a parse batch needs, and nothing that cannot travel to another process."""
+
+    run_id: str
+    now: datetime
+    limits: Limits
+    default_language: str
+    json_fields: dict
+    revive: dict[str, set[str]]
+
+    def parse(self, files: list[SourceFile]) -> Batch:
+        return parse_batch(
+            files,
+            run_id=self.run_id,
+            now=self.now,
+            limits=self.limits,
+            default_language=self.default_language,
+            options=ReaderOptions(json_fields=self.json_fields),
+            revive=self.revive,
+        )
+
+
+@dataclass
+class Extracted:
+    parts: dict[str, list[Part]]
+    skipped_language: int
+    articles: int
+    entity_mentions: int
+    date_mentions: int
+
+
+@dataclass(frozen=True)
+class ExtractJob:
+    """An extraction batch, wherever it runs: the model is loaded once per process, and
+    the mentions are written as parts of the lake (invisible until the run commits)."""
+
+    lake_root: str
+    run_id: str
+    spacy_model: str
+    nlp_batch_size: int
+    n_process: int
+
+    def extract(self, articles: pa.Table) -> Extracted:
+        from newslake.entities import load_nlp
+        from newslake.extract import extract_mentions
+
+        found = extract_mentions(load_nlp(self.spacy_model), articles, batch_size=self.nlp_batch_size, n_process=self.n_process)
+        lake = Lake(Path(self.lake_root))
+        month = dict(zip(articles.column("article_id").to_pylist(), month_of(articles.column("published_at"))))
+        parts = {}
+        for table, data in (("entity_mentions", found.entities), ("date_mentions", found.dates)):
+            months = [month[a] for a in data.column("article_id").to_pylist()]
+            parts[table] = write_partitioned(lake, table, data, months, run_id=self.run_id, schema=schema.TABLES[table].schema)
+        return Extracted(parts, found.skipped_language, articles.num_rows, found.entities.num_rows, found.dates.num_rows)
+
+
 def add_runs_part(lake: Lake, txn: Transaction, report: RunReport) -> None:
     """The version's `runs` table: the previous version's, plus the log rows since
     (nothing-new and failed runs) and this run's row."""
@@ -548,6 +635,21 @@ def add_runs_part(lake: Lake, txn: Transaction, report: RunReport) -> None:
 def _line_of(source_uri: str) -> int | None:
     _, _, part = source_uri.partition("#L")
     return int(part) if part.isdigit() else None
+
+
+def run_if_nothing_new(settings: Settings) -> dict | None:
+    """The nothing-new decision, before any orchestrator starts: when no file is new,
+    changed or gone, record the run (status nothing_new) and return its report; else
+    return None, leaving nothing behind but the hashes it read, for the flow to reuse."""
+    with open_run(settings) as run:
+        run.report.stage_seconds["discover"] = 0.0
+        with run.report.timed("discover"):
+            run.plan()
+        if run.plan_.nothing_to_do:
+            raise NothingToDo
+        run.remember_hashes()
+        raise HandOver
+    return run.report.to_dict() if run.report.status == "nothing_new" else None
 
 
 def compact_lake(settings: Settings) -> dict:

@@ -50,6 +50,9 @@ def test_query_errors_are_clear(tmp_path):
 def test_missing_source_is_clear(tmp_path):
     out = runner.invoke(app, ["run", "--source", str(tmp_path / "missing"), "--lake", str(tmp_path / "lake")])
     assert out.exit_code == 2 and "source folder not found" in out.output
+    (tmp_path / "a_file.txt").write_text("not a folder")
+    out = runner.invoke(app, ["run", "--source", str(tmp_path / "a_file.txt"), "--lake", str(tmp_path / "lake")])
+    assert out.exit_code == 2 and "source folder is a file, not a folder" in out.output
 
 
 def test_lake_from_environment(prefect_server, tmp_path, monkeypatch):

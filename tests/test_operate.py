@@ -1,0 +1,178 @@
+"""Operating newslake: one publisher per lake, runs that cost nothing when nothing is
+new, progress, the runs list, and a served schedule on a real Prefect server."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newslake.cli import app
+from newslake.lake import Lake, publisher_lock
+from newslake.lake.runs_log import read_runs
+from newslake.server import STATE_FILE, free_port, healthy
+
+from conftest import REPO, SAMPLES, table_of
+
+runner = CliRunner()
+
+
+def small_inbox(folder: Path, n: int = 3) -> Path:
+    folder.mkdir()
+    for name in sorted(p.name for p in SAMPLES.iterdir() if p.suffix == ".txt")[:n]:
+        shutil.copy2(SAMPLES / name, folder / name)
+    return folder
+
+
+def cli(*args: str, env: dict | None = None) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "newslake.cli", *args],
+        env={**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING", **(env or {})},
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def api_url(prefect_server) -> str:
+    import prefect.settings
+
+    return prefect.settings.get_current_settings().api.url
+
+
+def test_a_second_publisher_exits_with_a_message_or_waits(api_url, tmp_path):
+    inbox = small_inbox(tmp_path / "inbox")
+    lake = Lake(tmp_path / "lake")
+    with publisher_lock(lake):  # another process holds the lake
+        busy = cli("run", "--source", str(inbox), "--lake", str(lake.root), "--no-extract", env={"PREFECT_API_URL": api_url})
+        out, errors = busy.communicate(timeout=300)
+    assert busy.returncode == 2
+    assert "another newslake run is publishing to" in errors and "Traceback" not in errors
+    assert lake.current_version() is None
+
+    both = [
+        cli("run", "--source", str(inbox), "--lake", str(lake.root), "--no-extract",
+            env={"PREFECT_API_URL": api_url, "NEWSLAKE_LOCK_WAIT": "-1"})
+        for _ in range(2)
+    ]
+    for proc in both:
+        out, errors = proc.communicate(timeout=300)
+        assert proc.returncode == 0, errors[-2000:]
+    assert lake.versions() == ["v000001"]
+    statuses = sorted(r["status"] for r in read_runs(lake).to_pylist())
+    assert statuses == ["nothing_new", "published"]
+    assert table_of(lake.root, "articles").num_rows == 3
+
+
+def test_a_lock_dies_with_its_process(tmp_path):
+    lake = Lake(tmp_path / "lake")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from newslake.lake import Lake, publisher_lock\n"
+         f"with publisher_lock(Lake({str(lake.root)!r})):\n    print('held', flush=True); time.sleep(600)"],
+        cwd=REPO, stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    with publisher_lock(lake):  # no stale lock to clear by hand
+        pass
+
+
+def test_nothing_new_is_decided_without_prefect(prefect_server, tmp_path):
+    inbox = small_inbox(tmp_path / "inbox")
+    lake = tmp_path / "lake"
+    assert runner.invoke(app, ["run", "--source", str(inbox), "--lake", str(lake), "--no-extract", "--quiet"]).exit_code == 0
+    probe = subprocess.run(
+        [sys.executable, "-c",
+         "import sys\nfrom newslake.cli import app\ntry:\n"
+         f"    app(['run', '--source', {str(inbox)!r}, '--lake', {str(lake)!r}, '--quiet'])\n"
+         "except SystemExit:\n    pass\nprint('prefect imported:', 'prefect' in sys.modules)"],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )
+    assert "prefect imported: False" in probe.stdout, probe.stdout + probe.stderr
+    assert "nothing_new" in probe.stdout
+    runs = read_runs(Lake(lake)).to_pylist()
+    assert [r["status"] for r in runs] == ["published", "nothing_new"]
+
+
+def test_progress_lines_quiet_and_the_summary(prefect_server, tmp_path):
+    inbox = small_inbox(tmp_path / "inbox")
+    result = runner.invoke(app, ["run", "--source", str(inbox), "--lake", str(tmp_path / "lake"), "--no-extract"])
+    assert result.exit_code == 0, result.output
+    assert "parse: 3 of 3 files" in result.stderr  # no terminal: plain progress lines
+    assert "discover: 3 files" in result.stderr
+    summary = dict(line.split(None, 1) for line in result.stdout.splitlines() if line[:1].isalpha() and " " in line)
+    assert summary["time"].split()[1] == "s" and "parse" in summary["time"]
+
+    (inbox / "later.txt").write_text("A later story\n\nMarch 3, 2021\n\nThe council met in Leeds on Tuesday.\n")
+    quiet = runner.invoke(app, ["run", "--source", str(inbox), "--lake", str(tmp_path / "lake"), "--no-extract", "--quiet"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    assert "published" in quiet.stdout and "Try:" not in quiet.stdout
+
+
+def test_runs_lists_recent_runs(prefect_server, tmp_path):
+    inbox = small_inbox(tmp_path / "inbox")
+    lake = tmp_path / "lake"
+    for _ in range(3):
+        runner.invoke(app, ["run", "--source", str(inbox), "--lake", str(lake), "--no-extract", "--quiet"])
+    result = runner.invoke(app, ["runs", "--lake", str(lake), "-n", "2"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert result.output.count("nothing_new") == 2 and "published" not in result.output
+    assert "newslake serve" in result.output  # no server is up: says how to get one
+    missing = runner.invoke(app, ["runs", "--lake", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2 and "no lake at" in missing.output
+
+
+def test_serve_schedules_the_pipeline_on_a_real_server(tmp_path):
+    """`newslake serve` starts a Prefect server on loopback, registers the cron
+    deployment and runs it on demand; SIGTERM stops both."""
+    from prefect.client.orchestration import get_client
+    from prefect.deployments import run_deployment
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    inbox = small_inbox(tmp_path / "inbox", n=1)
+    lake = Lake(tmp_path / "lake")
+    port = free_port("127.0.0.1", 4200)
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env |= {"PREFECT_HOME": str(tmp_path / "home"), "NEWSLAKE_SERVER_PORT": str(port), "PREFECT_LOGGING_LEVEL": "WARNING"}
+    served = subprocess.Popen(
+        [sys.executable, "-m", "newslake.cli", "serve", "--source", str(inbox), "--lake", str(lake.root), "--cron", "0 6 * * *"],
+        env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        state = tmp_path / "home" / STATE_FILE
+        deadline = time.monotonic() + 180
+        while not state.exists():
+            assert served.poll() is None, served.stdout.read()
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.5)
+        api = json.loads(state.read_text())["api_url"]
+        assert api == f"http://127.0.0.1:{port}/api" and healthy(api)
+        with temporary_settings(updates={PREFECT_API_URL: api}):
+            deployment = None
+            while deployment is None:
+                assert time.monotonic() < deadline, "the deployment was not registered"
+                try:
+                    with get_client(sync_client=True) as client:
+                        deployment = client.read_deployment_by_name("news_pipeline/newslake")
+                except Exception:
+                    time.sleep(0.5)
+            assert [s.schedule.cron for s in deployment.schedules] == ["0 6 * * *"]
+            assert deployment.parameters == {"source": str(inbox.resolve()), "lake": str(lake.root.resolve())}
+            flow_run = run_deployment("news_pipeline/newslake", timeout=300)
+            assert flow_run.state.is_completed(), flow_run.state
+        assert lake.current_version() == "v000001"
+        assert table_of(lake.root, "articles").num_rows == 1
+    finally:
+        served.send_signal(signal.SIGTERM)
+        output, _ = served.communicate(timeout=60)
+    assert served.returncode == 0, output
+    assert "Stopped the Prefect server." in output and not state.exists()
+    assert not healthy(api)
