@@ -176,3 +176,27 @@ def test_serve_schedules_the_pipeline_on_a_real_server(tmp_path):
     assert served.returncode == 0, output
     assert "Stopped the Prefect server." in output and not state.exists()
     assert not healthy(api)
+
+
+def test_prefect_yaml_deploys_the_served_deployment(api_url, tmp_path):
+    """prefect.yaml describes the deployment `newslake serve` serves: same name,
+    entrypoint, cron and parameters, on a process work pool."""
+    env = {**os.environ, "PREFECT_API_URL": api_url, "NEWSLAKE_DIR": str(REPO)}
+    prefect = [sys.executable, "-m", "prefect", "--no-prompt"]
+    created = subprocess.run([*prefect, "work-pool", "create", "newslake", "--type", "process", "--overwrite"],
+                             env=env, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert created.returncode == 0, created.stdout + created.stderr
+    deployed = subprocess.run([*prefect, "deploy", "--all", "--prefect-file", str(REPO / "prefect.yaml")],
+                              env=env, cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert deployed.returncode == 0, deployed.stdout[-3000:] + deployed.stderr[-3000:]
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        deployment = client.read_deployment_by_name("news_pipeline/newslake")
+    assert deployment.work_pool_name == "newslake"
+    assert deployment.entrypoint == "flows/pipeline.py:news_pipeline"
+    assert [s.schedule.cron for s in deployment.schedules] == ["*/15 * * * *"]
+    from newslake.config import Settings
+
+    assert deployment.parameters == {"source": str(Settings().source), "lake": str(Settings().lake)}
+    assert Settings().cron == "*/15 * * * *"  # the serve default is the same schedule
