@@ -52,6 +52,11 @@ def run(
         None, "--extract/--no-extract", help="Run entity and date extraction (default: on).", show_default=False
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the summary: no progress, no Prefect log lines."),
+    dask: Optional[str] = typer.Option(
+        None, "--dask", metavar="[ADDRESS]",
+        help="Run parse and extraction batches on Dask: a scheduler address, or nothing (or 'local') for a local cluster sized to the cores.",
+        show_default=False,
+    ),
 ) -> None:
     """Run the news_pipeline flow: ingest SOURCE into LAKE and publish a new version if all suites pass.
 
@@ -68,7 +73,7 @@ def run(
     from newslake.report import EXAMPLE_QUERY, ValidationFailed, summary_lines
     from newslake.run import run_if_nothing_new
 
-    settings = _settings(source=source, lake=lake, expectations_dir=expectations, extract=extract)
+    settings = _settings(source=source, lake=lake, expectations_dir=expectations, extract=extract, dask=dask)
     if not settings.source.is_dir():
         what = "is a file, not a folder" if settings.source.exists() else "not found"
         err.print(f"[red]error:[/red] source folder {what}: {settings.source}", soft_wrap=True)
@@ -85,13 +90,14 @@ def run(
             if not quiet:
                 live = progress.Live(err) if err.is_terminal else None
                 progress.use(live.__enter__() if live else progress.Lines(sys.stderr))
-            from flows.pipeline import news_pipeline
+            from flows.pipeline import pipeline_for
 
-            report = news_pipeline(
+            report = pipeline_for(settings)(
                 source=str(settings.source),
                 lake=str(settings.lake),
                 expectations_dir=str(settings.expectations_dir),
                 extract=settings.extract,
+                dask=settings.dask,
             )
     except LakeError as exc:
         err.print(f"[red]error:[/red] {exc}")
@@ -338,5 +344,15 @@ class _stdout:
         sys.stdout.flush()
 
 
+def main() -> None:
+    """The console script: `--dask` with no address means a local cluster."""
+    argv = sys.argv[1:]
+    for i, arg in enumerate(argv):
+        if arg == "--dask" and (i + 1 == len(argv) or argv[i + 1].startswith("-")):
+            argv.insert(i + 1, "local")
+            break
+    app(argv)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    main()

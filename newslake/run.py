@@ -412,7 +412,7 @@ class Run:
             run_id=self.report.run_id,
             spacy_model=s.spacy_model,
             nlp_batch_size=s.nlp_batch_size,
-            n_process=s.n_process,
+            n_process=1 if s.dask else s.n_process,  # on Dask the workers are the processes
         )
 
     def add_extracted(self, found: "Extracted") -> None:

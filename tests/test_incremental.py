@@ -21,17 +21,10 @@ from newslake.lake.layout import Manifest
 from newslake.lake.runs_log import read_runs
 from newslake.storage import file_sha256
 
-from conftest import REPO, SAMPLES, table_of
+from conftest import REPO, SAMPLES, rows_of, table_of
 
 SEED_NAME = "000_803bced9ea77c050.txt"
-VOLATILE = {"run_id", "ingested_at", "quarantined_at"}  # differ between any two runs
 runner = CliRunner()
-
-
-def rows_of(lake_dir: Path, table: str, version: str | None = None) -> list[tuple]:
-    columns = [c for c in schema.TABLES[table].schema.names if c not in VOLATILE]
-    data = table_of(lake_dir, table, version).select(columns)
-    return sorted(tuple(json.dumps(v, default=str) for v in row.values()) for row in data.to_pylist())
 
 
 def syndicated(seed_text: str) -> str:
