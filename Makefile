@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/dedup.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/incremental.py
+	$(BIN)/python bench/throughput.py
 
 clean:
 	rm -rf data/lake .pytest_cache

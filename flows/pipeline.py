@@ -100,6 +100,7 @@ def news_pipeline(
         with report.timed("discover"):
             plan_run(run)
         run.check_nothing_to_do()
+        run.warm_up()
         with report.timed("parse"):
             chunks = run.parse_batches(settings.batch_size)
             shown.start("parse", sum(len(c) for c in chunks), "files")
@@ -110,23 +111,26 @@ def news_pipeline(
                 i = position[id(future)]
                 done[i] = future.result()
                 shown.advance("parse", len(chunks[i]))
-            batches = [done[i] for i in range(len(chunks))]  # in file order: the first copy seen wins
+            batches = [done.pop(i) for i in range(len(chunks))]  # in file order: the first copy seen wins
             shown.finish("parse")
         with report.timed("normalize"):
             merge_batches(run, batches)
+            del batches, futures  # the merged articles are all that is needed from here
         run.check_changes()
         with report.timed("write"):
             write_base_tables(run)
         with report.timed("extract"):
             job, todo = run.extract_job(), run.extraction_batches(settings.batch_size)
             shown.start("extract", sum(t.num_rows for t in todo), "articles")
-            if settings.dask:  # each worker takes batches: one model per worker process
+            if settings.dask or job.n_process > 1:
+                # on Dask each worker takes batches; otherwise batches overlap in threads
+                # that hand their articles to the extraction worker processes
                 for future in as_completed(extract_batch.map(unmapped(job), todo)):
                     found = future.result()
                     run.add_extracted(found)
                     shown.advance("extract", found.articles)
             else:
-                for articles in todo:  # one at a time: spaCy's own processes use the cores
+                for articles in todo:  # one at a time, in this process
                     run.add_extracted(extract_batch(job, articles))
                     shown.advance("extract", articles.num_rows)
             shown.finish("extract")

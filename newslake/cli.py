@@ -141,7 +141,12 @@ def runs(
         err.print(f"[red]error:[/red] no lake at {the_lake.root}: run `newslake run` first")
         raise typer.Exit(2)
     rows = read_runs(the_lake).to_pylist()[-n:]
-    table = Table("run", "started (UTC)", "status", "new", "dup", "quar", "seconds", "version")
+    table = Table(box=None, header_style="bold")
+    for name in ("run", "started (UTC)", "status"):
+        table.add_column(name, no_wrap=True)
+    for name in ("new", "dup", "quar", "seconds"):
+        table.add_column(name, justify="right")
+    table.add_column("version", no_wrap=True)
     for row in reversed(rows):
         seconds = (row["finished_at"] - row["started_at"]).total_seconds() if row["finished_at"] else None
         table.add_row(

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     n_process: int = Field(
         default_factory=lambda: len(os.sched_getaffinity(0)), ge=1, description="spaCy worker processes (default: the cores available)"
     )
+    workers_from: int = Field(
+        400, ge=1, description="articles from which a run extracts in worker processes (fewer: in its own process)"
+    )
     dask: str | None = Field(
         None,
         description='run parse and extraction batches on Dask: "local" (a local cluster sized to the cores) or a scheduler address',

@@ -48,6 +48,7 @@ from newslake.runlog import RunReport, new_run_id
 from newslake.storage import atomic_write_json, atomic_write_parquet, read_parquet_or_empty
 from newslake.warehouse import build_warehouse, warehouse_version
 
+BYTES_PER_ARTICLE = 2_500  # a rough size of one article in its source file, for planning
 # Base tables keyed by article_id. (Derived tables are rebuilt in full when rows go.)
 PER_ARTICLE = ("entity_mentions", "date_mentions")
 
@@ -316,7 +317,7 @@ class Run:
         if not rows or not path.is_file():
             return rows, []
         table = schema.to_table(rows, schema.ARTICLES)
-        result = gates.validate_frame("articles", gates.frame_from_arrow(table), path)
+        result = gates.validate_arrow("articles", table, path)
         self.validation = self.validation.with_results(result)
         if not result.success:
             self._refuse()
@@ -341,7 +342,14 @@ class Run:
         if not rows:
             return schema.SIGNATURES.empty_table()
         ids = [r["article_id"] for r in rows]
-        sigs = dedup.signatures([dedup.dedup_text(r["title"], r["body"]) for r in rows])
+        texts = [dedup.dedup_text(r["title"], r["body"]) for r in rows]
+        if self.uses_workers(len(rows)):
+            from newslake.extract_pool import signatures_in_workers
+
+            s = self.settings
+            sigs = signatures_in_workers(texts, model=s.spacy_model, processes=s.n_process, batch_size=s.nlp_batch_size)
+        else:
+            sigs = dedup.signatures(texts)
         self._base_view("signatures")
         self.con.execute("create or replace temp view signatures as select * from base_signatures")
         lake_ids, lake_sigs = dedup.lake_candidates(self.con, sigs, sorted(excluded))
@@ -405,14 +413,35 @@ class Run:
         todo = self.changes.to_extract
         return [pa.Table.from_batches([b]) for b in todo.to_batches(max_chunksize=size) if b.num_rows]
 
+    def uses_workers(self, articles: int) -> bool:
+        """Worker processes (newslake.extract_pool) pay off from a few hundred articles:
+        starting them costs seconds. On Dask the Dask workers are the processes."""
+        s = self.settings
+        return s.extract and not s.dask and s.n_process > 1 and articles >= s.workers_from
+
+    def expects_many_articles(self) -> bool:
+        """Before parsing, from the bytes to parse: whether to start the workers early."""
+        return self.uses_workers(sum(f.size for f in self.plan_.todo) // BYTES_PER_ARTICLE)
+
+    def warm_up(self) -> None:
+        """Start what the later stages need while the run parses: GX's import and, for a
+        large run, the worker processes with their model."""
+        gates.preload()
+        if self.expects_many_articles():
+            from newslake.extract_pool import warm
+
+            s = self.settings
+            warm(s.spacy_model, s.n_process, s.nlp_batch_size)
+
     def extract_job(self) -> "ExtractJob":
+        """How this run extracts: in worker processes when there are many articles."""
         s = self.settings
         return ExtractJob(
             lake_root=str(self.lake.root),
             run_id=self.report.run_id,
             spacy_model=s.spacy_model,
             nlp_batch_size=s.nlp_batch_size,
-            n_process=1 if s.dask else s.n_process,  # on Dask the workers are the processes
+            n_process=s.n_process if self.uses_workers(self.changes.to_extract.num_rows) else 1,
         )
 
     def add_extracted(self, found: "Extracted") -> None:
@@ -608,10 +637,15 @@ class ExtractJob:
     n_process: int
 
     def extract(self, articles: pa.Table) -> Extracted:
-        from newslake.entities import load_nlp
-        from newslake.extract import extract_mentions
+        if self.n_process > 1:
+            from newslake.extract_pool import extract_in_workers
 
-        found = extract_mentions(load_nlp(self.spacy_model), articles, batch_size=self.nlp_batch_size, n_process=self.n_process)
+            found = extract_in_workers(articles, model=self.spacy_model, processes=self.n_process, batch_size=self.nlp_batch_size)
+        else:
+            from newslake.entities import load_nlp
+            from newslake.extract import extract_mentions
+
+            found = extract_mentions(load_nlp(self.spacy_model), articles, batch_size=self.nlp_batch_size)
         lake = Lake(Path(self.lake_root))
         month = dict(zip(articles.column("article_id").to_pylist(), month_of(articles.column("published_at"))))
         parts = {}

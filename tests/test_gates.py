@@ -516,3 +516,17 @@ def test_actions_are_checked_when_a_suite_loads(tmp_path):
         gates.load_suite(_suite_with(tmp_path, "articles", "drop"))
     with pytest.raises(ValueError, match="cannot quarantine"):
         gates.load_suite(_suite_with(tmp_path, "entities", "quarantine"))
+
+
+def test_a_large_table_is_validated_in_chunks_with_the_same_verdict(tmp_path):
+    rows = [article(i) for i in range(1, 8)] + [article(8, word_count=0), article(9, title="")]
+    table = articles(*rows)
+    suite = EXPECTATIONS / "articles.json"
+    whole = gates.validate_arrow("articles", table, suite)
+    chunked = gates.validate_arrow("articles", table, suite, chunk_rows=4)
+    assert (chunked.success, chunked.rows) == (whole.success, whole.rows) == (True, 9)
+    assert chunked.quarantined == whole.quarantined == {
+        7: ["expect_column_values_to_be_between(word_count)"],
+        8: ["expect_column_value_lengths_to_be_between(title)"],
+    }
+    assert quarantined_by(chunked) == quarantined_by(whole)

@@ -218,3 +218,18 @@ def test_dask_publishes_what_the_default_runner_publishes(sample_lake, tmp_path)
     for table in schema.PUBLISHED:
         if table != "runs":
             assert rows_of(lake, table) == rows_of(default_lake, table), table
+
+
+def test_extraction_workers_publish_what_one_process_does(sample_lake, tmp_path, monkeypatch):
+    """Extraction (and the signatures) in two worker processes, as large runs do."""
+    from flows.pipeline import news_pipeline
+    from newslake import schema
+
+    monkeypatch.setenv("NEWSLAKE_WORKERS_FROM", "1")
+    monkeypatch.setenv("NEWSLAKE_N_PROCESS", "2")
+    default_lake, _ = sample_lake
+    report = news_pipeline(source=str(SAMPLES), lake=str(tmp_path / "lake"), batch_size=4)
+    assert report["status"] == "published"
+    for table in schema.PUBLISHED:
+        if table != "runs":
+            assert rows_of(tmp_path / "lake", table) == rows_of(default_lake, table), table

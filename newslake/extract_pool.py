@@ -1,0 +1,97 @@
+"""Extraction on all cores: long-lived worker processes, each with the model loaded once.
+
+spaCy's own `n_process` forks new workers at every `nlp.pipe` call, and a forked
+child carries (and is counted with) everything the run has imported. These workers
+are spawned once per process, import only what extraction needs, load the model
+once, and run both extractors (spaCy's NER and our temporal tagger) on the articles
+they are sent, so the date tagger runs in parallel too. A batch is split across the
+workers and its mentions come back in article order.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
+
+import pyarrow as pa
+
+from newslake.extract import Mentions, extract_mentions
+from newslake.schema import DATE_MENTIONS, ENTITY_MENTIONS
+
+_nlp = None
+_pools: dict[tuple[str, int, int], ProcessPoolExecutor] = {}
+_lock = threading.Lock()
+
+
+def _load(model: str) -> None:
+    global _nlp
+    from newslake.entities import load_nlp
+
+    _nlp = load_nlp(model)
+
+
+def _extract(articles: pa.Table, batch_size: int) -> Mentions:
+    return extract_mentions(_nlp, articles, batch_size=batch_size, n_process=1)
+
+
+def _pool(model: str, processes: int, batch_size: int) -> ProcessPoolExecutor:
+    key = (model, processes, batch_size)
+    with _lock:  # batches arrive from several threads at once
+        return _pools[key] if key in _pools else _new_pool(key)
+
+
+def _new_pool(key: tuple[str, int, int]) -> ProcessPoolExecutor:
+    model, processes, _ = key
+    for other in list(_pools):  # one pool a process: the settings changed
+        _pools.pop(other).shutdown(cancel_futures=True)
+    _pools[key] = ProcessPoolExecutor(
+        max_workers=processes,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_load,
+        initargs=(model,),
+    )
+    return _pools[key]
+
+
+def warm(model: str, processes: int, batch_size: int) -> None:
+    """Start the workers now (each loads the model), while the run parses."""
+    pool = _pool(model, processes, batch_size)
+    for _ in range(processes):
+        pool.submit(int)
+
+
+def signatures_in_workers(texts: list[str], *, model: str, processes: int, batch_size: int):
+    """MinHash signatures of `texts` (dedup.signatures), computed across the workers."""
+    import numpy as np
+
+    from newslake.dedup import NUM_PERM, signatures
+
+    if not texts:
+        return np.empty((0, NUM_PERM), dtype=np.uint64)
+    pool = _pool(model, processes, batch_size)
+    step = -(-len(texts) // processes)
+    return np.concatenate(list(pool.map(signatures, [texts[i : i + step] for i in range(0, len(texts), step)])))
+
+
+def extract_in_workers(articles: pa.Table, *, model: str, processes: int, batch_size: int) -> Mentions:
+    """`extract_mentions` over `articles`, split across `processes` workers."""
+    if articles.num_rows == 0:
+        return Mentions(entities=ENTITY_MENTIONS.empty_table(), dates=DATE_MENTIONS.empty_table(), skipped_language=0)
+    pool = _pool(model, processes, batch_size)
+    step = -(-articles.num_rows // processes)
+    futures = [pool.submit(_extract, articles.slice(i, step), batch_size) for i in range(0, articles.num_rows, step)]
+    found = [f.result() for f in futures]
+    return Mentions(
+        entities=pa.concat_tables([m.entities for m in found]),
+        dates=pa.concat_tables([m.dates for m in found]),
+        skipped_language=sum(m.skipped_language for m in found),
+    )
+
+
+@atexit.register
+def _shutdown() -> None:
+    for pool in _pools.values():
+        pool.shutdown(cancel_futures=True)
+    _pools.clear()
