@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 import pyarrow as pa
 
 from newslake.extract import Mentions, extract_mentions
-from newslake.schema import DATE_MENTIONS, ENTITY_MENTIONS
+from newslake.schema import DATE_MENTIONS, ENTITY_MENTIONS, slice_copy
 
 _nlp = None
 _pools: dict[tuple[str, int, int], ProcessPoolExecutor] = {}
@@ -81,7 +81,7 @@ def extract_in_workers(articles: pa.Table, *, model: str, processes: int, batch_
         return Mentions(entities=ENTITY_MENTIONS.empty_table(), dates=DATE_MENTIONS.empty_table(), skipped_language=0)
     pool = _pool(model, processes, batch_size)
     step = -(-articles.num_rows // processes)
-    futures = [pool.submit(_extract, articles.slice(i, step), batch_size) for i in range(0, articles.num_rows, step)]
+    futures = [pool.submit(_extract, slice_copy(articles, i, step), batch_size) for i in range(0, articles.num_rows, step)]
     found = [f.result() for f in futures]
     return Mentions(
         entities=pa.concat_tables([m.entities for m in found]),

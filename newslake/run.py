@@ -411,7 +411,7 @@ class Run:
         if not self.settings.extract:
             return []
         todo = self.changes.to_extract
-        return [pa.Table.from_batches([b]) for b in todo.to_batches(max_chunksize=size) if b.num_rows]
+        return [schema.slice_copy(todo, start, size) for start in range(0, todo.num_rows, size)]
 
     def uses_workers(self, articles: int) -> bool:
         """Worker processes (newslake.extract_pool) pay off from a few hundred articles:
@@ -476,8 +476,8 @@ class Run:
 
         added = {
             "quarantine": self.changes.quarantine,
-            "entity_mentions": read_parts(self.lake, self.txn.added_parts("entity_mentions"), schema.ENTITY_MENTIONS),
-            "date_mentions": read_parts(self.lake, self.txn.added_parts("date_mentions"), schema.DATE_MENTIONS),
+            "entity_mentions": self._added_pieces("entity_mentions"),
+            "date_mentions": self._added_pieces("date_mentions"),
             "runs": schema.to_table([self.report.row()], schema.RUNS),
             **self.models.changed_rows,
         }
@@ -489,6 +489,26 @@ class Run:
         if not self.validation.success:
             self._refuse()
         return self.validation
+
+    def _added_pieces(self, table: str) -> pa.Table | Iterator[pa.Table]:
+        """The rows this run added to a table, a few parts at a time, so that the gate's
+        memory does not grow with the run."""
+        parts, spec = self.txn.added_parts(table), schema.TABLES[table].schema
+        if not parts:
+            return spec.empty_table()
+
+        def pieces() -> Iterator[pa.Table]:  # parts gathered up to one GX batch's worth of rows
+            pending, rows = [], 0
+            for part in parts:
+                pending.append(part)
+                rows += part.rows
+                if rows >= gates.CHUNK_ROWS:
+                    yield read_parts(self.lake, pending, spec)
+                    pending, rows = [], 0
+            if pending:
+                yield read_parts(self.lake, pending, spec)
+
+        return pieces()
 
     def _refuse(self) -> None:
         self.report.validation = self.validation.to_dict()

@@ -245,3 +245,12 @@ def to_table(rows: Iterable[Mapping[str, Any]], schema: pa.Schema) -> pa.Table:
         return schema.empty_table()
     columns = {name: [row.get(name) for row in rows] for name in schema.names}
     return pa.Table.from_pydict(columns, schema=schema)
+
+
+def slice_copy(table: pa.Table, start: int, length: int) -> pa.Table:
+    """Rows [start, start + length) as a table of their own. A plain slice shares (and
+    pickles, when sent to another process) the whole table's buffers."""
+    import pyarrow.compute as pc
+
+    stop = min(start + length, table.num_rows)
+    return table.take(pc.cast(pa.array(range(start, stop)), pa.int64())) if stop > start else table.schema.empty_table()

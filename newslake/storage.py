@@ -91,3 +91,15 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def release_memory() -> None:
+    """Hand memory freed by a finished stage back to the system (Arrow's pool and the C
+    heap keep it otherwise), so the next stage's peak does not stack on this one's."""
+    import ctypes
+
+    pa.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
