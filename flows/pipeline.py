@@ -120,7 +120,7 @@ def news_pipeline(
         with report.timed("write"):
             write_base_tables(run)
         with report.timed("extract"):
-            job, todo = run.extract_job(), run.extraction_batches(settings.batch_size)
+            job, todo = run.extract_job(), run.extraction_batches(settings.extract_batch_size)
             shown.start("extract", sum(t.num_rows for t in todo), "articles")
             if settings.dask or job.n_process > 1:
                 # on Dask each worker takes batches; otherwise batches overlap in threads
@@ -133,6 +133,7 @@ def news_pipeline(
                 for articles in todo:  # one at a time, in this process
                     run.add_extracted(extract_batch(job, articles))
                     shown.advance("extract", articles.num_rows)
+            run.extraction_done()
             shown.finish("extract")
         with report.timed("models"):
             build_models(run)

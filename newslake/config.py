@@ -48,7 +48,10 @@ class Settings(BaseSettings):
     lake: Path = Field(Path("data/lake"), description="folder that holds state, versions and the warehouse")
     expectations_dir: Path = Field(PROJECT_DIR / "expectations", description="Great Expectations suites, one JSON per table")
     sql_dir: Path = Field(PROJECT_DIR / "sql", description="DuckDB models, one file per derived table")
-    batch_size: int = Field(200, ge=1, description="articles per parse/extract batch")
+    batch_size: int = Field(200, ge=1, description="files per parse batch")
+    extract_batch_size: int = Field(
+        1000, ge=1, description="articles per extraction task (each task's parts are written as it ends)"
+    )
     max_file_bytes: int = Field(50_000_000, ge=1, description="files larger than this are quarantined as too_large")
     extract: bool = Field(True, description="run entity and date extraction (off: ingest and publish articles only)")
     max_archive_bytes: int = Field(500_000_000, ge=1, description="an archive whose members decompress to more than this is quarantined as too_large")

@@ -91,7 +91,9 @@ def extract_in_workers(articles: pa.Table, *, model: str, processes: int, batch_
 
 
 @atexit.register
-def _shutdown() -> None:
-    for pool in _pools.values():
-        pool.shutdown(cancel_futures=True)
-    _pools.clear()
+def shutdown() -> None:
+    """Stop the workers: their memory is not needed by the stages after extraction."""
+    with _lock:
+        for pool in _pools.values():
+            pool.shutdown(cancel_futures=True)
+        _pools.clear()

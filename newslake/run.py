@@ -444,6 +444,13 @@ class Run:
             n_process=s.n_process if self.uses_workers(self.changes.to_extract.num_rows) else 1,
         )
 
+    def extraction_done(self) -> None:
+        """Stop the extraction workers, if this run started them: the stages that follow
+        do not need their memory."""
+        from newslake.extract_pool import shutdown
+
+        shutdown()
+
     def add_extracted(self, found: "Extracted") -> None:
         """Take one extraction batch's parts into the version being assembled."""
         self.counts.skipped_language += found.skipped_language

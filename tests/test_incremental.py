@@ -329,7 +329,8 @@ def test_the_runs_view_lists_every_run(prefect_server, tmp_path, source_copy):
 
 
 def _run_cli(source: Path, lake: Path, api_url: str, failpoint: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PREFECT_API_URL": api_url, "NEWSLAKE_BATCH_SIZE": "2", "PREFECT_LOGGING_LEVEL": "WARNING"}
+    env = {**os.environ, "PREFECT_API_URL": api_url, "NEWSLAKE_BATCH_SIZE": "2", "NEWSLAKE_EXTRACT_BATCH_SIZE": "2",
+           "PREFECT_LOGGING_LEVEL": "WARNING"}
     if failpoint:
         env["NEWSLAKE_FAILPOINTS"] = failpoint
     return subprocess.run(
