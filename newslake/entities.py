@@ -11,10 +11,7 @@ that was tagged, so `text[span.start:span.end] == span.text` always holds.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
-import re
-import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -202,67 +199,6 @@ def extract_entities(
     )
 
 
-# ---------------------------------------------------------------- names and ids
-
-_WS = re.compile(r"\s+")
-_LEADING_THE = re.compile(r"^the\s+(?=\S)", re.IGNORECASE)
-_POSSESSIVE = re.compile(r"(?:['’]s|(?<=[sS])['’])$")
-
-
-def _strip_edge(ch: str, trailing: bool) -> bool:
-    """Is `ch` noise at the edge of a name: whitespace, punctuation, or a symbol such as an emoji?
-
-    A trailing "." is kept: it belongs to abbreviations ("U.S.", "Corp.", "Jr.")
-    and spaCy splits sentence-final ones off. Math and currency symbols are kept
-    ("C++").
-    """
-    if ch.isspace():
-        return True
-    if trailing and ch == ".":
-        return False
-    cat = unicodedata.category(ch)
-    return cat.startswith("P") or cat in ("So", "Sk")
-
-
-def _strip_edges(name: str) -> str:
-    start, end = 0, len(name)
-    while start < end and _strip_edge(name[start], trailing=False):
-        start += 1
-    while end > start and _strip_edge(name[end - 1], trailing=True):
-        end -= 1
-    return name[start:end]
-
-
-def canonical_name(text: str) -> str:
-    """First-cut canonical form of an entity mention.
-
-    Collapses whitespace, strips surrounding quotes/brackets/punctuation and
-    symbols (emoji: the small model sometimes pulls one into a span), a
-    leading "the"/"The" and a trailing possessive ("'s", "’s", or a bare
-    "'"/"’" after s): "the  White House" -> "White House", "Iraq’s" -> "Iraq",
-    "Trump's" -> "Trump". Never returns an empty string for non-blank input.
-    """
-    collapsed = _WS.sub(" ", text).strip()
-    name = collapsed
-    while True:
-        before = name
-        name = _strip_edges(name)
-        name = _LEADING_THE.sub("", name)
-        name = _POSSESSIVE.sub("", name).strip()
-        if name == before:
-            break
-    return name or collapsed
-
-
-def entity_id(name: str, label: str) -> str:
-    """Stable id of a (canonical name, label): 16 hex chars of sha256, case-insensitive.
-
-    Deterministic across processes and runs (no Python `hash`).
-    """
-    key = f"{label}\t{name.casefold()}"
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-
-
 # ---------------------------------------------------------------- the table
 
 
@@ -282,45 +218,41 @@ def entity_mentions(
 
     Runs NER over each article's `title` (field "title"), its captions (field
     "caption") and `body` (field "body"), in one `nlp.pipe` over all texts of
-    the batch. Captions are tagged as ONE text, `"\\n".join(captions)`: the
-    start/end of a "caption" mention are offsets into that joined string (a
-    mention never spans two captions unless spaCy joins them across the "\\n";
-    null caption items are left out of the join).
-    Offsets are Python str character offsets into the field's text. Only
-    `ENTITY_LABELS` are kept; `entity_id` is `entity_id(canonical_name(text), label)`.
-    Null or empty fields are skipped. `articles` needs `article_id` and `body`;
-    `title` and `captions` are used when present.
+    the batch, then resolves each article's spans as a whole
+    (`newslake.canonical.resolve`): cleaned spans, voted labels, canonical names,
+    roles and places. Captions are tagged as ONE text, `"\\n".join(captions)`:
+    the offsets of a "caption" mention index that joined string (null caption
+    items are left out of the join). Offsets are Python str character offsets
+    into the field's text. Only `ENTITY_LABELS` are kept. Null or empty fields
+    are skipped. `articles` needs `article_id` and `body`; `title` and
+    `captions` are used when present.
     """
+    from newslake.canonical.resolve import resolve_article
+
     ids = _column(articles, "article_id")
     titles = _column(articles, "title")
     captions = _column(articles, "captions")
     bodies = _column(articles, "body")
 
-    keys: list[tuple[str, str]] = []
+    keys: list[tuple[int, str]] = []
     texts: list[str] = []
-    for aid, title, caps, body in zip(ids, titles, captions, bodies):
+    for i, (title, caps, body) in enumerate(zip(titles, captions, bodies)):
         joined = "\n".join(c for c in caps if c is not None) if caps else ""
         for field, text in (("title", title), ("caption", joined), ("body", body)):
             if text and not text.isspace():
-                keys.append((aid, field))
+                keys.append((i, field))
                 texts.append(text)
 
     out: dict[str, list] = {name: [] for name in ENTITY_MENTIONS.names}
     spans_per_text = extract_entities(
         nlp, texts, batch_size=batch_size, n_process=n_process, labels=ENTITY_LABELS
     )
-    ids_cache: dict[tuple[str, str], str] = {}
-    for (aid, field), spans in zip(keys, spans_per_text):
-        for s in spans:
-            key = (s.text, s.label)
-            eid = ids_cache.get(key)
-            if eid is None:
-                eid = ids_cache[key] = entity_id(canonical_name(s.text), s.label)
-            out["article_id"].append(aid)
-            out["field"].append(field)
-            out["start"].append(s.start)
-            out["end"].append(s.end)
-            out["text"].append(s.text)
-            out["label"].append(s.label)
-            out["entity_id"].append(eid)
+    per_article: dict[int, list] = {}
+    for (i, field), text, spans in zip(keys, texts, spans_per_text):
+        per_article.setdefault(i, []).append((field, text, spans))
+    for i, fields in per_article.items():
+        for m in resolve_article(fields):
+            out["article_id"].append(ids[i])
+            for column in ENTITY_MENTIONS.names[1:]:
+                out[column].append(getattr(m, column))
     return pa.Table.from_pydict(out, schema=ENTITY_MENTIONS)

@@ -37,10 +37,12 @@ BASE = ("articles", "entity_mentions", "date_mentions")
 
 # Build order: (kind, name). Staging models are views; models are written as parts.
 STEPS = (
-    ("staging", "stg_entity_mentions"),
+    ("staging", "stg_alias_counts"),
     ("model", "entity_aliases"),
+    ("staging", "stg_entity_mentions"),
     ("staging", "stg_entity_names"),
     ("model", "entities"),
+    ("model", "roles"),
     ("model", "article_entities"),
     ("model", "entity_cooccurrence"),
     ("model", "entity_daily"),
@@ -48,17 +50,25 @@ STEPS = (
     ("model", "dates"),
 )
 MODELS = tuple(name for kind, name in STEPS if kind == "model")
-APPEND = frozenset({"article_entities"})  # one row set per article: new rows are a new part
+APPEND = frozenset({"article_entities", "roles"})  # one row set per article: new rows are a new part
 # Each model's key: after a merge, the rows whose key the delta touched are the changed ones.
 KEYS = {
-    "entity_aliases": ("entity_id", "alias"),
+    "entity_aliases": ("alias_id",),
+    "roles": ("entity_id", "role", "article_id"),
     "entities": ("entity_id",),
     "article_entities": ("article_id", "entity_id"),
     "entity_cooccurrence": ("entity_a", "entity_b"),
     "entity_daily": ("entity_id", "day"),
     "dates": ("date",),
 }
-FROM_MERGED_STAGING = {"dates": "stg_day_counts"}  # rebuilt over a merged staging model
+FROM_MERGED_STAGING = {"dates": "stg_day_counts", "entity_aliases": "stg_alias_counts"}  # rebuilt over a merged staging model
+# Resolved over the whole lake: the delta's rows are read from the merged table, so the
+# models after it see this run's mentions under their lake-wide ids.
+LAKE_WIDE = frozenset({"entity_aliases"})
+
+
+class ResolutionMoved(Exception):
+    """The added rows change which entity an old alias belongs to: a merge cannot say so."""
 
 
 @dataclass
@@ -79,10 +89,7 @@ def _params(sql: str) -> dict | None:
 
 
 def model_connection() -> duckdb.DuckDBPyConnection:
-    from newslake.entities import canonical_name
-
     con = connect()
-    con.create_function("canonical_name", canonical_name, ["VARCHAR"], "VARCHAR", side_effects=False)
     for name in ("delta", "previous"):
         con.execute(f"create schema if not exists {name}")
     return con
@@ -152,10 +159,14 @@ def merge_models(previous: Mapping[str, pa.Table], added: Mapping[str, pa.Table]
     with model_connection() as con:
         for table in BASE:
             _arrow_view(con, "delta", table, added.get(table, schema.TABLES[table].schema.empty_table()))
+            # the whole version's base is not held here; merges never read it, but the
+            # staging views over it must bind
+            _arrow_view(con, "main", table, schema.TABLES[table].schema.empty_table())
         for model in MODELS:
             _arrow_view(con, "previous", model, previous[model])
         for kind, name in STEPS:
-            _merge_step(con, sql_dir, kind, name)
+            if _merge_step(con, sql_dir, kind, name) == "rebuilt" and name in LAKE_WIDE and resolution_moved(con):
+                raise ResolutionMoved("an alias of the previous tables changed entity: rebuild in full")
         return {name: con.sql(_conformed(f"main.{ident(name)}", name)).to_arrow_table() for name in MODELS}
 
 
@@ -195,7 +206,36 @@ def _merge_step(con, sql_dir: Path, kind: str, name: str) -> str | None:
         )
         return "append"
     _materialize(con, "main", name, _sql(sql_dir, f"{name}.sql") if source else _sql(sql_dir, "merge", f"{name}.sql"))
+    if name in LAKE_WIDE:
+        keys = ", ".join(ident(k) for k in KEYS[name])
+        con.execute(f"drop table delta.{ident(name)}")
+        con.execute(
+            f"create view delta.{ident(name)} as select * from main.{ident(name)} "
+            f"where ({keys}) in (select ({keys}) from delta.{ident(source)})"
+        )
     return "rebuilt"
+
+
+def _clear_main(con) -> None:
+    """Drop what a merge left in `main` (tables and views by the models' names)."""
+    names = {name for _, name in STEPS}
+    for kind, name in con.execute(
+        "select 'table', table_name from duckdb_tables() where schema_name = 'main' "
+        "union all select 'view', view_name from duckdb_views() where schema_name = 'main' and not internal"
+    ).fetchall():
+        if name in names:
+            con.execute(f"drop {kind} main.{ident(name)}")
+
+
+def resolution_moved(con) -> bool:
+    """Did an alias the previous version held change entity? Then rows of old articles
+    change too, and the models are rebuilt in full (a merge only adds)."""
+    return bool(
+        con.execute(
+            "select count(*) from previous.entity_aliases as p join main.entity_aliases as m using (alias_id) "
+            "where p.entity_id <> m.entity_id"
+        ).fetchone()[0]
+    )
 
 
 def _register_version(con, lake: Lake, where: str, parts_of, tables) -> None:
@@ -262,6 +302,9 @@ def _incremental(con, lake: Lake, txn: Transaction, sql_dir: Path) -> ModelBuild
     result = ModelBuild("incremental")
     for kind, name in STEPS:
         how = _merge_step(con, sql_dir, kind, name)
+        if name in LAKE_WIDE and how == "rebuilt" and resolution_moved(con):
+            _clear_main(con)
+            return _full(con, lake, txn, sql_dir)
         if how == "kept":
             result.kept.append(name)
         elif how == "append":

@@ -129,6 +129,16 @@ def open_run(settings: Settings) -> Iterator["Run"]:
             run.con.close()
 
 
+def _refuse_unreadable(lake: Lake, base: Manifest | None) -> None:
+    for table, (needed, feature) in schema.REBUILD_BELOW.items():
+        old = [p.schema_version for p in (base.parts(table) if base else []) if p.schema_version < needed]
+        if old:
+            raise LakeError(
+                f"lake {lake.root}: its {table} were written with schema version {min(old)}, before {feature}; "
+                f"move the lake away and run again to rebuild it from the source files"
+            )
+
+
 class Run:
     def __init__(self, settings: Settings, lake: Lake, report: RunReport, now: datetime):
         self.settings = settings
@@ -136,6 +146,7 @@ class Run:
         self.report = report
         self.now = now
         self.base: Manifest | None = lake.manifest()
+        _refuse_unreadable(lake, self.base)
         self.version = lake.next_version()
         self.txn = Transaction.begin(lake, self.base, report.run_id, self.version)
         for name, spec in schema.TABLES.items():
@@ -376,7 +387,9 @@ class Run:
         self._rewrite("ledger", "source_uri", sorted({r["source_uri"] for r in plan.refreshed}))
 
         months = month_of(ch.articles.column("published_at"))
-        self.txn.add("articles", write_partitioned(self.lake, "articles", ch.articles, months, run_id=run_id, schema=schema.ARTICLES))
+        self.txn.add("articles", write_partitioned(
+            self.lake, "articles", ch.articles, months, run_id=run_id, schema=schema.ARTICLES, schema_version=schema.TABLES["articles"].version
+        ))
         for table, data in (
             ("quarantine", ch.quarantine),
             ("ledger", schema.to_table(ch.ledger_rows, schema.LEDGER)),
@@ -678,7 +691,8 @@ class ExtractJob:
         parts = {}
         for table, data in (("entity_mentions", found.entities), ("date_mentions", found.dates)):
             months = [month[a] for a in data.column("article_id").to_pylist()]
-            parts[table] = write_partitioned(lake, table, data, months, run_id=self.run_id, schema=schema.TABLES[table].schema)
+            spec = schema.TABLES[table]
+            parts[table] = write_partitioned(lake, table, data, months, run_id=self.run_id, schema=spec.schema, schema_version=spec.version)
         return Extracted(parts, found.skipped_language, articles.num_rows, found.entities.num_rows, found.dates.num_rows)
 
 

@@ -36,6 +36,9 @@ ARTICLES = pa.schema(
     ]
 )
 
+# One row per mention, as its article resolved it (newslake/canonical/resolve.py): the
+# cleaned span, the voted label, the canonical name, a role, and the place. alias_id
+# names (label, name, place) and maps to the lake-wide entity_id in entity_aliases.
 ENTITY_MENTIONS = pa.schema(
     [
         ("article_id", pa.string()),
@@ -44,7 +47,13 @@ ENTITY_MENTIONS = pa.schema(
         ("end", pa.int32()),
         ("text", pa.string()),
         ("label", pa.string()),
-        ("entity_id", pa.string()),
+        ("name", pa.string()),
+        ("role", pa.string()),
+        ("alias_id", pa.string()),
+        ("surname", pa.string()),  # folded last name of a full person name, else null
+        ("country_code", pa.string()),
+        ("latitude", pa.float64()),
+        ("longitude", pa.float64()),
     ]
 )
 
@@ -86,12 +95,19 @@ ARTICLE_ENTITIES = pa.schema(
     ]
 )
 
+# Every name an article resolved (an alias) and the entity it belongs to across the lake.
 ENTITY_ALIASES = pa.schema(
     [
-        ("entity_id", pa.string()),
+        ("alias_id", pa.string()),
         ("alias", pa.string()),
-        ("name", pa.string()),
+        ("label", pa.string()),
+        ("surname", pa.string()),
+        ("country_code", pa.string()),
+        ("latitude", pa.float64()),
+        ("longitude", pa.float64()),
         ("mention_count", pa.int64()),
+        ("article_count", pa.int64()),
+        ("entity_id", pa.string()),
     ]
 )
 
@@ -101,10 +117,22 @@ ENTITIES = pa.schema(
         ("name", pa.string()),
         ("label", pa.string()),
         ("aliases", pa.list_(pa.string())),
+        ("country_code", pa.string()),
+        ("latitude", pa.float64()),
+        ("longitude", pa.float64()),
         ("mention_count", pa.int64()),
         ("article_count", pa.int64()),
         ("first_seen", UTC_TS),
         ("last_seen", UTC_TS),
+    ]
+)
+
+ROLES = pa.schema(
+    [
+        ("entity_id", pa.string()),
+        ("role", pa.string()),
+        ("article_id", pa.string()),
+        ("published_at", UTC_TS),
     ]
 )
 
@@ -205,11 +233,12 @@ class TableSpec:
 TABLES: dict[str, TableSpec] = {
     "articles": TableSpec(ARTICLES, "base", 1, partitioned=True),
     "quarantine": TableSpec(QUARANTINE, "base", 1),
-    "entity_mentions": TableSpec(ENTITY_MENTIONS, "base", 1, partitioned=True),
+    "entity_mentions": TableSpec(ENTITY_MENTIONS, "base", 2, partitioned=True),
     "date_mentions": TableSpec(DATE_MENTIONS, "base", 1, partitioned=True),
-    "entity_aliases": TableSpec(ENTITY_ALIASES, "derived", 1),
+    "entity_aliases": TableSpec(ENTITY_ALIASES, "derived", 2),
+    "roles": TableSpec(ROLES, "derived", 1),
     "article_entities": TableSpec(ARTICLE_ENTITIES, "derived", 1),
-    "entities": TableSpec(ENTITIES, "derived", 1),
+    "entities": TableSpec(ENTITIES, "derived", 2),
     "entity_cooccurrence": TableSpec(ENTITY_COOCCURRENCE, "derived", 1),
     "entity_daily": TableSpec(ENTITY_DAILY, "derived", 1),
     "dates": TableSpec(DATES, "derived", 1),
@@ -217,6 +246,9 @@ TABLES: dict[str, TableSpec] = {
     "ledger": TableSpec(LEDGER, "state", 1),
     "signatures": TableSpec(SIGNATURES, "state", 1),
 }
+# Parts written below these schema versions cannot be read as today's tables: entity
+# mentions before version 2 carry no canonical names (they were resolved at extraction).
+REBUILD_BELOW = {"entity_mentions": (2, "canonical entities")}
 PUBLISHED = tuple(name for name, spec in TABLES.items() if spec.kind != "state")
 
 SOURCE_FORMATS = ("text", "json", "jsonl", "html", "warc")

@@ -5,7 +5,9 @@ Python str indices into the exact input text (`text[start:end] == item["text"]`)
 
 Output of one text::
 
-    {"entities": [{"start", "end", "text", "label", "entity"}],   # entity = canonical_name(text)
+    {"entities": [{"start", "end", "text", "label", "name", "id", "role",
+                   "country_code", "latitude", "longitude"}],
+     # name and id: the canonical entity the text resolves the mention to (newslake.canonical)
      "dates":    [{"start", "end", "text", "type", "value"}]}      # TIMEX3 type and value
 """
 
@@ -16,22 +18,30 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from newslake.entities import ENTITY_LABELS, EntitySpan, canonical_name, iter_entities
+from newslake.entities import ENTITY_LABELS, EntitySpan, iter_entities
 
 if TYPE_CHECKING:
     import spacy
 
 
-def _entity_dicts(spans: list[EntitySpan]) -> list[dict[str, Any]]:
+def _entity_dicts(text: str, spans: list[EntitySpan]) -> list[dict[str, Any]]:
+    """The text's mentions, resolved as one article (`newslake.canonical.resolve`)."""
+    from newslake.canonical.resolve import resolve_article
+
     return [
         {
-            "start": s.start,
-            "end": s.end,
-            "text": s.text,
-            "label": s.label,
-            "entity": canonical_name(s.text),
+            "start": m.start,
+            "end": m.end,
+            "text": m.text,
+            "label": m.label,
+            "name": m.name,
+            "id": m.alias_id,
+            "role": m.role,
+            "country_code": m.country_code,
+            "latitude": m.latitude,
+            "longitude": m.longitude,
         }
-        for s in spans
+        for m in resolve_article([("text", text, spans)])
     ]
 
 
@@ -66,7 +76,7 @@ def tag_text(
     """
     spans = next(iter_entities(nlp, [text], labels=ENTITY_LABELS))
     return {
-        "entities": _entity_dicts(spans),
+        "entities": _entity_dicts(text, spans),
         "dates": _date_dicts(text, dct) if dates else [],
     }
 
@@ -103,6 +113,6 @@ def tag_records(
         rid, text, dct = pending.popleft()
         yield {
             "id": rid,
-            "entities": _entity_dicts(spans),
+            "entities": _entity_dicts(text, spans),
             "dates": _date_dicts(text, dct) if dates else [],
         }

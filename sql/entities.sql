@@ -1,11 +1,10 @@
--- entities: one row per canonical entity (canonical name + label), with its aliases,
--- counts and the first and last publication time it was mentioned at.
+-- entities: one row per lake-wide entity, with its name, label, aliases, place, counts
+-- and the first and last publication time it was mentioned at.
 with
 
 stats as (
     select
         entity_id,
-        any_value(label) as label,
         count(*) as mention_count,
         count(distinct article_id) as article_count,
         min(published_at) as first_seen,
@@ -18,8 +17,11 @@ final as (
     select
         s.entity_id,
         n.name,
-        s.label,
+        n.label,
         n.aliases,
+        n.country_code,
+        n.latitude,
+        n.longitude,
         s.mention_count,
         s.article_count,
         s.first_seen,

@@ -86,8 +86,10 @@ def _seed_tables(article_id="a" * 16, text="Mike Pompeo met Mark Esper on Friday
     )
     mentions = schema.to_table(
         [
-            {"article_id": article_id, "field": "body", "start": 0, "end": 11, "text": "Mike Pompeo", "label": "PERSON", "entity_id": "1" * 16},
-            {"article_id": article_id, "field": "body", "start": 16, "end": 26, "text": "Mark Esper", "label": "PERSON", "entity_id": "2" * 16},
+            {"article_id": article_id, "field": "body", "start": 0, "end": 11, "text": "Mike Pompeo", "label": "PERSON",
+             "name": "Mike Pompeo", "alias_id": "1" * 16, "surname": "pompeo"},
+            {"article_id": article_id, "field": "body", "start": 16, "end": 26, "text": "Mark Esper", "label": "PERSON",
+             "name": "Mark Esper", "alias_id": "2" * 16, "surname": "esper", "role": "Defense Secretary"},
         ],
         schema.ENTITY_MENTIONS,
     )
@@ -101,7 +103,8 @@ def test_models_on_small_tables():
     assert built["entity_cooccurrence"].num_rows == 1
     assert built["dates"].num_rows == 0  # no publication date and "Friday" cannot be anchored
     checks = checks_on_tables({**tables, **built}, REPO / "sql")
-    assert checks["referential_integrity"].to_pylist()[0]["entity_mentions_without_entity"] == 0
+    assert checks["referential_integrity"].to_pylist()[0]["entity_mentions_without_alias"] == 0
+    assert built["roles"].to_pylist()[0]["role"] == "Defense Secretary"
     assert all(checks["mention_offsets"].column("slices_back").to_pylist())
 
 
@@ -110,8 +113,9 @@ def test_orphans_are_counted():
     built = run_models(tables, REPO / "sql")
     built["entities"] = built["entities"].filter(pa.compute.equal(built["entities"].column("name"), "Mark Esper"))
     counts = checks_on_tables({**tables, **built}, REPO / "sql")["referential_integrity"].to_pylist()[0]
-    assert counts["entity_mentions_without_entity"] == 1
+    assert counts["entity_aliases_without_entity"] == 1
     assert counts["article_entities_without_entity"] == 1
+    assert counts["roles_without_entity"] == 0  # Mark Esper's role stays with Mark Esper
 
 
 def test_tag_command_offsets_slice_back():
@@ -122,10 +126,10 @@ def test_tag_command_offsets_slice_back():
     assert tagged["entities"] and tagged["dates"]
     for item in tagged["entities"] + tagged["dates"]:
         assert text[item["start"] : item["end"]] == item["text"]
-    assert {"entity", "label"} <= set(tagged["entities"][0])
+    assert {"name", "id", "label"} <= set(tagged["entities"][0])
     values = {(d["text"], d["value"]) for d in tagged["dates"]}
     assert ("Thursday night", "2020-01-09TNI") in values and ("Friday", "2020-01-10") in values
-    assert "Mike Pompeo" in {e["entity"] for e in tagged["entities"]}
+    assert "Mike Pompeo" in {e["name"] for e in tagged["entities"]}
 
 
 def test_tag_jsonl(tmp_path):

@@ -97,6 +97,35 @@ def test_incremental_runs_equal_a_full_rebuild(prefect_server, tmp_path, source_
     assert_whole(lake)
 
 
+def test_a_run_that_moves_an_old_alias_rebuilds_and_equals_a_full_rebuild(prefect_server, tmp_path):
+    """A bare surname joins a full name only once the lake holds that person: a later
+    file changes which entity an earlier article's "Obama" is, and the run rebuilds."""
+    from flows.pipeline import news_pipeline
+
+    source, lake = tmp_path / "inbox", tmp_path / "lake"
+    source.mkdir()
+    (source / "first.txt").write_text(
+        "Speech in Chicago\n\nMarch 3, 2021\n\nMr Obama told supporters in Chicago that Obama would return.\n",
+        encoding="utf-8",
+    )
+    first = news_pipeline(source=str(source), lake=str(lake))
+    (source / "second.txt").write_text(
+        "Visit to Paris\n\nMarch 4, 2021\n\nBarack Obama visited Paris on Thursday and met officials.\n",
+        encoding="utf-8",
+    )
+    second = news_pipeline(source=str(source), lake=str(lake))
+    assert [first["status"], second["status"]] == ["published", "published"]
+    assert second["models"] == "full"  # an incremental merge cannot move old rows
+    aliases = {a["alias"]: a["entity_id"] for a in table_of(lake, "entity_aliases").to_pylist()}
+    assert aliases["Obama"] == aliases["Barack Obama"]
+
+    full = tmp_path / "full"
+    news_pipeline(source=str(source), lake=str(full))
+    for table in schema.PUBLISHED:
+        if table != "runs":
+            assert rows_of(lake, table) == rows_of(full, table), table
+
+
 def test_models_merged_from_new_rows_equal_models_rebuilt(prefect_server, tmp_path, source_copy):
     """The same lake grown one file at a time, with incremental models on and off."""
     from flows.pipeline import news_pipeline

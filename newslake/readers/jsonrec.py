@@ -21,7 +21,15 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from newslake.publication_dates import is_date_line
 from newslake.readers.base import DEFAULT_OPTIONS, RawArticle, ReaderOptions, Rejected, Rejection
-from newslake.readers.text import drop_promo, outlet_from, split_authors, split_paragraphs, trim_trailer, unwrap_indented
+from newslake.readers.text import (
+    decode_character_references,
+    drop_promo,
+    outlet_from,
+    split_authors,
+    split_paragraphs,
+    trim_trailer,
+    unwrap_indented,
+)
 
 # First field found wins. Order matters: a specific name beats a generic one.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -112,7 +120,10 @@ def _authors(value: Any) -> list[str]:
 
 
 def _text(value: Any) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
+    if not isinstance(value, str):
+        return None
+    value = decode_character_references(value).strip()
+    return value or None
 
 
 def _body_paragraphs(body: str, dateline: str | None) -> list[str]:

@@ -13,6 +13,7 @@ JSON reader, whose text fields carry the same things.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -81,6 +82,18 @@ AFFILIATION_WORDS = frozenset(
     " contributor columnist bureau afp ap bbc cnn times post journal herald guardian bloomberg online desk team service"
     " wire senior chief political special foreign international correspondents".split()
 )
+
+
+_CHAR_REF = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def decode_character_references(text: str) -> str:
+    """Decode HTML character references ("&#233;", "&eacute;", "&amp;") that text
+    exported from web pages carries. Only complete references (with the ";") are
+    touched, so "AT&T" and "R&D" stay as written."""
+    if "&" not in text:
+        return text
+    return _CHAR_REF.sub(lambda m: html.unescape(m.group()), text)
 
 
 def normalize_newlines(text: str) -> str:
@@ -255,7 +268,7 @@ def _take_bylines(lines: list[str], filled: list[int]) -> list[str]:
 
 def parse_text_article(text: str) -> RawArticle:
     """Split a plain-text article into title, captions, byline, date line and body."""
-    raw_lines = normalize_newlines(text).split("\n")
+    raw_lines = normalize_newlines(decode_character_references(text)).split("\n")
     lines = [line.strip() for line in raw_lines]
     filled = [i for i, line in enumerate(lines) if line]
     if not filled:

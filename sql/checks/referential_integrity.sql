@@ -13,8 +13,8 @@ final as (
             as date_mentions_without_article,
         (select count(*) from entity_mentions as m
             join articles as a using (article_id)
-            where a.duplicate_of is null and m.entity_id not in (select entity_id from entity_ids))
-            as entity_mentions_without_entity,
+            where a.duplicate_of is null and m.alias_id not in (select alias_id from entity_aliases))
+            as entity_mentions_without_alias,
         (select count(*) from article_entities where article_id not in (select article_id from article_ids))
             as article_entities_without_article,
         (select count(*) from article_entities where entity_id not in (select entity_id from entity_ids))
@@ -27,6 +27,10 @@ final as (
             as entity_daily_without_entity,
         (select count(*) from entity_aliases where entity_id not in (select entity_id from entity_ids))
             as entity_aliases_without_entity,
+        (select count(*) from roles where entity_id not in (select entity_id from entity_ids))
+            as roles_without_entity,
+        (select count(*) from roles where article_id not in (select article_id from article_ids))
+            as roles_without_article,
         (select count(*) from articles as d
             left join articles as c on c.article_id = d.duplicate_of
             where d.duplicate_of is not null

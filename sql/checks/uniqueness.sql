@@ -6,8 +6,9 @@ final as (
     select
         (select count(*) - count(distinct article_id) from articles) as articles_repeated_id,
         (select count(*) - count(distinct entity_id) from entities) as entities_repeated_id,
-        (select count(*) from (select entity_id, alias from entity_aliases group by all having count(*) > 1))
-            as entity_aliases_repeated_key,
+        (select count(*) - count(distinct alias_id) from entity_aliases) as entity_aliases_repeated_key,
+        (select count(*) from (select entity_id, role, article_id from roles group by all having count(*) > 1))
+            as roles_repeated_key,
         (select count(*) from (select article_id, entity_id from article_entities group by all having count(*) > 1))
             as article_entities_repeated_key,
         (select count(*) from (select entity_a, entity_b from entity_cooccurrence group by all having count(*) > 1))

@@ -1,17 +1,16 @@
--- entities, merged: counts add up, first/last seen widen; the name and aliases come
--- from the merged entity_aliases (stg_entity_names).
+-- entities, merged: counts add up, first/last seen widen; the name, label, aliases and
+-- place come from the merged entity_aliases (stg_entity_names).
 with
 
 unioned as (
-    select entity_id, label, mention_count, article_count, first_seen, last_seen from previous.entities
+    select entity_id, mention_count, article_count, first_seen, last_seen from previous.entities
     union all
-    select entity_id, label, mention_count, article_count, first_seen, last_seen from delta.entities
+    select entity_id, mention_count, article_count, first_seen, last_seen from delta.entities
 ),
 
 stats as (
     select
         entity_id,
-        any_value(label) as label,
         sum(mention_count) as mention_count,
         sum(article_count) as article_count,
         min(first_seen) as first_seen,
@@ -24,8 +23,11 @@ final as (
     select
         s.entity_id,
         n.name,
-        s.label,
+        n.label,
         n.aliases,
+        n.country_code,
+        n.latitude,
+        n.longitude,
         s.mention_count,
         s.article_count,
         s.first_seen,

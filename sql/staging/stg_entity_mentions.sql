@@ -1,5 +1,6 @@
 -- stg_entity_mentions: entity mentions of canonical articles (near copies left out),
--- with the publication time the timelines need. Shared by every entity model.
+-- each under its lake-wide entity (entity_aliases), with the publication time the
+-- timelines need. Shared by every entity model.
 with
 
 canonical as (
@@ -9,9 +10,10 @@ canonical as (
 ),
 
 final as (
-    select m.article_id, m.field, m.start, m.text, m.label, m.entity_id, c.published_at
+    select m.article_id, m.field, m.start, m.text, m.role, a.entity_id, c.published_at
     from entity_mentions as m
     join canonical as c using (article_id)
+    join entity_aliases as a using (alias_id)
 )
 
 select * from final

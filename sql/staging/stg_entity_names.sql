@@ -1,28 +1,22 @@
--- stg_entity_names: each entity's name (the canonical spelling mentioned most often;
--- ties go to the alphabetically first) and its aliases, from entity_aliases.
+-- stg_entity_names: what an entity is called and where it is, from the alias its id
+-- comes from (entity_aliases), and every alias that resolves to it.
 with
 
-names as (
-    select entity_id, name, sum(mention_count) as n
+own_alias as (
+    select entity_id, alias as name, label, country_code, latitude, longitude
     from entity_aliases
-    group by entity_id, name
-),
-
-best_name as (
-    select entity_id, name
-    from names
-    qualify row_number() over (partition by entity_id order by n desc, name) = 1
+    where alias_id = entity_id
 ),
 
 alias_lists as (
-    select entity_id, list(alias order by alias) as aliases
+    select entity_id, list(distinct alias order by alias) as aliases
     from entity_aliases
     group by entity_id
 ),
 
 final as (
-    select b.entity_id, b.name, a.aliases
-    from best_name as b
+    select o.entity_id, o.name, o.label, a.aliases, o.country_code, o.latitude, o.longitude
+    from own_alias as o
     join alias_lists as a using (entity_id)
 )
 

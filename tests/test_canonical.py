@@ -1,0 +1,289 @@
+"""Canonical entities: names, within-article resolution, and the lake-wide tables.
+
+Pure functions are called on small in-memory inputs; the seed runs through the
+real spaCy model; the lake-wide rules run through the real `sql/` models in DuckDB.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+from conftest import REPO, SEED
+
+from newslake import schema
+from newslake.canonical.names import (
+    clean_span,
+    fold,
+    initials_match,
+    is_short_form,
+    role_before,
+    surname,
+)
+from newslake.canonical.resolve import alias_id, resolve_article
+from newslake.entities import EntitySpan, entity_mentions, load_nlp
+from newslake.models import ResolutionMoved, merge_models, run_models
+from newslake.readers.text import decode_character_references, parse_text_article
+
+
+def spans_of(text: str, *found: tuple[str, str]) -> list[EntitySpan]:
+    """Spans for each (text, label) at its first occurrence no earlier span covers."""
+    out: list[EntitySpan] = []
+    for piece, label in found:
+        start = text.index(piece)
+        while any(s.start < start + len(piece) and start < s.end for s in out):
+            start = text.index(piece, start + 1)
+        out.append(EntitySpan(start, start + len(piece), piece, label))
+    return sorted(out, key=lambda s: s.start)
+
+
+def resolve(text: str, *found: tuple[str, str]):
+    return resolve_article([("body", text, spans_of(text, *found))])
+
+
+# ---------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize(
+    "raw, label, name, role",
+    [
+        ("Secretary of State Mike Pompeo", "PERSON", "Mike Pompeo", "Secretary of State"),
+        ("President Donald Trump", "PERSON", "Donald Trump", "President"),
+        ("Mr Blair", "PERSON", "Blair", None),
+        ("Mr. Blair", "ORG", "Blair", None),
+        ("Prince Harry", "PERSON", "Prince Harry", "Prince"),
+        ("the UN's", "ORG", "UN", None),
+        ("Trump’s", "PERSON", "Trump", None),
+        ("Reynolds'", "PERSON", "Reynolds", None),
+        ("Iraq\nBaghdad", "GPE", "Iraq", None),
+        ("Reuters -", "ORG", "Reuters", None),
+        ("“Mike Pompeo,”", "PERSON", "Mike Pompeo", None),
+        ("U.S.", "GPE", "U.S.", None),
+        ("The White House", "ORG", "White House", None),
+    ],
+)
+def test_clean_span(raw, label, name, role):
+    c = clean_span(raw, 0, len(raw), label)
+    assert (raw[c.start : c.end], c.role) == (name, role)
+
+
+def test_clean_span_leaves_nothing_of_punctuation():
+    assert clean_span("-- ,", 0, 4, "ORG") is None
+
+
+def test_role_before_a_name():
+    text = "Iraq's Prime Minister Adel Abdul-Mahdi met Secretary of Defense Mark Esper."
+    assert role_before(text, text.index("Adel")) == "Prime Minister"
+    assert role_before(text, text.index("Mark")) == "Secretary of Defense"
+    assert role_before(text, text.index("Iraq")) is None
+
+
+def test_short_forms_and_keys():
+    assert is_short_form("Mahdi", "Adel Abdul-Mahdi") and is_short_form("Abdul-Mahdi", "Adel Abdul-Mahdi")
+    assert is_short_form("Blair", "Tony Blair") and not is_short_form("Tony", "Tony Blair")
+    assert fold("U.S.") == fold("US") == "us"
+    assert surname("Martin Luther King Jr.") == "king" and surname("Blair") is None
+    assert initials_match("MRO", ["Maintenance,", "Repair", "and", "Overhaul"])
+    assert not initials_match("MRO", ["Repair", "and", "Overhaul"])
+
+
+def test_alias_id_is_stable_and_folds_case_and_dots():
+    assert alias_id("Mike Pompeo", "PERSON") == "8b08c0b325bfd540"  # sha256("PERSON\tmike pompeo")[:16]
+    assert alias_id("U.S.", "GPE") == alias_id("US", "GPE")
+    assert alias_id("Paris", "GPE", "2988507") != alias_id("Paris", "GPE", "4717560")
+
+
+def test_character_references_are_decoded_when_read():
+    assert decode_character_references("Jos&#233; Manuel Barroso &amp; AT&T") == "José Manuel Barroso & AT&T"
+    article = parse_text_article("Barroso&#39;s plan\n\nJos&eacute; Manuel Barroso spoke.\n")
+    assert article.title == "Barroso's plan" and article.body.startswith("José Manuel Barroso")
+
+
+# ---------------------------------------------------------------- within an article
+
+
+def test_short_forms_take_the_full_name_and_its_label():
+    text = "Secretary of State Mike Pompeo spoke. Later Pompeo said Mr Pompeo would stay."
+    found = resolve(text, ("Mike Pompeo", "PERSON"), ("State", "ORG"), ("Pompeo", "GPE"))
+    pompeo = {(m.text, m.name, m.label) for m in found}
+    assert pompeo == {("Mike Pompeo", "Mike Pompeo", "PERSON"), ("Pompeo", "Mike Pompeo", "PERSON")}
+    assert len([m for m in found if m.text == "Pompeo"]) == 2  # the second "Pompeo" was added
+    assert {m.role for m in found if m.text == "Mike Pompeo"} == {"Secretary of State"}
+    assert "State" not in {m.text for m in found}  # a piece of a job title is not an organization
+    assert len({m.alias_id for m in found}) == 1
+
+
+def test_mr_blair_and_tony_blair_in_one_article_are_one_entity():
+    text = "Tony Blair met voters. Mr Blair said the plan would work."
+    found = resolve(text, ("Tony Blair", "PERSON"), ("Mr Blair", "PERSON"))
+    assert {(m.text, m.name) for m in found} == {("Tony Blair", "Tony Blair"), ("Blair", "Tony Blair")}
+    assert len({m.alias_id for m in found}) == 1
+
+
+def test_two_people_who_share_a_surname_in_one_article_leave_the_surname_alone():
+    text = "Boris Johnson and Jo Johnson spoke. Johnson left."
+    found = resolve(text, ("Boris Johnson", "PERSON"), ("Jo Johnson", "PERSON"), ("Johnson", "PERSON"))
+    assert {m.name for m in found if m.text == "Johnson"} == {"Johnson"}
+
+
+def test_an_acronym_takes_its_expansion():
+    text = "Maintenance, Repair and Overhaul (MRO) work grew. MRO firms hired."
+    found = resolve(text, ("Repair and Overhaul", "ORG"), ("MRO", "ORG"))
+    assert {m.name for m in found} == {"Maintenance, Repair and Overhaul"}
+    assert [m.text for m in found] == ["Maintenance, Repair and Overhaul", "MRO", "MRO"]
+
+
+def test_labels_are_a_vote_across_mentions():
+    text = "Cameroon beat Ghana. Cameroon then lost. Cameroon went home."
+    found = resolve(text, ("Cameroon", "GPE"), ("Ghana", "GPE"), ("Cameroon", "PERSON"), ("Cameroon", "GPE"))
+    assert {m.label for m in found if m.text == "Cameroon"} == {"GPE"}
+
+
+def test_known_variants_fold_and_places_get_coordinates():
+    text = "The U.S. and the US Navy: the US said Britain and the UK agreed. Iraqi officials met in Baghdad."
+    found = resolve(
+        text, ("U.S.", "GPE"), ("US", "GPE"), ("Britain", "GPE"), ("UK", "GPE"), ("Iraqi", "NORP"), ("Baghdad", "GPE")
+    )
+    names = {m.text: m for m in found}
+    assert names["U.S."].alias_id == names["US"].alias_id and names["U.S."].name == "United States"
+    assert names["Britain"].alias_id == names["UK"].alias_id
+    assert names["Iraqi"].country_code == "IQ" and names["Iraqi"].label == "NORP"
+    baghdad = names["Baghdad"]
+    assert baghdad.country_code == "IQ" and abs(baghdad.latitude - 33.3) < 0.5 and abs(baghdad.longitude - 44.4) < 0.5
+    assert names["U.S."].country_code == "US" and -90 <= names["U.S."].latitude <= 90
+
+
+def test_an_ambiguous_place_prefers_the_country_of_the_article():
+    us = resolve("Paris, Texas, is in the United States. Paris grew.", ("Paris", "GPE"), ("Texas", "GPE"), ("United States", "GPE"))
+    fr = resolve("Paris is the capital of France.", ("Paris", "GPE"), ("France", "GPE"))
+    assert {m.country_code for m in us if m.text == "Paris"} == {"US"}
+    assert {m.country_code for m in fr if m.text == "Paris"} == {"FR"}
+
+
+def test_spans_never_cross_a_line_break_and_repeats_skip_common_words():
+    text = "Brown\nAnnounced cuts. Gordon Brown spoke, and brown paper was used."
+    found = resolve(text, ("Brown\nAnnounced", "PERSON"), ("Gordon Brown", "PERSON"))
+    assert all("\n" not in m.text for m in found)
+    assert "brown" not in {m.text for m in found}
+
+
+# ---------------------------------------------------------------- the seed, real model
+
+
+@pytest.fixture(scope="module")
+def seed_mentions():
+    article = parse_text_article(SEED.read_text(encoding="utf-8"))
+    table = schema.to_table(
+        [{"article_id": "a" * 16, "title": article.title, "captions": article.captions, "body": article.body}],
+        schema.ARTICLES,
+    )
+    return entity_mentions(load_nlp(), table).to_pylist()
+
+
+def test_the_seed_short_forms_resolve_to_full_names(seed_mentions):
+    by_text = {}
+    for m in seed_mentions:
+        by_text.setdefault(m["text"], set()).add((m["name"], m["label"]))
+    assert by_text["Mahdi"] == {("Adel Abdul-Mahdi", "PERSON")}
+    assert by_text["Pompeo"] == {("Mike Pompeo", "PERSON")}
+    assert by_text["Trump"] == {("Donald Trump", "PERSON")}
+    texts = {m["text"] for m in seed_mentions if m["label"] == "ORG"}
+    assert not {"State", "Defense"} & texts
+    roles = {(m["name"], m["role"]) for m in seed_mentions if m["role"]}
+    assert ("Mike Pompeo", "Secretary of State") in roles
+
+
+# ---------------------------------------------------------------- across articles (sql/)
+
+
+def _lake_tables(*articles: tuple[str, str, list[tuple[str, str]]]) -> dict[str, pa.Table]:
+    """Base tables for articles given as (article_id, body, spans as (text, label))."""
+    rows, mentions = [], []
+    for aid, body, found in articles:
+        rows.append({"article_id": aid, "title": None, "body": body, "captions": [], "language": "en",
+                     "published_at": None, "duplicate_of": None})
+        for m in resolve_article([("body", body, spans_of(body, *found))]):
+            mentions.append({"article_id": aid, **{k: getattr(m, k) for k in schema.ENTITY_MENTIONS.names[1:]}})
+    return {
+        "articles": schema.to_table(rows, schema.ARTICLES),
+        "entity_mentions": schema.to_table(mentions, schema.ENTITY_MENTIONS),
+    }
+
+
+def _entity_of(built: dict, aid: str, text: str, tables: dict) -> str:
+    alias = next(m["alias_id"] for m in tables["entity_mentions"].to_pylist() if m["article_id"] == aid and m["text"] == text)
+    return next(a["entity_id"] for a in built["entity_aliases"].to_pylist() if a["alias_id"] == alias)
+
+
+A, B, C = "a" * 16, "b" * 16, "c" * 16
+
+
+def test_us_variants_are_one_entity_across_articles():
+    tables = _lake_tables(
+        (A, "The U.S. said no.", [("U.S.", "GPE")]),
+        (B, "Officials in the US agreed with America.", [("US", "GPE"), ("America", "GPE")]),
+    )
+    built = run_models(tables, REPO / "sql")
+    ids = {_entity_of(built, A, "U.S.", tables), _entity_of(built, B, "US", tables), _entity_of(built, B, "America", tables)}
+    assert len(ids) == 1
+    (row,) = [e for e in built["entities"].to_pylist() if e["entity_id"] in ids]
+    assert row["name"] == "United States" and row["article_count"] == 2
+
+
+def test_a_bare_surname_joins_the_only_person_with_that_surname():
+    tables = _lake_tables(
+        (A, "Tony Blair spoke in London.", [("Tony Blair", "PERSON"), ("London", "GPE")]),
+        (B, "Blair answered questions.", [("Blair", "PERSON")]),
+    )
+    built = run_models(tables, REPO / "sql")
+    assert _entity_of(built, B, "Blair", tables) == _entity_of(built, A, "Tony Blair", tables)
+    london = next(e for e in built["entities"].to_pylist() if e["name"] == "London")
+    assert london["country_code"] == "GB" and abs(london["latitude"] - 51.5) < 0.5
+
+
+def test_two_people_who_share_a_surname_stay_apart():
+    tables = _lake_tables(
+        (A, "Boris Johnson spoke. Johnson left.", [("Boris Johnson", "PERSON")]),
+        (B, "Dwayne Johnson acted. Johnson smiled.", [("Dwayne Johnson", "PERSON")]),
+        (C, "Johnson was seen.", [("Johnson", "PERSON")]),
+    )
+    built = run_models(tables, REPO / "sql")
+    boris, dwayne = _entity_of(built, A, "Boris Johnson", tables), _entity_of(built, B, "Dwayne Johnson", tables)
+    assert boris != dwayne
+    assert _entity_of(built, A, "Johnson", tables) == boris and _entity_of(built, B, "Johnson", tables) == dwayne
+    assert _entity_of(built, C, "Johnson", tables) not in {boris, dwayne}
+
+
+def test_no_entity_co_occurs_with_itself():
+    tables = _lake_tables(
+        (A, "Tony Blair and Mr Blair and Gordon Brown.", [("Tony Blair", "PERSON"), ("Mr Blair", "PERSON"), ("Gordon Brown", "PERSON")]),
+        (B, "Blair met Brown.", [("Blair", "PERSON"), ("Brown", "PERSON")]),
+    )
+    built = run_models(tables, REPO / "sql")
+    pairs = built["entity_cooccurrence"].to_pylist()
+    assert all(p["entity_a"] != p["entity_b"] for p in pairs)
+    assert len(pairs) == 1 and pairs[0]["article_count"] == 2
+
+
+def test_a_name_takes_the_label_most_of_its_mentions_carry():
+    tables = _lake_tables(
+        (A, "Gazprom rose. Gazprom fell. Gazprom rose.", [("Gazprom", "ORG"), ("Gazprom", "ORG"), ("Gazprom", "ORG")]),
+        (B, "Gazprom said so.", [("Gazprom", "PERSON")]),
+    )
+    built = run_models(tables, REPO / "sql")
+    assert _entity_of(built, A, "Gazprom", tables) == _entity_of(built, B, "Gazprom", tables)
+    assert [e["label"] for e in built["entities"].to_pylist()] == ["ORG"]
+
+
+def test_a_merge_that_would_move_an_old_alias_says_so():
+    first = _lake_tables((A, "Blair spoke.", [("Blair", "PERSON")]))
+    later = _lake_tables((B, "Tony Blair spoke.", [("Tony Blair", "PERSON")]))
+    previous = run_models(first, REPO / "sql")
+    with pytest.raises(ResolutionMoved):
+        merge_models(previous, later, REPO / "sql")
+    unmoved = _lake_tables((B, "Gordon Brown spoke.", [("Gordon Brown", "PERSON")]))
+    merged = merge_models(previous, unmoved, REPO / "sql")
+    both = {k: pa.concat_tables([first[k], unmoved[k]]) for k in first}
+    full = run_models(both, REPO / "sql")
+    for model in ("entities", "entity_aliases", "article_entities"):
+        assert merged[model].sort_by([(c, "ascending") for c in ("entity_id",)]).to_pylist() == \
+            full[model].sort_by([(c, "ascending") for c in ("entity_id",)]).to_pylist(), model
