@@ -89,10 +89,6 @@ def test_lowercase_and_ambiguous_demonyms_name_no_country(word):
     assert demonym_country(word) is None
 
 
-def test_demonym_of_names_a_countrys_people():
-    assert aliases.demonym_of("IQ") == "Iraqi" and aliases.demonym_of("gb") == "British"
-
-
 def test_every_alias_row_loads_with_an_allowed_label():
     rows = aliases.alias_rows()
     assert len(rows) == len(_data_rows("aliases.tsv")) > 200

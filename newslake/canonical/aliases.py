@@ -185,16 +185,3 @@ def demonym_country(word: str) -> str | None:
     if folded.endswith("s"):
         candidates.append(folded[:-1])
     return next((table[c] for c in candidates if c in table), None)
-
-
-@cache
-def _adjectives() -> dict[str, str]:
-    first: dict[str, str] = {}
-    for word, code in demonym_rows():
-        first.setdefault(code, word)
-    return first
-
-
-def demonym_of(code: str) -> str | None:
-    """The adjective for a country's people, by alpha-2 code: "IQ" -> "Iraqi", "GB" -> "British"."""
-    return _adjectives().get(code.upper())
