@@ -132,6 +132,12 @@ def test_an_acronym_takes_its_expansion():
     assert [m.text for m in found] == ["Maintenance, Repair and Overhaul", "MRO", "MRO"]
 
 
+def test_an_expansion_never_crosses_a_line_break():
+    text = "The Agricultural Stabilization and\nConservation Service (ASCS) said so."
+    found = resolve(text, ("ASCS", "ORG"))
+    assert all("\n" not in m.text for m in found)
+
+
 def test_labels_are_a_vote_across_mentions():
     text = "Cameroon beat Ghana. Cameroon then lost. Cameroon went home."
     found = resolve(text, ("Cameroon", "GPE"), ("Ghana", "GPE"), ("Cameroon", "PERSON"), ("Cameroon", "GPE"))

@@ -160,8 +160,10 @@ def _acronyms(fields: Sequence[tuple[str, str, Sequence[Span]]], cands: list[_Ca
                 first = chosen[0][2]
                 if not first[:1].isupper() or "." in "".join(w for _, _, w in chosen[:-1]):
                     continue
+                start, end = chosen[0][0], chosen[-1][1]
+                if "\n" in text[start:end]:
+                    break  # a name never crosses a line break
                 if initials_match(acronym, [w.strip(",") for _, _, w in chosen]):
-                    start, end = chosen[0][0], chosen[-1][1]
                     while end > start and not text[end - 1].isalnum():
                         end -= 1
                     inner = [c for c in cands if c.field == fname and _overlaps((c.start, c.end), (start, end))]
