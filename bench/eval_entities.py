@@ -383,10 +383,11 @@ def evaluate_bbc(nlp, folder: Path, top: int = 60) -> dict:
     from newslake.canonical.names import TITLE_RE, fold, surname
     from newslake.readers import RawArticle, read_document
 
-    rows, corpus = [], []
+    rows, corpus, seen = [], [], set()
     for n, path in enumerate(sorted(folder.glob("*.txt"))):
         for raw in read_document(path.name, path.read_bytes()):
-            if isinstance(raw, RawArticle):
+            if isinstance(raw, RawArticle) and (raw.title, raw.body) not in seen:  # exact copies once
+                seen.add((raw.title, raw.body))
                 rows.append({"article_id": f"{n:016x}", "title": raw.title, "body": raw.body, "language": "en",
                              "captions": raw.captions})
                 corpus.append(f"{raw.title or ''}\n{raw.body}")
