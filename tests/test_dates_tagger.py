@@ -80,7 +80,9 @@ def test_month_with_year_and_bare_month():
     check("Sales in January 2020 rose.", "January 2020", "DATE", "2020-01", gran="month")
     check("Sales in Jan. 2020 rose.", "Jan. 2020", "DATE", "2020-01")
     check("It happened in November.", "November", "DATE", "2019-11", anchored=True)
-    check("It happened in February.", "February", "DATE", "2020-02")
+    # past tense -> the February before the DCT (was nearest-wins 2020-02 before tense cues)
+    check("It happened in February.", "February", "DATE", "2019-02")
+    check("It opens in February.", "February", "DATE", "2020-02")
     check("Prices peaked in late November.", "late November", "DATE", "2019-11")
 
 
@@ -176,7 +178,8 @@ def test_refs():
     check("Prices are now higher.", "now", "DATE", "PRESENT_REF", gran="ref")
     check("It is currently closed.", "currently", "DATE", "PRESENT_REF")
     check("It was recently closed.", "recently", "DATE", "PAST_REF")
-    check("Prices rose in recent years.", "recent years", "DATE", "PAST_REF")
+    # TimeML/MEANTIME: "in recent years" is a vague DURATION (PXY), not a PAST_REF point
+    check("Prices rose in recent years.", "recent years", "DURATION", "PXY", gran="duration")
 
 
 # --- durations, sets, clock times --------------------------------------------------------
