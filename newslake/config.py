@@ -90,6 +90,11 @@ class Settings(BaseSettings):
     server_port: int = Field(4200, ge=1, le=65535, description="port of the Prefect server `newslake serve` starts (another free one if taken)")
     ignore: list[str] = Field(list(DEFAULT_IGNORE), description="file name patterns that discovery skips")
     default_language: str = Field("en", description="language assumed when text is too short to detect")
+    dct_file_mtime: bool = Field(
+        False,
+        description="let an undated article's file modification day be its reference date, when its text does not"
+        " contradict it (off: a copy or checkout resets modification times)",
+    )
     json_fields: dict[str, list[str]] = Field(
         default_factory=dict,
         description="extra JSON field names per article field (title, body, published, url, authors, outlet,"

@@ -2,7 +2,8 @@
 
 Both extractors see the same three fields (title, captions joined by newlines,
 body), so offsets in `entity_mentions` and `date_mentions` index the same
-strings. Dates resolve against the article's own publication day.
+strings. Dates resolve against the article's reference date: its publication day, or
+for an undated article the day `newslake.reference_dates` chose.
 """
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ def article_fields(article: dict) -> list[tuple[str, str]]:
 
 def date_mentions(articles: pa.Table) -> pa.Table:
     rows = []
-    for article in articles.select(["article_id", "title", "captions", "body", "published_at"]).to_pylist():
-        dct = article["published_at"].date() if article["published_at"] else None
+    columns = ["article_id", "title", "captions", "body", "published_at"]
+    has_reference = "reference_date" in articles.column_names
+    for article in articles.select(columns + (["reference_date"] if has_reference else [])).to_pylist():
+        dct = article.get("reference_date") or (article["published_at"].date() if article["published_at"] else None)
         for field, text in article_fields(article):
             for m in tag_dates(text, dct):
                 rows.append(

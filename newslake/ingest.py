@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 
 from newslake.language import choose_language, detect_languages
 from newslake.ledger import SourceFile, file_part
@@ -134,6 +134,7 @@ def parse_batch(
     default_language: str = "en",
     options: ReaderOptions = DEFAULT_OPTIONS,
     revive: Mapping[str, Collection[str]] | None = None,
+    use_file_mtime: bool = False,
 ) -> Batch:
     """Read and normalize `files`. A file named in `revive` is unchanged and already
     counted: only its articles with the given ids are taken (into `Batch.revived`),
@@ -141,14 +142,14 @@ def parse_batch(
     ledger rows."""
     revive = revive or {}
     batch = Batch()
-    parsed: list[tuple[Unit, RawArticle, Collection[str] | None]] = []
+    parsed: list[tuple[Unit, RawArticle, Collection[str] | None, int]] = []
     for source in files:
         wanted = revive.get(source.uri)
         units = read_units(source, limits, options)
         for unit in units:
             for item in unit.items:
                 if not isinstance(item, Rejection):
-                    parsed.append((unit, item, wanted))
+                    parsed.append((unit, item, wanted, source.mtime_ns))
                 elif wanted is None:
                     batch.quarantine.append(_quarantine_row(unit, item, run_id, now))
         if wanted is not None:
@@ -160,9 +161,9 @@ def parse_batch(
         for unit in units:
             if unit.member:
                 batch.ledger.append(_ledger_row(unit.uri, unit.sha256, unit.size, 0, "member", len(unit.items), run_id))
-    languages = detect_languages([raw.body for _, raw, _ in parsed], default_language)
+    languages = detect_languages([raw.body for _, raw, _, _ in parsed], default_language)
     by_uri = {row["source_uri"]: row for row in batch.ledger}
-    for (unit, raw, wanted), detected in zip(parsed, languages):
+    for (unit, raw, wanted, mtime_ns), detected in zip(parsed, languages):
         row = normalize_article(
             raw,
             language=choose_language(raw.language, detected),
@@ -170,6 +171,8 @@ def parse_batch(
             source_sha256=unit.sha256,
             run_id=run_id,
             ingested_at=now,
+            file_mtime=datetime.fromtimestamp(mtime_ns / 1e9, timezone.utc) if mtime_ns else None,
+            use_file_mtime=use_file_mtime,
         )
         if wanted is not None:
             if row["article_id"] in wanted:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from newslake.readers.base import RawArticle
 from newslake.publication_dates import parse_published
+from newslake.reference_dates import reference_date
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
@@ -66,10 +67,15 @@ def normalize_article(
     source_sha256: str,
     run_id: str,
     ingested_at: datetime,
+    file_mtime: datetime | None = None,
+    use_file_mtime: bool = False,
 ) -> dict:
     body = clean_text(raw.body)
     title = clean_text(raw.title or "") or fallback_title(body)
     published_at, precision = parse_published(raw.published, now=ingested_at)
+    reference, dct_source = reference_date(
+        published_at, clean_text(raw.title or ""), body, file_mtime=file_mtime, use_file_mtime=use_file_mtime
+    )
     return {
         "article_id": article_id(title, body),
         "source_uri": source_uri_of(source_uri, raw),
@@ -81,6 +87,8 @@ def normalize_article(
         "authors": [clean_text(a) for a in raw.authors],
         "published_at": published_at,
         "published_precision": precision,
+        "reference_date": reference,
+        "dct_source": dct_source,
         "captions": [clean_text(c) for c in raw.captions],
         "body": body,
         "language": language,

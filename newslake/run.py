@@ -252,6 +252,7 @@ class Run:
             default_language=s.default_language,
             json_fields=s.json_fields,
             revive=self.plan_.revive,
+            use_file_mtime=s.dct_file_mtime,
         )
 
     def parse(self, files: list[SourceFile]) -> Batch:
@@ -643,6 +644,7 @@ class ParseJob:
     default_language: str
     json_fields: dict
     revive: dict[str, set[str]]
+    use_file_mtime: bool = False
 
     def parse(self, files: list[SourceFile]) -> Batch:
         return parse_batch(
@@ -653,6 +655,7 @@ class ParseJob:
             default_language=self.default_language,
             options=ReaderOptions(json_fields=self.json_fields),
             revive=self.revive,
+            use_file_mtime=self.use_file_mtime,
         )
 
 

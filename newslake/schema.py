@@ -26,6 +26,8 @@ ARTICLES = pa.schema(
         ("authors", pa.list_(pa.string())),
         ("published_at", UTC_TS),
         ("published_precision", pa.string()),
+        ("reference_date", pa.date32()),  # what relative dates resolve against (newslake.reference_dates)
+        ("dct_source", pa.string()),  # the rule that chose it: published | dateline | text | file_mtime | none
         ("captions", pa.list_(pa.string())),
         ("body", pa.string()),
         ("language", pa.string()),
@@ -231,7 +233,7 @@ class TableSpec:
 
 
 TABLES: dict[str, TableSpec] = {
-    "articles": TableSpec(ARTICLES, "base", 1, partitioned=True),
+    "articles": TableSpec(ARTICLES, "base", 2, partitioned=True),
     "quarantine": TableSpec(QUARANTINE, "base", 1),
     "entity_mentions": TableSpec(ENTITY_MENTIONS, "base", 2, partitioned=True),
     "date_mentions": TableSpec(DATE_MENTIONS, "base", 1, partitioned=True),

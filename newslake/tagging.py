@@ -8,7 +8,8 @@ Output of one text::
     {"entities": [{"start", "end", "text", "label", "name", "id", "role",
                    "country_code", "latitude", "longitude"}],
      # name and id: the canonical entity the text resolves the mention to (newslake.canonical)
-     "dates":    [{"start", "end", "text", "type", "value"}]}      # TIMEX3 type and value
+     "dates":    [{"start", "end", "text", "type", "value",            # TIMEX3 type and value
+                   "resolved_date", "granularity", "anchored"}]}     # as in date_mentions
 """
 
 from __future__ import annotations
@@ -49,7 +50,16 @@ def _date_dicts(text: str, dct: dt.date | None) -> list[dict[str, Any]]:
     from newslake.dates import tag_dates  # lazy: the temporal tagger is its own module
 
     return [
-        {"start": m.start, "end": m.end, "text": m.text, "type": m.type, "value": m.value}
+        {
+            "start": m.start,
+            "end": m.end,
+            "text": m.text,
+            "type": m.type,
+            "value": m.value,
+            "resolved_date": m.resolved_date.isoformat() if m.resolved_date else None,
+            "granularity": m.granularity,
+            "anchored": m.anchored,
+        }
         for m in tag_dates(text, dct)
     ]
 

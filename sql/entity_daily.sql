@@ -1,10 +1,11 @@
--- entity_daily: how often each entity is mentioned, per day of publication (UTC).
+-- entity_daily: how often each entity is mentioned, per day of publication (UTC; for an
+-- undated article, its reference date).
 with
 
 mentions as (
-    select entity_id, article_id, cast(published_at as date) as day
+    select entity_id, article_id, day
     from stg_entity_mentions
-    where published_at is not null
+    where day is not null
 ),
 
 final as (

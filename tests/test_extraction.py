@@ -129,6 +129,8 @@ def test_tag_command_offsets_slice_back():
     assert {"name", "id", "label"} <= set(tagged["entities"][0])
     values = {(d["text"], d["value"]) for d in tagged["dates"]}
     assert ("Thursday night", "2020-01-09TNI") in values and ("Friday", "2020-01-10") in values
+    thursday = next(d for d in tagged["dates"] if d["text"] == "Thursday night")
+    assert (thursday["resolved_date"], thursday["granularity"], thursday["anchored"]) == ("2020-01-09", "day", True)
     assert "Mike Pompeo" in {e["name"] for e in tagged["entities"]}
 
 
@@ -164,6 +166,7 @@ def test_suites_agree_with_the_code():
     """The static suites repeat sets and patterns the code defines; they must not drift apart."""
     from newslake.dates import TIMEX3_TYPES, TIMEX3_VALUE
     from newslake.entities import ENTITY_LABELS
+    from newslake.reference_dates import DCT_SOURCES
 
     def kwargs(suite: str, kind: str, column: str) -> dict:
         spec = json.loads((REPO / "expectations" / f"{suite}.json").read_text())
@@ -173,3 +176,4 @@ def test_suites_agree_with_the_code():
     assert set(kwargs("date_mentions", "expect_column_values_to_be_in_set", "type")["value_set"]) == set(TIMEX3_TYPES)
     assert set(kwargs("entity_mentions", "expect_column_values_to_be_in_set", "label")["value_set"]) == set(ENTITY_LABELS)
     assert set(kwargs("articles", "expect_column_values_to_be_in_set", "source_format")["value_set"]) == set(schema.SOURCE_FORMATS)
+    assert tuple(kwargs("articles", "expect_column_values_to_be_in_set", "dct_source")["value_set"]) == DCT_SOURCES

@@ -1,17 +1,18 @@
--- stg_day_counts: per day, how many canonical articles were published on it and how
+-- stg_day_counts: per day, how many canonical articles were published on it (an undated
+-- one: its reference date) and how
 -- many date mentions resolve to it. The calendar in dates.sql is built over these.
 with
 
 canonical as (
-    select article_id, published_at
+    select article_id, coalesce(cast(published_at as date), reference_date) as day
     from articles
     where duplicate_of is null
 ),
 
 published as (
-    select cast(published_at as date) as day, count(*) as published_count, 0 as mentioned_count
+    select day, count(*) as published_count, 0 as mentioned_count
     from canonical
-    where published_at is not null
+    where day is not null
     group by 1
 ),
 
