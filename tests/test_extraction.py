@@ -130,7 +130,7 @@ def test_tag_command_offsets_slice_back():
     values = {(d["text"], d["value"]) for d in tagged["dates"]}
     assert ("Thursday night", "2020-01-09TNI") in values and ("Friday", "2020-01-10") in values
     thursday = next(d for d in tagged["dates"] if d["text"] == "Thursday night")
-    assert (thursday["resolved_date"], thursday["granularity"], thursday["anchored"]) == ("2020-01-09", "day", True)
+    assert (thursday["resolved_date"], thursday["granularity"], thursday["anchored"]) == ("2020-01-09", "time", True)
     assert "Mike Pompeo" in {e["name"] for e in tagged["entities"]}
 
 
