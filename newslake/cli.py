@@ -225,11 +225,18 @@ def query(
     file: Optional[Path] = typer.Option(None, "--file", "-F", help="Read the SQL from this file (e.g. sql/analyst/*.sql).", show_default=False),
     lake: Optional[Path] = LakeOption,
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Output format."),
+    version: Optional[str] = typer.Option(
+        None, "--version", help="Query this version (e.g. v1) instead of the current one; see `newslake versions`.", show_default=False
+    ),
 ) -> None:
-    """Run SQL against LAKE/warehouse.duckdb (read-only) and print the result."""
+    """Run SQL against LAKE/warehouse.duckdb (read-only) and print the result.
+
+    With --version the same views are built in memory over that version's own parts,
+    so an older version can be compared with the current one without a rollback.
+    """
     import duckdb
 
-    from newslake.lake import Lake
+    from newslake.lake import Lake, LakeError
     from newslake.warehouse import query as run_query
 
     if (sql is None) == (file is None):
@@ -241,9 +248,14 @@ def query(
         sql = file.read_text(encoding="utf-8")
     settings = _settings(lake=lake)
     try:
-        result = run_query(Lake(settings.lake), sql)
-    except FileNotFoundError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        if version is None:
+            result = run_query(Lake(settings.lake), sql)
+        else:
+            from newslake.versions import open_lake, query_version
+
+            result = query_version(open_lake(settings.lake), version, sql)
+    except (FileNotFoundError, LakeError) as exc:
+        err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
         raise typer.Exit(2)
     except duckdb.Error as exc:
         err.print(f"[red]query failed:[/red] {exc}")
@@ -266,8 +278,8 @@ def query(
 @app.command()
 def compact(lake: Optional[Path] = LakeOption) -> None:
     """Merge small parts into larger ones (and rewrite parts of older schemas) as a new version."""
-    from newslake.run import compact_lake
     from newslake.lake import LakeError
+    from newslake.run import compact_lake
 
     settings = _settings(lake=lake)
     try:
@@ -279,6 +291,106 @@ def compact(lake: Optional[Path] = LakeOption) -> None:
         console.print(f"nothing to compact: {result['parts_before']} parts stay as they are")
     else:
         console.print(f"compacted {result['parts_before']} parts into {result['parts_after']}: published {result['version']}")
+
+
+@app.command()
+def versions(lake: Optional[Path] = LakeOption) -> None:
+    """List the published versions still on disk (the newest `keep_versions`), marking the current one."""
+    from newslake.lake import LakeError
+    from newslake.versions import MAIN_TABLES, list_versions, open_lake
+
+    settings = _settings(lake=lake)
+    try:
+        found = list_versions(open_lake(settings.lake))
+    except LakeError as exc:
+        err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(2)
+    table = Table(box=None, header_style="bold")
+    for name in ("", "version", "run", "created (UTC)"):
+        table.add_column(name, no_wrap=True)
+    for name in (*MAIN_TABLES, "all rows"):
+        table.add_column(name, justify="right")
+    table.add_column("validation", no_wrap=True)
+    table.add_column("built on", no_wrap=True)
+    for info in reversed(found):
+        created = info.created_at.replace("T", " ")[:19]
+        validation = {"passed": "[green]passed[/green]", "FAILED": "[red]FAILED[/red]"}.get(info.validation, info.validation)
+        table.add_row(
+            "[bold]*[/bold]" if info.current else "", f"[bold]{info.version}[/bold]" if info.current else info.version,
+            info.run_id, created, *(str(info.rows.get(t, 0)) for t in MAIN_TABLES), str(sum(info.rows.values())),
+            validation, info.previous_version or "",
+        )
+    _print_whole(table)
+    current = next((i.version for i in found if i.current), None)
+    console.print(f"[dim]* current: {current or 'none'}; {len(found)} versions on disk[/dim]")
+
+
+def _print_whole(table: Table) -> None:
+    """A terminal gets the table fitted to its width; a pipe or file gets every cell
+    whole, so `grep` and scripts never see a run id cut short with an ellipsis."""
+    if console.is_terminal:
+        console.print(table)
+    else:
+        Console(width=max(console.width, console.measure(table, options=console.options.update_width(1_000)).maximum)).print(table)
+
+
+@app.command()
+def verify(
+    version: Optional[str] = typer.Argument(None, help="Version to check, e.g. v1 (default: the current one).", show_default=False),
+    lake: Optional[Path] = LakeOption,
+) -> None:
+    """Check every part file of a version against the sha256 and size its manifest records.
+
+    Exits 1 naming each file that is missing or differs, so a copy, a backup or a
+    disk can be trusted (or not) before anyone reads from it.
+    """
+    from newslake.lake import LakeError
+    from newslake.versions import manifest_of, open_lake, verify_version
+
+    settings = _settings(lake=lake)
+    try:
+        the_lake = open_lake(settings.lake)
+        manifest = manifest_of(the_lake, version)
+    except LakeError as exc:
+        err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(2)
+    checked, problems = verify_version(the_lake, manifest)
+    if problems:
+        for problem in problems:
+            err.print(f"[red]✗[/red] {problem}", soft_wrap=True)
+        err.print(f"[red bold]{manifest.version}: {len(problems)} of {checked} files missing or changed[/red bold]", soft_wrap=True)
+        raise typer.Exit(1)
+    console.print(f"{manifest.version} OK: {checked} files match their manifest (size and sha256)")
+
+
+@app.command()
+def rollback(
+    version: str = typer.Argument(..., help="Version to make current again, e.g. v1 (see `newslake versions`).", show_default=False),
+    lake: Optional[Path] = LakeOption,
+) -> None:
+    """Make an older version current again, atomically, after verifying its files.
+
+    Holds the lake's publisher lock, so it never races a run; the warehouse then
+    shows that version, and the next run builds on it (with a new version number).
+    """
+    from newslake.lake import LakeError
+    from newslake.versions import rollback_to
+
+    settings = _settings(lake=lake)
+    try:
+        result = rollback_to(settings, version)
+    except LakeError as exc:
+        err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(2)
+    for note in result["notes"]:
+        console.print(f"[dim]{note}[/dim]")
+    if result["previous"] == result["version"]:
+        console.print(f"{result['version']} was already current ({result['files']} files verified); warehouse rebuilt")
+    else:
+        console.print(
+            f"rolled back: {result['version']} is current (was {result['previous'] or 'none'}); "
+            f"{result['files']} files verified, warehouse rebuilt, logged as run {result['run_id']}"
+        )
 
 
 def _read_jsonl(handle):

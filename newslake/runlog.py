@@ -13,7 +13,7 @@ from typing import Iterator
 from newslake.ingest import Counts
 from newslake.report import validation_text
 
-STATUSES = ("published", "nothing_new", "validation_failed", "failed", "compacted")
+STATUSES = ("published", "nothing_new", "validation_failed", "failed", "compacted", "rolled_back")
 
 
 def new_run_id(now: datetime) -> str:

@@ -167,6 +167,7 @@ def test_suites_agree_with_the_code():
     from newslake.dates import TIMEX3_TYPES, TIMEX3_VALUE
     from newslake.entities import ENTITY_LABELS
     from newslake.reference_dates import DCT_SOURCES
+    from newslake.runlog import STATUSES
 
     def kwargs(suite: str, kind: str, column: str) -> dict:
         spec = json.loads((REPO / "expectations" / f"{suite}.json").read_text())
@@ -177,3 +178,4 @@ def test_suites_agree_with_the_code():
     assert set(kwargs("entity_mentions", "expect_column_values_to_be_in_set", "label")["value_set"]) == set(ENTITY_LABELS)
     assert set(kwargs("articles", "expect_column_values_to_be_in_set", "source_format")["value_set"]) == set(schema.SOURCE_FORMATS)
     assert tuple(kwargs("articles", "expect_column_values_to_be_in_set", "dct_source")["value_set"]) == DCT_SOURCES
+    assert tuple(kwargs("runs", "expect_column_values_to_be_in_set", "status")["value_set"]) == STATUSES

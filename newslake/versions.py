@@ -1,0 +1,188 @@
+"""Versions people can trust: list them, prove them intact, go back to one, query one.
+
+A lake keeps its newest `keep_versions` versions on disk. Each is a manifest that
+records every part's size and sha256, so whether a version still holds exactly
+what it published can be checked without trusting anything else on disk. A
+rollback is a commit without new parts: the same one-rename switch of `current`,
+under the same publisher lock, so a reader or a run sees the old current or the
+new one and nothing in between. Version numbers are never reused: `next_version`
+counts every version folder, and pruning always keeps the newest, so the run after
+a rollback to v1 of a lake holding v2 publishes v3 (built on v1).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from newslake import schema
+from newslake.config import Settings
+from newslake.lake import runs_log
+from newslake.lake.commit import recover, switch_current
+from newslake.lake.layout import VERSION, Lake, LakeError, Manifest, link_path
+from newslake.lake.lock import publisher_lock
+from newslake.lake.query import connect, register_parts
+from newslake.runlog import RunReport, new_run_id
+from newslake.storage import file_sha256
+
+MAIN_TABLES = ("articles", "entity_mentions", "entities")
+
+
+def version_name(text: str) -> str:
+    """`v1`, `1` and `v000001` all name v000001: people type the short form."""
+    digits = text.strip().lower().removeprefix("v")
+    if not digits.isdigit() or int(digits) < 1:
+        raise LakeError(f"{text!r} is not a version: give one as v1 or v000001 (see `newslake versions`)")
+    name = f"v{int(digits):06d}"
+    if not VERSION.match(name):
+        raise LakeError(f"{text!r} is not a version: give one as v1 or v000001 (see `newslake versions`)")
+    return name
+
+
+def open_lake(root: Path) -> Lake:
+    lake = Lake(root)
+    lake.check_usable()
+    if not lake.versions():
+        raise LakeError(f"lake {lake.root} has no published version: run `newslake run` first")
+    return lake
+
+
+def manifest_of(lake: Lake, version: str | None) -> Manifest:
+    """The manifest of `version` (default: the current one), or a one-line refusal."""
+    name = version_name(version) if version else lake.current_version()
+    if name is None:
+        raise LakeError(f"lake {lake.root} has no current version: run `newslake run`, or `newslake rollback vN`")
+    manifest = lake.manifest(name)
+    if manifest is None:
+        kept = ", ".join(lake.versions()) or "none"
+        raise LakeError(f"version {name} is not on disk in {lake.root} (kept: {kept}); see `newslake versions`")
+    return manifest
+
+
+@dataclass
+class VersionInfo:
+    version: str
+    run_id: str
+    created_at: str
+    rows: dict[str, int]
+    validation: str  # passed | FAILED | not run
+    current: bool
+    previous_version: str | None
+
+
+def _validation_status(manifest: Manifest) -> str:
+    if not manifest.validation:
+        return "not run"
+    return "passed" if manifest.validation.get("success") else "FAILED"
+
+
+def list_versions(lake: Lake) -> list[VersionInfo]:
+    """Every version still on disk, oldest first."""
+    current = lake.current_version()
+    out = []
+    for version in lake.versions():
+        manifest = lake.manifest(version)
+        rows = {name: t.rows for name, t in manifest.tables.items() if name in schema.PUBLISHED}
+        out.append(
+            VersionInfo(version, manifest.run_id, manifest.created_at, rows, _validation_status(manifest), version == current, manifest.previous_version)
+        )
+    return out
+
+
+def verify_version(lake: Lake, manifest: Manifest) -> tuple[int, list[str]]:
+    """Check every part of the version against the manifest's size and sha256, both the
+    part under `parts/` (what runs read) and its link in the version folder (what the
+    warehouse and consumers read). Returns (files checked, one problem per bad file)."""
+    problems: list[str] = []
+    checked = 0
+    folder = lake.published / manifest.version
+    for table, state in sorted(manifest.tables.items()):
+        for part in state.parts:
+            canonical = lake.path_of(part)
+            linked = folder / link_path(part)
+            paths = [canonical]
+            if not (canonical.exists() and linked.exists() and os.path.samefile(canonical, linked)):
+                paths.append(linked)  # a separate file (or a missing one): check it on its own
+            for path in paths:
+                checked += 1
+                problem = _check(path, part.bytes, part.sha256)
+                if problem:
+                    problems.append(f"{path.relative_to(lake.root).as_posix()} ({table}): {problem}")
+    return checked, problems
+
+
+def _check(path: Path, size: int, sha256: str) -> str | None:
+    if not path.exists():
+        return "missing"
+    actual = path.stat().st_size
+    if actual != size:
+        return f"size {actual} bytes, manifest says {size}"
+    if file_sha256(path) != sha256:
+        return "sha256 differs from the manifest"
+    return None
+
+
+def rollback_to(settings: Settings, version: str) -> dict:
+    """Make `version` current again, after verifying it, under the publisher lock.
+
+    The lake is first recovered from any killed run (as a run would), so a version a
+    killed run left half-switched is finished and logged before we go back past it;
+    otherwise the next run's recovery would "roll forward" over the rollback. The
+    warehouse is rebuilt for the version, and the rollback is a row of the runs log
+    (status rolled_back, published_version the version made current), which the
+    next run's `runs` table takes in like any other logged run."""
+    lake = open_lake(settings.lake)
+    now = datetime.now(timezone.utc)
+    with publisher_lock(lake, settings.lock_wait):
+        notes = recover(lake)
+        manifest = manifest_of(lake, version)
+        previous = lake.current_version()
+        checked, problems = verify_version(lake, manifest)
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise LakeError(
+                f"refusing to roll back to {manifest.version}: {problems[0]}{more}; run `newslake verify {manifest.version}` for every file"
+            )
+        if previous != manifest.version:
+            switch_current(lake, manifest.version)
+        report = RunReport(run_id=new_run_id(now), source=manifest.run.get("source", ""), lake=str(settings.lake), started_at=now)
+        report.status = "rolled_back"
+        report.version = manifest.version
+        report.validation = manifest.validation or None
+        report.finished_at = datetime.now(timezone.utc)
+        runs_log.write_run(lake, runs_log.row_to_json(report.row()))
+        from newslake.warehouse import build_warehouse
+
+        build_warehouse(lake)
+        return {"run_id": report.run_id, "version": manifest.version, "previous": previous, "files": checked, "notes": notes}
+
+
+def version_connection(lake: Lake, manifest: Manifest) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the warehouse's views, over one version's own parts.
+
+    The warehouse follows `current`; an older version gets throwaway views instead,
+    so querying it never touches `warehouse.duckdb`. `runs` is the version's own
+    runs table (the log as it stood when the version was published)."""
+    con = connect()
+    try:
+        for table in sorted(manifest.tables):
+            if table in schema.PUBLISHED:
+                register_parts(con, lake, table, manifest.parts(table), schema.TABLES[table].schema)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def query_version(lake: Lake, version: str, sql: str):
+    """Run SQL against one version's tables; returns an Arrow table."""
+    import pyarrow as pa
+
+    manifest = manifest_of(lake, version)
+    with version_connection(lake, manifest) as con:
+        relation = con.sql(sql)
+        return relation.to_arrow_table() if relation is not None else pa.table({})
