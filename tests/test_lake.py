@@ -154,7 +154,9 @@ def test_small_parts_are_merged_above_the_threshold(tmp_path):
     q = schema.QUARANTINE
 
     def rejected(uri: str) -> pa.Table:
-        return schema.to_table([{"source_uri": uri, "reason": "empty", "detail": "no bytes"}], q)
+        row = {"source_uri": uri, "reason": "empty", "detail": "no bytes", "run_id": "r1",
+               "quarantined_at": datetime(2026, 1, 1, tzinfo=timezone.utc)}
+        return schema.to_table([row], q)
 
     txn = Transaction.begin(lake, None, "r1", "v000001")
     txn.declare("quarantine", "base", q, 1)
