@@ -117,5 +117,5 @@ def test_the_readme_ways_of_reading_agree(sample_lake):
             assert list(frame.columns) == schema.TABLES[name].schema.names
             rows = duckdb.sql(
                 f"select count(*) from read_parquet('{root}/**/*.parquet', hive_partitioning = false)"
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             assert len(frame) == rows == lake.manifest(pinned).tables[name].rows, name
