@@ -150,7 +150,7 @@ class Run:
         self.version = lake.next_version()
         self.txn = Transaction.begin(lake, self.base, report.run_id, self.version)
         for name, spec in schema.TABLES.items():
-            self.txn.declare(name, spec.kind, spec.schema, spec.version)
+            self.txn.declare(name, spec.kind, spec.schema, spec.version, spec.description)
         hints = read_parquet_or_empty(lake.stat_cache_path, STAT_CACHE)
         self.ledger = Ledger(read_parts(lake, self.txn.base_parts("ledger"), schema.LEDGER), hints)
         self.counts = report.counts
@@ -748,7 +748,7 @@ def compact_lake(settings: Settings) -> dict:
         report.source = base.run.get("source", "")  # the lake's source folder, as its last run read it
         txn = Transaction.begin(lake, base, report.run_id, lake.next_version())
         for name, spec in schema.TABLES.items():
-            txn.declare(name, spec.kind, spec.schema, spec.version)
+            txn.declare(name, spec.kind, spec.schema, spec.version, spec.description)
         result = {"version": None, "parts_before": sum(len(t.parts) for t in base.tables.values()), "parts_after": None}
         if not compactable(txn, settings.compact_target_bytes):
             return result

@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from newslake import schema
 from newslake.lake import Lake
-from newslake.lake.query import quote, register
+from newslake.lake.query import ident, quote, register
 from newslake.lake.runs_log import GLOB as RUNS_GLOB
 from newslake.storage import FILE_MODE
 
@@ -51,13 +51,27 @@ def build_warehouse(lake: Lake) -> list[str]:
             for table in tables:
                 source = [f"published/current/{table}/**/*.parquet"] if table != "runs" else [RUNS_GLOB]
                 register(con, table, source, schema.TABLES[table].schema, where="main")
+                describe_view(con, table)
             con.execute(f"create table {META} as select ? as version, now() as built_at", [manifest.version if manifest else None])
+            con.execute(f"comment on table {META} is 'newslake bookkeeping: the version the views were built for'")
+            con.execute(f"comment on column {META}.version is 'the published version (vNNNNNN) current when the views were built'")
+            con.execute(f"comment on column {META}.built_at is 'when the warehouse file was built'")
         os.chmod(tmp, FILE_MODE)
         os.replace(tmp, lake.warehouse_path)
     finally:
         tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)
     return tables
+
+
+def describe_view(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Comments from the contract, so an analyst in the DuckDB CLI reads the same meaning
+    (`select column_name, comment from duckdb_columns()`) that docs/datasets.md prints."""
+    spec = schema.TABLES[table]
+    con.execute(f"comment on view {ident(table)} is {quote(spec.description)}")
+    for fld in spec.schema:
+        note = schema.description(fld) + ("" if fld.nullable else " (never null)")
+        con.execute(f"comment on column {ident(table)}.{ident(fld.name)} is {quote(note)}")
 
 
 def warehouse_version(lake: Lake) -> str | None:

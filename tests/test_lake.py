@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import stat
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pyarrow as pa
@@ -19,6 +20,7 @@ from newslake.lake import runs_log
 from newslake.lake.compact import compact_small_parts
 from newslake.lake.layout import link_path
 from newslake.lake.parts import key_in, read_parts, rewrite_without, write_part
+from newslake.runlog import RunReport
 
 from conftest import REPO
 
@@ -39,8 +41,15 @@ def version(lake: Lake, run_id: str, add: list[pa.Table] = (), drop_ids: list[st
     return txn
 
 
+def run_row(run_id: str, version: str) -> dict:
+    """A complete runs row, as a real run logs it: the runs table's counts and times are never null."""
+    report = RunReport(run_id=run_id, source="", lake="", started_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    report.status, report.version = "published", version
+    return runs_log.row_to_json(report.row())
+
+
 def publish(lake: Lake, txn: Transaction) -> None:
-    run = {"run_id": txn.run_id, "status": "published", "published_version": txn.version}
+    run = run_row(txn.run_id, txn.version)
     commit(lake, txn.manifest(created_at="2026-01-01T00:00:00+00:00", run=run, validation={}))
     runs_log.write_run(lake, run)
 
@@ -96,7 +105,7 @@ def test_recover_finishes_a_switch_and_the_runs_log(tmp_path):
     lake = Lake(tmp_path)
     publish(lake, version(lake, "r1", [rows("a")]))
     txn = version(lake, "r2", [rows("b")])
-    run = {"run_id": "r2", "status": "published", "published_version": "v000002"}
+    run = run_row("r2", "v000002")
     commit(lake, txn.manifest(created_at="now", run=run, validation={}))
     # as if killed between the rename and the switch: v000002 exists, `current` is
     # still v000001, and the run never wrote its log row
@@ -145,7 +154,9 @@ def test_small_parts_are_merged_above_the_threshold(tmp_path):
     q = schema.QUARANTINE
 
     def rejected(uri: str) -> pa.Table:
-        return schema.to_table([{"source_uri": uri, "reason": "empty", "detail": "no bytes"}], q)
+        row = {"source_uri": uri, "reason": "empty", "detail": "no bytes", "run_id": "r1",
+               "quarantined_at": datetime(2026, 1, 1, tzinfo=timezone.utc)}
+        return schema.to_table([row], q)
 
     txn = Transaction.begin(lake, None, "r1", "v000001")
     txn.declare("quarantine", "base", q, 1)

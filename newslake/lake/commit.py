@@ -31,7 +31,16 @@ from newslake.storage import atomic_write_json, fsync_dir
 
 
 def schema_fields(schema: pa.Schema) -> list[dict]:
-    return [{"name": f.name, "type": str(f.type), "nullable": f.nullable} for f in schema]
+    """The manifest's copy of a contract, so a consumer holding only a version folder
+    knows what each column means and whether it can be null. Older readers of a
+    manifest ignore the description key, so the format version stays."""
+    fields = []
+    for f in schema:
+        entry = {"name": f.name, "type": str(f.type), "nullable": f.nullable}
+        if f.metadata and b"description" in f.metadata:
+            entry["description"] = f.metadata[b"description"].decode("utf-8")
+        fields.append(entry)
+    return fields
 
 
 @dataclass
@@ -53,19 +62,20 @@ class Transaction:
         tables = {}
         if base is not None:
             tables = {
-                name: TableState(t.kind, t.schema_version, list(t.schema), list(t.parts))
+                name: TableState(t.kind, t.schema_version, list(t.schema), list(t.parts), t.description)
                 for name, t in base.tables.items()
             }
         return cls(lake, base, run_id, version, tables)
 
-    def declare(self, table: str, kind: str, schema: pa.Schema, schema_version: int) -> None:
+    def declare(self, table: str, kind: str, schema: pa.Schema, schema_version: int, description: str = "") -> None:
         """The table's kind and current contract; parts written from now on follow it."""
         self.schemas[table] = schema
         state = self.tables.get(table)
         if state is None:
-            self.tables[table] = TableState(kind, schema_version, schema_fields(schema), [])
+            self.tables[table] = TableState(kind, schema_version, schema_fields(schema), [], description)
         else:
             state.kind, state.schema_version, state.schema = kind, schema_version, schema_fields(schema)
+            state.description = description
 
     def parts(self, table: str) -> list[Part]:
         state = self.tables.get(table)
@@ -131,7 +141,7 @@ class Transaction:
             run_id=self.run_id,
             created_at=created_at,
             previous_version=self.base.version if self.base else None,
-            tables={name: TableState(t.kind, t.schema_version, t.schema, list(t.parts)) for name, t in self.tables.items()},
+            tables={name: TableState(t.kind, t.schema_version, t.schema, list(t.parts), t.description) for name, t in self.tables.items()},
             run=run,
             validation=validation,
         )

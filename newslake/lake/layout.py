@@ -74,21 +74,21 @@ class TableState:
 
     kind: str  # base | derived | state | log
     schema_version: int
-    schema: list[dict[str, Any]]
+    schema: list[dict[str, Any]]  # per column: name, type, nullable, description
     parts: list[Part] = field(default_factory=list)
+    description: str = ""  # absent from manifests written before descriptions existed
 
     @property
     def rows(self) -> int:
         return sum(p.rows for p in self.parts)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "schema_version": self.schema_version,
-            "rows": self.rows,
-            "schema": self.schema,
-            "parts": [p.to_dict() for p in self.parts],
-        }
+        out: dict[str, Any] = {"kind": self.kind}
+        if self.description:
+            out["description"] = self.description
+        out.update(schema_version=self.schema_version, rows=self.rows, schema=self.schema,
+                   parts=[p.to_dict() for p in self.parts])
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "TableState":
@@ -97,6 +97,7 @@ class TableState:
             schema_version=int(data["schema_version"]),
             schema=list(data["schema"]),
             parts=[Part.from_dict(p) for p in data["parts"]],
+            description=data.get("description", ""),
         )
 
 

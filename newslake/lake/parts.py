@@ -52,12 +52,18 @@ def write_part(
     partition: str | None = None,
     schema_version: int = 1,
 ) -> Part:
-    """Write `data` (cast to `schema`) as one new part of `table`."""
+    """Write `data` (cast to `schema`) as one new part of `table`.
+
+    Arrow builds a table with nulls in a non-nullable field without complaint, so the
+    contract's nullability is enforced here, where every pyarrow-written part passes:
+    a part never holds a null that the documentation says cannot be there."""
+    data = conform(data, schema)
+    check_nulls(data, schema, table)
     rel = new_part_path(table, run_id, partition)
     path = lake.path_of(rel)
     tmp = temp_beside(path)
     try:
-        pq.write_table(conform(data, schema), tmp, compression=COMPRESSION)
+        pq.write_table(data, tmp, compression=COMPRESSION)
         fsync_file(tmp)
         make_readable(tmp)
         os.replace(tmp, path)
@@ -75,6 +81,12 @@ def conform(data: pa.Table, schema: pa.Schema) -> pa.Table:
         else:
             columns.append(pa.nulls(data.num_rows, fld.type))
     return pa.Table.from_arrays(columns, schema=schema)
+
+
+def check_nulls(data: pa.Table, schema: pa.Schema, table: str) -> None:
+    for fld in schema:
+        if not fld.nullable and (nulls := data.column(fld.name).null_count):
+            raise ValueError(f"{table}.{fld.name} is not nullable in newslake/schema.py, but {nulls} row(s) hold null")
 
 
 def month_of(published_at: pa.ChunkedArray | pa.Array) -> list[str]:
