@@ -39,6 +39,8 @@ def article(i: int, **overrides):
         "authors": ["Ada Lovelace"],
         "published_at": dt.datetime(2020, 1, 9, 12, 30, tzinfo=UTC),
         "published_precision": "second",
+        "reference_date": dt.date(2020, 1, 9),
+        "dct_source": "published",
         "captions": [],
         "body": "Some words about something that happened.",
         "language": "en",
