@@ -11,6 +11,8 @@ entity names and failing values come from the articles).
 from __future__ import annotations
 
 import json
+import math
+from datetime import date, timedelta
 from html import escape
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -256,35 +258,86 @@ def _entities(entities: Sequence[Mapping[str, Any]], source: str) -> str:
     return f'<p class="meta">{_e(source)}</p>' + _table(["entity", "label", "mentions", "articles", ""], rows, numeric=[2, 3])
 
 
-def timeline_svg(days: Sequence[Mapping[str, Any]], width: int = 1040, height: int = 220) -> str:
-    """Articles published and dates mentioned per day, as grouped bars with a day axis."""
+MAX_SLOTS = 400  # beyond this many days a bar is under a pixel wide: weeks, then months
+
+
+def _bucket_of(day: date, unit: str) -> date:
+    if unit == "week":
+        return day - timedelta(days=day.weekday())
+    if unit == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _next_bucket(day: date, unit: str) -> date:
+    if unit == "week":
+        return day + timedelta(days=7)
+    if unit == "month":
+        return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return day + timedelta(days=1)
+
+
+def _nice_step(peak: float) -> int:
+    raw = max(1.0, peak / 4)
+    magnitude = 10 ** int(math.floor(math.log10(raw)))
+    return int(next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw))
+
+
+def timeline_svg(days: Sequence[Mapping[str, Any]], width: int = 1040, height: int = 230) -> str:
+    """Articles published and dates mentioned, per day on a true time axis over the days
+    articles were published on (per week or month when that is long); mentions of days
+    outside it (history, forecasts) are counted under the chart rather than stretching
+    it over decades."""
     days = [d for d in days if (d.get("published_count") or 0) or (d.get("mentioned_count") or 0)]
     if not days:
         return "<p>No dated articles or mentions.</p>"
-    days = sorted(days, key=lambda d: str(d["date"]))
+    as_date = [(date.fromisoformat(str(d["date"])[:10]), d) for d in days]
+    published = [day for day, d in as_date if d.get("published_count")]
+    first, last = (min(published), max(published)) if published else (min(a for a, _ in as_date), max(a for a, _ in as_date))
+    span = (last - first).days + 1
+    unit = "day" if span <= MAX_SLOTS else "week" if span <= MAX_SLOTS * 7 else "month"
+    buckets: dict[date, list[int]] = {}
+    b = _bucket_of(first, unit)
+    while b <= last:
+        buckets[b] = [0, 0]
+        b = _next_bucket(b, unit)
+    outside = 0
+    for day, d in as_date:
+        if first <= day <= last:
+            counts = buckets[_bucket_of(day, unit)]
+            counts[0] += d.get("published_count") or 0
+            counts[1] += d.get("mentioned_count") or 0
+        else:
+            outside += d.get("mentioned_count") or 0
+    slots = sorted(buckets.items())
     left, right, top, bottom = 44, 10, 10, 38
     plot_w, plot_h = width - left - right, height - top - bottom
-    peak = max(max(d.get("published_count") or 0, d.get("mentioned_count") or 0) for d in days) or 1
-    slot = plot_w / len(days)
-    bar = max(1.0, min(18.0, slot * 0.4))
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="articles and mentions per day">']
-    for i in range(5):  # gridlines and y labels
-        value = peak * i / 4
-        y = top + plot_h - plot_h * i / 4
+    step = _nice_step(max(max(c) for _, c in slots) or 1)
+    peak = step * max(1, math.ceil(max(max(c) for _, c in slots) / step))
+    slot = plot_w / len(slots)
+    bar = max(0.8, min(16.0, slot * 0.42))
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="articles and mentions per {unit}">']
+    for value in range(0, peak + 1, step):
+        y = top + plot_h - plot_h * value / peak
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#eaeef2"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{_e(round(value, 1) if peak < 4 else int(round(value)))}</text>')
-    every = max(1, int(len(days) / 12 + 0.999))
-    for i, d in enumerate(days):
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{_e(value)}</text>')
+    every = max(1, math.ceil(len(slots) / 10))
+    for i, (when, (pub, men)) in enumerate(slots):
         x = left + i * slot + slot / 2
-        for value, cls, dx in ((d.get("published_count") or 0, "bar", -bar), (d.get("mentioned_count") or 0, "bar2", 0.0)):
-            h = plot_h * value / peak
-            label = f"{d['date']}: {value} {'articles published' if cls == 'bar' else 'mentions'}"
-            parts.append(f'<rect class="{cls}" x="{x + dx:.1f}" y="{top + plot_h - h:.1f}" width="{bar:.1f}" height="{h:.1f}"><title>{_e(label)}</title></rect>')
+        for value, cls, dx, what in ((pub, "bar", -bar, "articles published"), (men, "bar2", 0.0, "dates mentioned")):
+            if value:
+                h = plot_h * value / peak
+                label = f"{unit} of {when}: {value} {what}" if unit != "day" else f"{when}: {value} {what}"
+                parts.append(f'<rect class="{cls}" x="{x + dx:.1f}" y="{top + plot_h - h:.1f}" width="{bar:.1f}" height="{h:.1f}"><title>{_e(label)}</title></rect>')
         if i % every == 0:
-            parts.append(f'<text x="{x:.1f}" y="{height - bottom + 14}" text-anchor="middle">{_e(str(d["date"]))}</text>')
+            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top + plot_h}" y2="{top + plot_h + 4}" stroke="#8c959f"/>')
+            parts.append(f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle">{_e(when.isoformat() if unit != "month" else when.strftime("%Y-%m"))}</text>')
     parts.append(f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#8c959f"/>')
     parts.append("</svg>")
-    legend = '<div class="legend meta"><span style="background:#0969da"></span>articles published<span style="background:#bf8700"></span>dates mentioned in articles</div>'
+    legend = (f'<div class="legend meta">per {unit}, {_e(first)} to {_e(last)}<span style="background:#0969da"></span>articles published'
+              '<span style="background:#bf8700"></span>dates mentioned in articles</div>')
+    if outside:
+        legend += f'<p class="meta">{_e(outside)} mentions of days outside this span are not drawn.</p>'
     return f'<div class="chart">{"".join(parts)}{legend}</div>'
 
 
@@ -320,7 +373,7 @@ def render(
         _notes(report),
         _cards(report),
         "<h2>Stages</h2>", _stages(report, validation), _rows_per_table(report),
-        "<h2>Articles and mentions per day</h2>", f'<p class="meta">{_e(data_from)}</p>' if data_from else "", timeline_svg(timeline),
+        "<h2>Articles and mentions over time</h2>", f'<p class="meta">{_e(data_from)}</p>' if data_from else "", timeline_svg(timeline),
         "<h2>Validation gates</h2>", _validation(validation),
         "<h2>Quarantine</h2>", _quarantine(quarantine),
         "<h2>Top entities</h2>", _entities(entities, data_from),

@@ -42,7 +42,7 @@ def test_published_run_writes_its_report_and_artifacts(prefect_server, tmp_path,
     assert report["html_report"] == str(page) and page.is_file()
     assert page.stat().st_mode & stat.S_IROTH
     html = page.read_text(encoding="utf-8")
-    for section in ("Stages", "Articles and mentions per day", "Validation gates", "Quarantine", "Top entities"):
+    for section in ("Stages", "Articles and mentions over time", "Validation gates", "Quarantine", "Top entities"):
         assert f"<h2>{section}</h2>" in html
     assert "<svg" in html and "<script" not in html and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "expect_column_values_to_not_be_null" in html and "observed" in html
