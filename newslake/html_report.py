@@ -38,7 +38,7 @@ th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #eaeef2;vertical-a
 th{background:#f6f8fa;font-weight:600;font-size:12px;color:#57606a}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
-td code{word-break:break-word}
+td code{overflow-wrap:break-word}
 details{background:#fff;border:1px solid #d0d7de;border-radius:6px;margin:8px 0;padding:6px 10px}
 details>summary{cursor:pointer;list-style-position:inside}
 details>summary h3{display:inline}
@@ -75,6 +75,11 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: Itera
         for row in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _name(identifier: str) -> str:
+    """An expectation name that wraps at its underscores, not in the middle of a word."""
+    return "_<wbr>".join(escape(piece) for piece in str(identifier).split("_"))
 
 
 def _badge(text: str, kind: str) -> str:
@@ -213,7 +218,7 @@ def _validation(validation: Mapping[str, Any] | None) -> str:
         else:
             rows = [
                 (
-                    f"<code>{_e(e['expectation_type'])}</code>",
+                    f"<code>{_name(e['expectation_type'])}</code>",
                     _e(e.get("column")),
                     f"<code>{_e(e.get('kwargs'))}</code>" if e.get("kwargs") else "",
                     _result_badge(e),
