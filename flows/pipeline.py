@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 from prefect import flow, get_run_logger, task, unmapped
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
 from prefect.futures import as_completed
 
@@ -19,7 +19,7 @@ from newslake.failpoints import failpoint
 from newslake.ingest import Batch
 from newslake.ledger import SourceFile
 from newslake.progress import progress
-from newslake.report import summary_markdown
+from newslake.report import ValidationFailed, summary_lines, summary_markdown
 from newslake.run import ExtractJob, Extracted, ParseJob, Run, open_run
 
 
@@ -79,6 +79,30 @@ def publish(run: Run) -> dict:
     return run.commit()
 
 
+@task(cache_policy=NONE)
+def write_run_report(run: Run) -> None:
+    path = run.write_html_report()
+    if path:
+        get_run_logger().info("run report: %s", path)
+
+
+RUN_ARTIFACT = "news-pipeline-run"
+RUN_TABLE_ARTIFACT = "news-pipeline-run-table"
+
+
+def publish_artifacts(report: dict) -> None:
+    """The run's summary in Prefect's UI: a table of its lines and a markdown note that
+    names the HTML report (the UI cannot show a local file, so the path is the link)."""
+    create_table_artifact(
+        key=RUN_TABLE_ARTIFACT,
+        table=[{"item": k, "value": v} for k, v in summary_lines(report)],
+        description=f"news_pipeline run {report['run_id']} ({report['status']})",
+    )
+    page = report.get("html_report")
+    markdown = summary_markdown(report) + (f"\nRun report: `{page}`\n" if page else "")
+    create_markdown_artifact(key=RUN_ARTIFACT, markdown=markdown, description="news_pipeline run summary")
+
+
 @flow(name="news_pipeline", log_prints=True)
 def news_pipeline(
     source: str | None = None,
@@ -95,6 +119,18 @@ def news_pipeline(
         source=source, lake=lake, expectations_dir=expectations_dir, batch_size=batch_size, extract=extract, dask=dask
     )
     shown = progress()
+    try:
+        report = _run(settings, shown)
+    except ValidationFailed as failed:  # its report says why nothing was published
+        publish_artifacts(failed.report)
+        raise
+    if report.status == "nothing_new":
+        print("nothing new: the current version stays", report.current_version)
+    publish_artifacts(report.to_dict())
+    return report.to_dict()
+
+
+def _run(settings, shown):
     with open_run(settings) as run:
         report = run.report
         with report.timed("discover"):
@@ -141,10 +177,8 @@ def news_pipeline(
             validate(run)
         with report.timed("publish"):
             publish(run)
-    if report.status == "nothing_new":
-        print("nothing new: the current version stays", report.current_version)
-    create_markdown_artifact(key="news-pipeline-run", markdown=summary_markdown(report.to_dict()), description="news_pipeline run summary")
-    return report.to_dict()
+        write_run_report(run)  # after the publish stage, so that its time is on the page
+    return report
 
 
 def pipeline_for(settings):

@@ -125,6 +125,8 @@ class TableValidation:
     # row index -> the quarantine-action expectations that row failed
     quarantined: dict[int, list[str]] = field(default_factory=dict)
     quarantine_reasons: list[FailedExpectation] = field(default_factory=list)
+    # every expectation's outcome (passed ones too), as the run report shows them
+    results: list[dict[str, Any]] = field(default_factory=list)
 
     def summary_lines(self) -> list[str]:
         lines = [f.summary() for f in self.failed]
@@ -136,8 +138,10 @@ class TableValidation:
                          else f"{self.table}: passed with {len(self.warnings)} warnings, {len(self.quarantined)} rows quarantined ({self.rows} rows)")
         return lines
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(self, detail: bool = False) -> dict[str, Any]:
+        """`detail` adds every expectation's observed value and sample failing rows:
+        validation.json and the HTML report want them, the manifest does not."""
+        data = {
             "table": self.table,
             "suite": self.suite,
             "success": self.success,
@@ -148,6 +152,9 @@ class TableValidation:
             "quarantined_rows": len(self.quarantined),
             "quarantined_by": [q.to_dict() for q in self.quarantine_reasons],
         }
+        if detail:
+            data["expectations"] = self.results
+        return data
 
 
 @dataclass(frozen=True)
@@ -181,10 +188,10 @@ class ValidationReport:
             lines.append("unchecked (no suite): " + ", ".join(self.unchecked))
         return lines
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, detail: bool = False) -> dict[str, Any]:
         return {
             "success": self.success,
-            "tables": [t.to_dict() for t in self.tables],
+            "tables": [t.to_dict(detail) for t in self.tables],
             "unchecked": list(self.unchecked),
         }
 
@@ -413,6 +420,7 @@ def validate_frame(table: str, df: pd.DataFrame, suite_path: Path) -> TableValid
         result = batch.validate(suite, result_format=result_format)
     failed, warnings, reasons = [], [], []
     quarantined: dict[int, list[str]] = {}
+    outcomes = [_outcome(r, df) for r in result.results]
     for r in result.results:
         if r.success:
             continue
@@ -444,7 +452,78 @@ def validate_frame(table: str, df: pd.DataFrame, suite_path: Path) -> TableValid
         warnings=warnings,
         quarantined=quarantined,
         quarantine_reasons=reasons,
+        results=outcomes,
     )
+
+
+SAMPLE_ROWS = 5  # failing rows shown per expectation, as GX Data Docs shows a few
+EXAMPLE_VALUES = 10
+ROW_KEYS = ("article_id", "source_uri", "entity_id", "name", "title", "date", "check", "run_id")
+
+
+def _outcome(r: Any, df: pd.DataFrame) -> dict[str, Any]:
+    """One expectation's outcome in plain JSON: what GX observed, and for a failure a
+    few failing values and rows, so a reader can see why without rerunning GX."""
+    config = r.expectation_config
+    res = r.result or {}
+    column = config.kwargs.get("column")
+    kwargs = {k: _plain(v) for k, v in config.kwargs.items() if k not in ("column", "batch_id", "result_format")}
+    out: dict[str, Any] = {
+        "expectation_type": config.type,
+        "column": column,
+        "kwargs": kwargs,
+        "action": action_of({"meta": config.meta}),
+        "success": bool(r.success),
+        "observed_value": _plain(res.get("observed_value")) if "observed_value" in res else None,
+        "element_count": _plain(res.get("element_count")),
+        "unexpected_count": _plain(res.get("unexpected_count")),
+        "unexpected_percent": _plain(res.get("unexpected_percent")),
+        "error": "; ".join(_exception_messages(r.exception_info)) or None,
+        "examples": [],
+        "sample_rows": [],
+    }
+    if r.success:
+        return out
+    examples: list[Any] = []
+    for v in res.get("partial_unexpected_list") or []:
+        v = _plain(v)
+        if v not in examples:
+            examples.append(v)
+        if len(examples) == EXAMPLE_VALUES:
+            break
+    out["examples"] = examples
+    index = res.get("partial_unexpected_index_list") or res.get("unexpected_index_list") or []
+    labels = [i if not isinstance(i, dict) else next(iter(i.values()), None) for i in index[:SAMPLE_ROWS]]
+    columns = [c for c in dict.fromkeys([*ROW_KEYS, column]) if c is not None and c in df.columns]
+    if not columns:
+        columns = list(df.columns[:4])
+    for label in labels:
+        try:
+            row = df.loc[label, columns]
+        except (KeyError, TypeError):
+            continue
+        out["sample_rows"].append({c: _plain(row[c]) for c in columns})
+    return out
+
+
+def _combined_results(parts: list[TableValidation]) -> list[dict[str, Any]]:
+    """Per-expectation outcomes of a table validated in chunks: counts add up, the first
+    failing chunk's examples stand for all."""
+    merged: list[dict[str, Any]] = []
+    for i, first in enumerate(parts[0].results):
+        same = [p.results[i] for p in parts if i < len(p.results)]
+        out = dict(first)
+        out["success"] = all(o["success"] for o in same)
+        for key in ("element_count", "unexpected_count"):
+            values = [o[key] for o in same if isinstance(o.get(key), (int, float))]
+            out[key] = sum(values) if values else first.get(key)
+        if out["element_count"] and isinstance(out.get("unexpected_count"), (int, float)):
+            out["unexpected_percent"] = 100.0 * out["unexpected_count"] / out["element_count"]
+        failing = next((o for o in same if not o["success"]), None)
+        if failing is not None:
+            out.update(examples=failing["examples"], sample_rows=failing["sample_rows"], observed_value=failing["observed_value"], error=failing["error"])
+        merged.append(out)
+    return merged
 
 
 def validate_tables(
@@ -515,6 +594,7 @@ def _combined(table: str, parts: list[tuple[int, TableValidation]]) -> TableVali
         warnings=unique(w for r in results for w in r.warnings),
         quarantined=quarantined,
         quarantine_reasons=unique(q for r in results for q in r.quarantine_reasons),
+        results=_combined_results(results),
     )
 
 

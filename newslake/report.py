@@ -66,6 +66,8 @@ def summary_lines(report: dict, current_path: str | None = None, wall_seconds: f
     if wall_seconds is not None or stages:
         parts = ", ".join(f"{name} {seconds:.1f}" for name, seconds in stages.items())
         lines.append(("time", (f"{wall_seconds:.1f} s" if wall_seconds is not None else "") + (f" ({parts})" if parts else "")))
+    if report.get("html_report"):
+        lines.append(("report", report["html_report"]))
     for note in report.get("notes") or []:
         lines.append(("note", note))
     return lines

@@ -45,7 +45,7 @@ from newslake.readers import ReaderOptions
 from newslake.progress import progress
 from newslake.report import ValidationFailed
 from newslake.runlog import RunReport, new_run_id
-from newslake.storage import atomic_write_json, atomic_write_parquet, read_parquet_or_empty
+from newslake.storage import atomic_write_json, atomic_write_parquet, atomic_write_text, read_parquet_or_empty
 from newslake.warehouse import build_warehouse, warehouse_version
 
 BYTES_PER_ARTICLE = 2_500  # a rough size of one article in its source file, for planning
@@ -534,13 +534,63 @@ class Run:
     def _refuse(self) -> None:
         self.report.validation = self.validation.to_dict()
         self._save_validation()
-        self.txn.abort()
         self.report.status = "validation_failed"
+        self.report.finished_at = datetime.now(timezone.utc)
+        self.write_html_report()  # before the abort: it reads the refused version's parts
+        self.txn.abort()
         self._finish()
         raise ValidationFailed([f.summary() for f in self.validation.failures()], self.report.to_dict())
 
     def _save_validation(self) -> None:
-        atomic_write_json(self.report.validation, self.lake.run_dir(self.report.run_id) / "validation.json")
+        atomic_write_json(self.validation.to_dict(detail=True), self.lake.run_dir(self.report.run_id) / "validation.json")
+
+    # ------------------------------------------------------------------ run report
+
+    TOP_ENTITIES = 20
+
+    def write_html_report(self) -> Path | None:
+        """runs/<run_id>/report.html: after the commit for a published run, or before the
+        abort for a refused one, when it says why nothing was published. A report is
+        not worth failing a run for: a failure to write it is a note."""
+        from newslake.html_report import render
+
+        path = self.lake.run_dir(self.report.run_id) / "report.html"
+        try:
+            refused = self.report.status != "published"
+            parts = self.txn.parts if refused else self.manifest_.parts
+            data_from = (f"the version this run refused to publish ({self.version})" if refused else f"version {self.version}")
+            self.report.html_report = str(path)
+            html = render(
+                self.report.to_dict(),
+                self.validation.to_dict(detail=True),
+                quarantine=self._quarantine_reasons(),
+                entities=self._query(parts("entities"), "entities", f"select name, label, mention_count, article_count from t order by mention_count desc, name limit {self.TOP_ENTITIES}"),
+                timeline=self._query(parts("dates"), "dates", "select date, published_count, mentioned_count from t where published_count > 0 or mentioned_count > 0 order by date"),
+                data_from=data_from,
+            )
+            atomic_write_text(html, path)
+            return path
+        except Exception as exc:  # noqa: BLE001 - the run's outcome stands without its page
+            self.report.html_report = None
+            self.report.notes.append(f"the run report was not written: {type(exc).__name__}: {exc}")
+            return None
+
+    def _query(self, parts: list[Part], table: str, sql: str) -> list[dict]:
+        if not parts:
+            return []
+        register_parts(self.con, self.lake, "t", parts, schema.TABLES[table].schema)
+        return self.con.sql(sql).to_arrow_table().to_pylist()
+
+    def _quarantine_reasons(self, examples: int = 3) -> list[dict]:
+        """This run's quarantined files and records by reason, a few of each shown."""
+        rows = self.changes.quarantine.to_pylist() if self.changes is not None else []
+        by_reason: dict[str, list[dict]] = {}
+        for row in rows:
+            by_reason.setdefault(row["reason"], []).append(row)
+        return [
+            {"reason": reason, "count": len(items), "examples": [{k: r[k] for k in ("source_uri", "line", "detail")} for r in items[:examples]]}
+            for reason, items in sorted(by_reason.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        ]
 
     # ------------------------------------------------------------------ commit
 

@@ -37,6 +37,7 @@ class RunReport:
     notes: list[str] = field(default_factory=list)
     models: str | None = None  # how the derived tables were built: incremental | full | kept
     error: str | None = None
+    html_report: str | None = None  # runs/<run_id>/report.html, once written
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
