@@ -154,7 +154,7 @@ def run(
     _print_summary(summary_lines(report, str(current) if current else None, wall_seconds=time.perf_counter() - started))
     if not quiet and the_lake.current_version() and the_lake.warehouse_path.is_file():  # the hint only when it works
         lake_flag = "" if settings.lake == Path("data/lake") else f" --lake {settings.lake}"
-        console.print(f'\nTry: [bold]newslake query{lake_flag} "{EXAMPLE_QUERY}"[/bold]')
+        console.print(f"\nTry: [bold]newslake query{lake_flag} \"{EXAMPLE_QUERY}\"[/bold]", soft_wrap=True)
 
 
 @contextlib.contextmanager
