@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import sys
@@ -26,6 +27,29 @@ app = typer.Typer(
 console = Console()
 err = Console(stderr=True)
 
+_state = {"debug": False}
+
+
+@app.callback()
+def _options(
+    debug: bool = typer.Option(False, "--debug", help="Show the traceback of an error, not only its one-line message."),
+) -> None:
+    _state["debug"] = debug
+
+
+def _fail(message: str, exc: BaseException | None = None, code: int = 2) -> None:
+    """A person's mistake: one line naming the cause and the fix, exit code 2; the
+    traceback only with --debug."""
+    if _state["debug"] and exc is not None:
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    from rich.markup import escape
+
+    err.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True, highlight=False)
+    raise typer.Exit(code)
+
+
 LakeOption = typer.Option(None, "--lake", help="Lake folder (default from settings: data/lake).", show_default=False)
 
 
@@ -36,9 +60,18 @@ class OutputFormat(str, Enum):
 
 
 def _settings(**overrides):
-    from newslake.config import load_settings
+    from pydantic import ValidationError
 
-    return load_settings(**overrides)
+    from newslake.config import UnknownSetting, load_settings
+
+    try:
+        return load_settings(**overrides)
+    except UnknownSetting as exc:
+        _fail(str(exc), exc)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "settings"
+        _fail(f"setting {where}: {first['msg']} (got {first.get('input')!r}); fix it in [tool.newslake] of pyproject.toml, NEWSLAKE_* or the flag", exc)
 
 
 @app.command()
@@ -76,12 +109,15 @@ def run(
     settings = _settings(source=source, lake=lake, expectations_dir=expectations, extract=extract, dask=dask)
     if not settings.source.is_dir():
         what = "is a file, not a folder" if settings.source.exists() else "not found"
-        err.print(f"[red]error:[/red] source folder {what}: {settings.source}", soft_wrap=True)
-        raise typer.Exit(2)
+        _fail(f"source folder {what}: {settings.source} (pass a folder of article files with --source)")
+    try:
+        Lake(settings.lake).check_usable()  # before anything runs
+    except LakeError as exc:
+        _fail(f"{exc} (pass a folder with --lake)", exc)
     started = time.perf_counter()
     live = None
+    stack = contextlib.ExitStack()
     try:
-        Lake(settings.lake).check_usable()
         report = run_if_nothing_new(settings)
         if report is None:
             use_prefect_home(settings)
@@ -92,6 +128,7 @@ def run(
                 progress.use(live.__enter__() if live else progress.Lines(sys.stderr))
             from flows.pipeline import pipeline_for
 
+            stack.enter_context(_validation_failures_off_the_console())
             report = pipeline_for(settings)(
                 source=str(settings.source),
                 lake=str(settings.lake),
@@ -100,8 +137,7 @@ def run(
                 dask=settings.dask,
             )
     except LakeError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2)
+        _fail(str(exc), exc)
     except ValidationFailed as failed:
         _close(live)
         _print_summary(summary_lines(failed.report, wall_seconds=time.perf_counter() - started))
@@ -110,13 +146,44 @@ def run(
             err.print(f"  [red]✗[/red] {line}")
         raise typer.Exit(1)
     finally:
+        stack.close()
         _close(live)
         progress.use(progress.Silent())
-    current = Lake(settings.lake).current.resolve() if report.get("current_version") else None
+    the_lake = Lake(settings.lake)
+    current = the_lake.current.resolve() if report.get("current_version") else None
     _print_summary(summary_lines(report, str(current) if current else None, wall_seconds=time.perf_counter() - started))
-    if not quiet and report.get("current_version"):
+    if not quiet and the_lake.current_version() and the_lake.warehouse_path.is_file():  # the hint only when it works
         lake_flag = "" if settings.lake == Path("data/lake") else f" --lake {settings.lake}"
-        console.print(f'\nTry: [bold]newslake query{lake_flag} "{EXAMPLE_QUERY}"[/bold]')
+        console.print(f"\nTry: [bold]newslake query{lake_flag} \"{EXAMPLE_QUERY}\"[/bold]", soft_wrap=True)
+
+
+@contextlib.contextmanager
+def _validation_failures_off_the_console():
+    """Keep Prefect's log of a ValidationFailed (the task's and the flow's traceback)
+    off the console for this run: the command prints the failed expectations itself.
+    The records still reach the Prefect API, so the UI shows them."""
+    import logging
+
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    from newslake.report import ValidationFailed
+
+    def keep(record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], ValidationFailed):
+            return False
+        return "ValidationFailed" not in record.getMessage()
+
+    loggers = [logging.getLogger()] + [
+        logger for logger in logging.Logger.manager.loggerDict.values() if isinstance(logger, logging.Logger)
+    ]
+    handlers = {id(h): h for logger in loggers for h in logger.handlers if isinstance(h, PrefectConsoleHandler)}
+    for handler in handlers.values():
+        handler.addFilter(keep)
+    try:
+        yield
+    finally:
+        for handler in handlers.values():
+            handler.removeFilter(keep)
 
 
 def _close(live) -> None:
@@ -221,8 +288,18 @@ def _print_summary(lines: list[tuple[str, str]]) -> None:
 
 @app.command()
 def query(
-    sql: Optional[str] = typer.Argument(None, help="SQL to run against the warehouse views (read-only).", show_default=False),
-    file: Optional[Path] = typer.Option(None, "--file", "-F", help="Read the SQL from this file (e.g. sql/analyst/*.sql).", show_default=False),
+    sql: Optional[str] = typer.Argument(
+        None, help="SQL to run against the warehouse views (read-only); several statements print each result.", show_default=False
+    ),
+    file: Optional[Path] = typer.Option(None, "--file", "-F", help="Read the SQL from this file.", show_default=False),
+    example: Optional[str] = typer.Option(
+        None, "--example", "-e", help="Run an example query of sql/analyst/ by name (see --examples).", show_default=False
+    ),
+    param: list[str] = typer.Option(
+        [], "--param", "-p", metavar="KEY=VALUE", help="A $KEY parameter of the SQL (repeatable); unset ones take their defaults.",
+        show_default=False,
+    ),
+    list_examples: bool = typer.Option(False, "--examples", help="List the example queries, their parameters and defaults."),
     lake: Optional[Path] = LakeOption,
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Output format."),
     version: Optional[str] = typer.Option(
@@ -232,47 +309,99 @@ def query(
     """Run SQL against LAKE/warehouse.duckdb (read-only) and print the result.
 
     With --version the same views are built in memory over that version's own parts,
-    so an older version can be compared with the current one without a rollback.
+    so an older version can be compared with the current one without a rollback. Lists
+    print as JSON arrays in CSV, nulls as NULL in the table.
     """
     import duckdb
 
+    from newslake import analyst
     from newslake.lake import Lake, LakeError
-    from newslake.warehouse import query as run_query
+    from newslake.warehouse import ensure_current, run_statements
 
-    if (sql is None) == (file is None):
-        raise typer.BadParameter("give the SQL as an argument or with --file, not both")
-    if file is not None:
-        if not file.is_file():
-            err.print(f"[red]error:[/red] no such file: {file}")
-            raise typer.Exit(2)
-        sql = file.read_text(encoding="utf-8")
     settings = _settings(lake=lake)
+    if list_examples:
+        for found in analyst.examples(settings.sql_dir):
+            console.print(f"[bold]{found.name}[/bold]  {found.description}", highlight=False)
+            for p in found.params:
+                console.print(f"    --param {p.describe()}", highlight=False)
+        return
+    given = [name for name, value in (("SQL", sql), ("--file", file), ("--example", example)) if value is not None]
+    if len(given) != 1:
+        what = "no SQL" if not given else f"both {' and '.join(given)}"
+        _fail(f'{what}: give one of "SELECT ..." (an argument), --file FILE, or --example NAME (--examples lists them)')
+    try:
+        params = analyst.parse_params(param)
+        if example is not None:
+            chosen = analyst.example(settings.sql_dir, example)
+            sql, params = chosen.sql, chosen.bind(params)
+        elif file is not None:
+            if not file.is_file():
+                _fail(f"no such file: {file} (--file takes a file of SQL)")
+            sql = file.read_text(encoding="utf-8")
+            params = _with_declared_defaults(file, params)
+    except analyst.ExampleError as exc:
+        _fail(str(exc), exc)
+    the_lake = Lake(settings.lake)
     try:
         if version is None:
-            result = run_query(Lake(settings.lake), sql)
+            ensure_current(the_lake)
+            results = run_statements(the_lake, sql, params)
         else:
             from newslake.versions import open_lake, query_version
 
-            result = query_version(open_lake(settings.lake), version, sql)
+            results = query_version(open_lake(settings.lake), version, sql, params)
     except (FileNotFoundError, LakeError) as exc:
-        err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
-        raise typer.Exit(2)
+        _fail(str(exc), exc)
     except duckdb.Error as exc:
-        err.print(f"[red]query failed:[/red] {exc}")
+        if _state["debug"]:
+            import traceback
+
+            traceback.print_exception(exc, file=sys.stderr)
+        err.print(f"[red]query failed:[/red] {exc}", highlight=False)
         raise typer.Exit(1)
+    shown = [(statement, table) for statement, table in results if table is not None]
+    for i, (statement, table) in enumerate(shown):
+        if len(shown) > 1 and fmt is OutputFormat.table:
+            console.print(f"[dim]-- {' '.join(statement.split())[:100]}[/dim]", highlight=False)
+        elif i and fmt is OutputFormat.csv:
+            sys.stdout.write("\n")
+        _print_result(table, fmt)
+
+
+def _with_declared_defaults(path: Path, given: dict[str, str]) -> dict[str, str | None]:
+    """A --file with `-- param:` lines gets their defaults too, like an example."""
+    from newslake.analyst import read_example
+
+    declared = read_example(path)
+    return declared.bind(given) if declared.params else given
+
+
+def _cell(value) -> str:
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, default=str, ensure_ascii=False)
+    return "" if value is None else str(value)
+
+
+def _print_result(result, fmt: OutputFormat) -> None:
     rows = result.to_pylist()
     if fmt is OutputFormat.json:
         sys.stdout.write(json.dumps(rows, default=str, ensure_ascii=False, indent=1) + "\n")
     elif fmt is OutputFormat.csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=result.column_names, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(result.column_names)
+        writer.writerows([_cell(v) for v in row.values()] for row in rows)
     else:
         table = Table(*result.column_names)
         for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row.values()))
+            table.add_row(*("[dim]NULL[/dim]" if v is None else _escape(_cell(v)) for v in row.values()))
         console.print(table)
         console.print(f"[dim]{len(rows)} rows[/dim]")
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
 
 
 @app.command()
@@ -393,16 +522,29 @@ def rollback(
         )
 
 
+class _BadRecord(ValueError):
+    pass
+
+
 def _read_jsonl(handle):
+    """The records of a JSONL file; a line that is no record is a `_BadRecord` naming it."""
+    from newslake.tagging import _parse_dct
+
     for number, line in enumerate(handle, start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise typer.BadParameter(f"line {number}: {exc.msg} at column {exc.colno}", param_hint="--jsonl") from None
+            raise _BadRecord(f"line {number}: {exc.msg} at column {exc.colno}") from None
         if not isinstance(record, dict) or "text" not in record:
-            raise typer.BadParameter(f'line {number}: expected an object with "id", "text", "dct"', param_hint="--jsonl")
+            raise _BadRecord(f'line {number}: expected an object with "id", "text", "dct"')
+        if not isinstance(record["text"], (str, type(None))):
+            raise _BadRecord(f"line {number}: record {record.get('id')!r}: text must be a string")
+        try:
+            _parse_dct(record.get("dct"), record.get("id"))
+        except ValueError as exc:
+            raise _BadRecord(f"line {number}: {exc}") from None
         yield record
 
 
@@ -423,29 +565,39 @@ def tag(
     from newslake.entities import load_nlp
     from newslake.tagging import tag_records, tag_text
 
+    if out is not None and jsonl is None:
+        _fail("--out needs --jsonl: it writes the results of a JSONL file (one text prints to standard output)")
+    if jsonl is not None:
+        if not jsonl.is_file():
+            _fail(f"no such file: {jsonl} (--jsonl takes a JSONL file of {{\"id\",\"text\",\"dct\"}} lines)")
+        try:  # every line is checked before the model loads or anything is written
+            with open(jsonl, encoding="utf-8") as source:
+                for _ in _read_jsonl(source):
+                    pass
+        except _BadRecord as exc:
+            _fail(f"{jsonl}: {exc} (fix that line)", exc)
+        except UnicodeDecodeError as exc:
+            _fail(f"{jsonl} is not UTF-8 text: {exc.reason} at byte {exc.start}", exc)
+    elif dct:
+        try:
+            date.fromisoformat(dct)
+        except ValueError:
+            _fail(f"--dct expects YYYY-MM-DD, got {dct!r}")
     settings = _settings()
     try:
         nlp = load_nlp(settings.spacy_model)
     except (OSError, RuntimeError) as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2)
+        _fail(str(exc), exc)
     if jsonl is not None:
-        if not jsonl.is_file():
-            err.print(f"[red]error:[/red] no such file: {jsonl}")
-            raise typer.Exit(2)
         with open(jsonl, encoding="utf-8") as source, (open(out, "w", encoding="utf-8") if out else _stdout()) as sink:
             for result in tag_records(nlp, _read_jsonl(source), batch_size=batch_size, n_process=settings.n_process):
                 sink.write(json.dumps(result, ensure_ascii=False) + "\n")
         return
-    try:
-        anchor = date.fromisoformat(dct) if dct else None
-    except ValueError:
-        raise typer.BadParameter(f"expected YYYY-MM-DD, got {dct!r}", param_hint="--dct") from None
+    anchor = date.fromisoformat(dct) if dct else None
     if file is None or str(file) == "-":
         text = sys.stdin.read()
     elif not file.is_file():
-        err.print(f"[red]error:[/red] no such file: {file}")
-        raise typer.Exit(2)
+        _fail(f"no such file: {file} (pass a text file, or '-' for standard input)")
     else:
         text = file.read_text(encoding="utf-8")
     sys.stdout.write(json.dumps(tag_text(nlp, text, anchor), ensure_ascii=False) + "\n")

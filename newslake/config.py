@@ -7,6 +7,7 @@ bundled samples in, a lake under data/ out.
 
 from __future__ import annotations
 
+import difflib
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -35,6 +36,23 @@ def use_embedded_environment() -> None:
     """Set the embedded defaults unless the caller's environment already chose."""
     for name, value in EMBEDDED_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
+
+
+class UnknownSetting(ValueError):
+    """A key in `[tool.newslake]` that is no setting: a typo would otherwise be ignored."""
+
+
+class _Pyproject(PyprojectTomlConfigSettingsSource):
+    """`[tool.newslake]` of pyproject.toml, refusing keys that are no setting."""
+
+    def __init__(self, settings_cls: type[BaseSettings]):
+        super().__init__(settings_cls)
+        known = sorted(settings_cls.model_fields)
+        for key in self.toml_data:
+            if key not in settings_cls.model_fields:
+                close = difflib.get_close_matches(key.replace("-", "_"), known, n=3, cutoff=0.6)
+                hint = f"did you mean {' or '.join(close)}?" if close else f"known settings: {', '.join(known)}"
+                raise UnknownSetting(f"unknown setting {key!r} in [tool.newslake] of {self.toml_file_path}: {hint}")
 
 
 class Settings(BaseSettings):
@@ -118,7 +136,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, PyprojectTomlConfigSettingsSource(settings_cls))
+        return (init_settings, env_settings, _Pyproject(settings_cls))
 
 
 def prefect_home_of(settings: "Settings") -> Path:

@@ -178,11 +178,10 @@ def version_connection(lake: Lake, manifest: Manifest) -> duckdb.DuckDBPyConnect
     return con
 
 
-def query_version(lake: Lake, version: str, sql: str):
-    """Run SQL against one version's tables; returns an Arrow table."""
-    import pyarrow as pa
+def query_version(lake: Lake, version: str, sql: str, params: dict | None = None):
+    """Run each statement of SQL against one version's tables (`warehouse.statements_on`)."""
+    from newslake.warehouse import statements_on
 
     manifest = manifest_of(lake, version)
     with version_connection(lake, manifest) as con:
-        relation = con.sql(sql)
-        return relation.to_arrow_table() if relation is not None else pa.table({})
+        return statements_on(con, sql, params)

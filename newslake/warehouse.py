@@ -1,15 +1,19 @@
 """The analyst database: `warehouse.duckdb`, views over the current version.
 
-Views read `published/current/<table>/**/*.parquet` and the runs log
+Views read `published/<version>/<table>/**/*.parquet` of the version they were
+built for, and the runs log
 `runs/*/run.parquet` by paths relative to the lake, so a lake that is copied or
 moved opens and answers. DuckDB resolves relative paths against its
 `file_search_path`: `newslake query` sets it to the lake; in the DuckDB CLI,
 start inside the lake folder (`cd data/lake && duckdb -readonly warehouse.duckdb`)
 or `SET file_search_path = '<lake>'`.
 
-The views follow `current` as it switches; the file itself is rebuilt (beside the
-old one, then renamed over it) when a version changes the set of tables or their
-columns, so an analyst who holds the old file open is never blocked.
+Every publish rebuilds the file beside the old one and renames it over it. An
+analyst who holds the old file open is never blocked, and keeps a consistent
+snapshot: the old version (until it is pruned, `keep_versions` publishes later);
+a new connection opens the new file and sees the new version. Whatever switches
+`current` rebuilds the file (`build_warehouse`); `newslake query` rebuilds a stale
+one too.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ def build_warehouse(lake: Lake) -> list[str]:
     try:
         with connect(lake, tmp, read_only=False) as con:
             for table in tables:
-                source = [f"published/current/{table}/**/*.parquet"] if table != "runs" else [RUNS_GLOB]
+                source = [f"published/{manifest.version}/{table}/**/*.parquet"] if table != "runs" else [RUNS_GLOB]
                 register(con, table, source, schema.TABLES[table].schema, where="main")
                 describe_view(con, table)
             con.execute(f"create table {META} as select ? as version, now() as built_at", [manifest.version if manifest else None])
@@ -83,6 +87,44 @@ def warehouse_version(lake: Lake) -> str | None:
             return con.execute(f"select version from {META}").fetchone()[0]
     except duckdb.Error:
         return None
+
+
+def ensure_current(lake: Lake) -> None:
+    """Rebuild the warehouse when it was built for another version than `current`
+    (e.g. after a version switch whose rebuild failed). Best effort: a lake that
+    cannot be written is queried as it is."""
+    current = lake.current_version()
+    if current and lake.warehouse_path.exists() and warehouse_version(lake) != current:
+        try:
+            build_warehouse(lake)
+        except (OSError, duckdb.Error):
+            pass
+
+
+def run_statements(lake: Lake, sql: str, params: dict | None = None) -> list[tuple[str, pa.Table | None]]:
+    """Run each statement of `sql` against the warehouse, read-only (see `statements_on`)."""
+    if not lake.warehouse_path.exists():
+        raise FileNotFoundError(f"no warehouse at {lake.warehouse_path}: run `newslake run` first")
+    with connect(lake) as con:
+        return statements_on(con, sql, params)
+
+
+def statements_on(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> list[tuple[str, pa.Table | None]]:
+    """Each statement of `sql` (split as DuckDB parses it: a `;` inside quotes or a
+    comment is no separator) with its result, None for one that returns nothing.
+    `params` are the values of `$name` parameters; each statement gets the ones it uses."""
+    results: list[tuple[str, pa.Table | None]] = []
+    for statement in con.extract_statements(sql):
+        used = {name: (params or {}).get(name) for name in statement.named_parameters}
+        missing = sorted(set(statement.named_parameters) - set(params or {}))
+        if missing:
+            raise duckdb.InvalidInputException(f"no value for parameter ${missing[0]}")
+        relation = con.sql(statement.query, params=used or None)
+        table = relation.to_arrow_table() if relation is not None else None
+        if table is not None and table.column_names == ["Success"]:  # set, pragma, ...: no rows to show
+            table = None
+        results.append((statement.query.strip(), table))
+    return results
 
 
 def query(lake: Lake, sql: str) -> pa.Table:

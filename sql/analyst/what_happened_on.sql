@@ -1,17 +1,41 @@
--- What the articles say happened on a day (here: 2020-01-09), with the words that said it.
+-- The articles that mention a day, with the words that said it and how the date was resolved.
+-- param: date = (the day the articles mention most often; YYYY-MM-DD)
 with
 
+target as (
+    select coalesce(
+        cast($date as date),
+        (
+            select resolved_date
+            from date_mentions
+            where resolved_date is not null and granularity = 'day'
+            group by resolved_date
+            order by count(distinct article_id) desc, count(*) desc, resolved_date
+            limit 1
+        )
+    ) as day
+),
+
 mentions as (
-    select d.article_id, d.text, d.value
+    select d.article_id, d.text, d.value, d.anchored
     from date_mentions as d
-    where d.resolved_date = date '2020-01-09'
+    join target as t on d.resolved_date = t.day
+    where d.granularity = 'day'
 ),
 
 final as (
-    select a.title, a.published_at, m.text as said_as, m.value
+    select
+        t.day,
+        a.title,
+        coalesce(cast(a.published_at as date), a.reference_date) as article_date,
+        a.dct_source,
+        m.text as said_as,
+        m.value,
+        m.anchored
     from mentions as m
     join articles as a using (article_id)
-    order by a.published_at
+    cross join target as t
+    order by article_date, a.title, m.text
 )
 
 select * from final

@@ -1,0 +1,96 @@
+"""`newslake query`: example queries with parameters, output formats, several statements,
+and an analyst's open connection during a run."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import duckdb
+from typer.testing import CliRunner
+
+from newslake.analyst import examples
+from newslake.cli import app
+from newslake.config import PROJECT_DIR
+from newslake.lake import Lake
+
+runner = CliRunner()
+NAMES = {"top_entities_by_week", "cooccurrence_network", "what_happened_on", "entity_timeline", "who_held_role"}
+
+
+def q(lake, *args):
+    return runner.invoke(app, ["query", "--lake", str(lake), *args])
+
+
+def test_every_example_declares_params_and_answers_with_defaults(sample_lake):
+    lake, _ = sample_lake
+    found = {e.name: e for e in examples(PROJECT_DIR / "sql")}
+    assert NAMES <= set(found)
+    for name in NAMES:
+        assert found[name].description
+        assert "Donald Trump" not in found[name].sql and "2020-01-09" not in found[name].sql
+        out = q(lake, "--example", name, "--format", "json")
+        assert out.exit_code == 0, out.output
+        assert json.loads(out.stdout), f"{name} returned no rows"
+    listing = q(lake, "--examples")
+    assert listing.exit_code == 0 and all(name in listing.stdout for name in NAMES) and "--param entity" in listing.stdout
+
+
+def test_params_change_the_answer(sample_lake):
+    lake, _ = sample_lake
+    out = q(lake, "-e", "top_entities_by_week", "-p", "top=1", "-p", "label=PERSON", "-f", "json")
+    rows = json.loads(out.stdout)
+    assert rows and all(r["rank"] == 1 and r["label"] == "PERSON" for r in rows)
+    out = q(lake, "-e", "cooccurrence_network", "-p", "entity=nancy pelosi", "-p", "limit=3", "-f", "json")
+    rows = json.loads(out.stdout)
+    assert len(rows) == 3 and {r["entity"] for r in rows} == {"Nancy Pelosi"}
+    out = q(lake, "-e", "what_happened_on", "-p", "date=2020-01-10", "-f", "json")
+    assert out.exit_code == 0 and {r["day"] for r in json.loads(out.stdout)} == {"2020-01-10"}
+    out = q(lake, "-e", "who_held_role", "-p", "role=president", "-f", "json")
+    assert "Donald Trump" in {r["name"] for r in json.loads(out.stdout)}
+    out = q(lake, "-e", "what_happened_on", "-p", "day=2020-01-10")
+    assert out.exit_code == 2 and "no parameter 'day'" in out.output and "date" in out.output
+
+
+def test_csv_lists_are_json_and_tables_show_null(sample_lake):
+    lake, _ = sample_lake
+    out = q(lake, "-f", "csv", "select ['a', 'b\"c'] as l, null as n")
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert json.loads(rows[0]["l"]) == ["a", 'b"c'] and rows[0]["n"] == ""
+    out = q(lake, "select null as n, [1, 2] as l")
+    assert "NULL" in out.stdout and "[1, 2]" in out.stdout
+
+
+def test_several_statements_print_each_result(sample_lake):
+    lake, _ = sample_lake
+    out = q(lake, "-f", "json", "select 'a;b' as s; set threads = 1; -- a comment; still one\nselect 2 as n")
+    assert out.exit_code == 0, out.output
+    decoder, text, docs = json.JSONDecoder(), out.stdout, []
+    while text.strip():
+        doc, end = decoder.raw_decode(text.lstrip())
+        docs.append(doc)
+        text = text.lstrip()[end:]
+    assert docs == [[{"s": "a;b"}], [{"n": 2}]]
+    out = q(lake, "select 1 as one; select 2 as two")
+    assert "one" in out.stdout and "two" in out.stdout and out.stdout.count("1 rows") == 2
+
+
+def test_an_open_analyst_connection_keeps_its_version(prefect_server, tmp_path, source_copy):
+    from flows.pipeline import news_pipeline
+
+    lake = Lake(tmp_path / "lake")
+    first = news_pipeline(source=str(source_copy), lake=str(lake.root), extract=False)
+    analyst = duckdb.connect(str(lake.warehouse_path), read_only=True)
+    analyst.execute(f"set file_search_path = '{lake.root}'")
+    before = analyst.execute("select count(*) from articles").fetchone()[0]
+
+    (source_copy / "extra.txt").write_text("Another story\n\nJanuary 11, 2020\n\nIt has a body of a few words.\n")
+    second = news_pipeline(source=str(source_copy), lake=str(lake.root), extract=False)  # the file is rebuilt while it is open
+    assert second["status"] == "published" and second["version"] != first["version"]
+
+    assert analyst.execute("select count(*) from articles").fetchone()[0] == before  # the old version, still working
+    assert analyst.execute("select version from newslake_warehouse").fetchone()[0] == first["version"]
+    analyst.close()
+    out = q(lake.root, "-f", "json", "select (select count(*) from articles) as n, (select version from newslake_warehouse) as v")
+    assert json.loads(out.stdout) == [{"n": before + 1, "v": second["version"]}]
