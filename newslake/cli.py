@@ -126,9 +126,10 @@ def run(
             if not quiet:
                 live = progress.Live(err) if err.is_terminal else None
                 progress.use(live.__enter__() if live else progress.Lines(sys.stderr))
+            from flows.console import validation_failures_off_the_console
             from flows.pipeline import pipeline_for
 
-            stack.enter_context(_validation_failures_off_the_console())
+            stack.enter_context(validation_failures_off_the_console())
             report = pipeline_for(settings)(
                 source=str(settings.source),
                 lake=str(settings.lake),
@@ -155,35 +156,6 @@ def run(
     if not quiet and the_lake.current_version() and the_lake.warehouse_path.is_file():  # the hint only when it works
         lake_flag = "" if settings.lake == Path("data/lake") else f" --lake {settings.lake}"
         console.print(f"\nTry: [bold]newslake query{lake_flag} \"{EXAMPLE_QUERY}\"[/bold]", soft_wrap=True)
-
-
-@contextlib.contextmanager
-def _validation_failures_off_the_console():
-    """Keep Prefect's log of a ValidationFailed (the task's and the flow's traceback)
-    off the console for this run: the command prints the failed expectations itself.
-    The records still reach the Prefect API, so the UI shows them."""
-    import logging
-
-    from prefect.logging.handlers import PrefectConsoleHandler
-
-    from newslake.report import ValidationFailed
-
-    def keep(record: logging.LogRecord) -> bool:
-        if record.exc_info and isinstance(record.exc_info[1], ValidationFailed):
-            return False
-        return "ValidationFailed" not in record.getMessage()
-
-    loggers = [logging.getLogger()] + [
-        logger for logger in logging.Logger.manager.loggerDict.values() if isinstance(logger, logging.Logger)
-    ]
-    handlers = {id(h): h for logger in loggers for h in logger.handlers if isinstance(h, PrefectConsoleHandler)}
-    for handler in handlers.values():
-        handler.addFilter(keep)
-    try:
-        yield
-    finally:
-        for handler in handlers.values():
-            handler.removeFilter(keep)
 
 
 def _close(live) -> None:

@@ -1,0 +1,34 @@
+"""What Prefect prints to the console during a CLI run."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from prefect.logging.handlers import PrefectConsoleHandler
+
+from newslake.report import ValidationFailed
+
+
+@contextlib.contextmanager
+def validation_failures_off_the_console():
+    """Keep Prefect's log of a ValidationFailed (the task's and the flow's traceback)
+    off the console for this run: the command prints the failed expectations itself.
+    The records still reach the Prefect API, so the UI shows them."""
+
+    def keep(record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], ValidationFailed):
+            return False
+        return "ValidationFailed" not in record.getMessage()
+
+    loggers = [logging.getLogger()] + [
+        logger for logger in logging.Logger.manager.loggerDict.values() if isinstance(logger, logging.Logger)
+    ]
+    handlers = {id(h): h for logger in loggers for h in logger.handlers if isinstance(h, PrefectConsoleHandler)}
+    for handler in handlers.values():
+        handler.addFilter(keep)
+    try:
+        yield
+    finally:
+        for handler in handlers.values():
+            handler.removeFilter(keep)
