@@ -301,11 +301,7 @@ def _extract_lake(nlp, rows: list[dict]):
     from newslake.extract import extract_mentions
     from newslake.models import run_models
 
-    import pyarrow as pa
-
-    articles = pa.Table.from_pylist(
-        [{f.name: r.get(f.name) for f in schema.ARTICLES} for r in rows], schema=schema.ARTICLES
-    )
+    articles = schema.to_table(rows, schema.ARTICLES)
     found = extract_mentions(nlp, articles)
     built = run_models({"articles": articles, "entity_mentions": found.entities}, ROOT / "sql")
     return found.entities, built

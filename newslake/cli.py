@@ -177,8 +177,7 @@ def runs(
     settings = _settings(lake=lake)
     the_lake = Lake(settings.lake)
     if not the_lake.root.is_dir():
-        err.print(f"[red]error:[/red] no lake at {the_lake.root}: run `newslake run` first")
-        raise typer.Exit(2)
+        _fail(f"no lake at {the_lake.root}: run `newslake run` first")
     rows = read_runs(the_lake).to_pylist()[-n:]
     table = Table(box=None, header_style="bold")
     for name in ("run", "started (UTC)", "status"):
@@ -221,16 +220,14 @@ def serve(
 
     settings = _settings(source=source, lake=lake, cron=cron)
     if not settings.source.is_dir():
-        err.print(f"[red]error:[/red] source folder not found: {settings.source}")
-        raise typer.Exit(2)
+        _fail(f"source folder not found: {settings.source}")
     home = use_prefect_home(settings)
     server = None
     if not os.environ.get("PREFECT_API_URL"):
         try:
             server = start_server(home, port=settings.server_port)
         except (OSError, RuntimeError) as exc:
-            err.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(2)
+            _fail(str(exc), exc)
         os.environ["PREFECT_API_URL"] = server.api_url
         console.print(f"Started a Prefect server: UI at [bold]{ui_url(server.api_url)}[/bold] (database in {home})")
     else:
@@ -386,8 +383,7 @@ def compact(lake: Optional[Path] = LakeOption) -> None:
     try:
         result = compact_lake(settings)
     except LakeError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2)
+        _fail(str(exc), exc)
     if result["version"] is None:
         console.print(f"nothing to compact: {result['parts_before']} parts stay as they are")
     else:
@@ -404,8 +400,7 @@ def versions(lake: Optional[Path] = LakeOption) -> None:
     try:
         found = list_versions(open_lake(settings.lake))
     except LakeError as exc:
-        err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
-        raise typer.Exit(2)
+        _fail(str(exc), exc)
     table = Table(box=None, header_style="bold")
     for name in ("", "version", "run", "created (UTC)"):
         table.add_column(name, no_wrap=True)
@@ -453,8 +448,7 @@ def verify(
         the_lake = open_lake(settings.lake)
         manifest = manifest_of(the_lake, version)
     except LakeError as exc:
-        err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
-        raise typer.Exit(2)
+        _fail(str(exc), exc)
     checked, problems = verify_version(the_lake, manifest)
     if problems:
         for problem in problems:
@@ -481,8 +475,7 @@ def rollback(
     try:
         result = rollback_to(settings, version)
     except LakeError as exc:
-        err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
-        raise typer.Exit(2)
+        _fail(str(exc), exc)
     for note in result["notes"]:
         console.print(f"[dim]{note}[/dim]")
     if result["previous"] == result["version"]:

@@ -128,9 +128,7 @@ def statements_on(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None 
 
 
 def query(lake: Lake, sql: str) -> pa.Table:
-    """Run SQL against the warehouse, read-only; statements that return nothing give an empty table."""
-    if not lake.warehouse_path.exists():
-        raise FileNotFoundError(f"no warehouse at {lake.warehouse_path}: run `newslake run` first")
-    with connect(lake) as con:
-        relation = con.sql(sql)
-        return relation.to_arrow_table() if relation is not None else pa.table({})
+    """The result of the last statement of `sql` that returns rows (see `run_statements`);
+    an empty table when none does."""
+    tables = [table for _, table in run_statements(lake, sql) if table is not None]
+    return tables[-1] if tables else pa.table({})

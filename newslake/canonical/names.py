@@ -83,9 +83,9 @@ _LEADING_TITLES = re.compile(rf"^(?:(?:{_HONORIFIC}|{_TITLE})\s+)+(?=[A-Z])")
 _LEADING_HONORIFIC = re.compile(rf"^{_HONORIFIC}\s+")
 # A title phrase right before a name, possibly after a possessive ("Iraq's Prime Minister").
 _TITLE_BEFORE = re.compile(rf"(?:^|(?<=[\s(\"'“‘]))(?P<title>{_TITLE})\s+$")
-_HONORIFIC_BEFORE = re.compile(rf"(?:^|(?<=[\s(\"'“‘]))(?:{_HONORIFIC})\s+$")
 
-_DETERMINER = re.compile(r"^(?:the|The|THE|a|an|A|An)\s+(?=\S)")
+#: A leading article: stripped from names, and never the first word of a known name.
+DETERMINER = re.compile(r"^(?:the|The|THE|a|an|A|An)\s+(?=\S)")
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=[sS])['’])$")
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"})
 
@@ -137,7 +137,7 @@ def clean_span(text: str, start: int, end: int, label: str) -> Cleaned | None:
             start += 1
         while end > start and _edge_noise(text[end - 1], trailing=True):
             end -= 1
-        m = _DETERMINER.match(text[start:end])
+        m = DETERMINER.match(text[start:end])
         if m and m.end() < end - start:
             start += m.end()
         span = text[start:end]
@@ -199,13 +199,9 @@ def fold(name: str) -> str:
     return key.strip()
 
 
-def tokens(name: str) -> list[str]:
-    return name.split()
-
-
 def surname(name: str) -> str | None:
     """The folded last name of a multi-word person name (suffixes such as "Jr." skipped)."""
-    words = tokens(name)
+    words = name.split()
     while len(words) > 1 and words[-1].casefold().rstrip(",") in _SUFFIXES:
         words.pop()
     if len(words) < 2:
@@ -217,12 +213,12 @@ def is_short_form(short: str, full: str) -> bool:
     """Can `short` name the person `full` names: its trailing words ("Blair" of "Tony
     Blair", "Abdul-Mahdi" of "Adel Abdul-Mahdi") or one part of a hyphenated last
     name ("Mahdi")."""
-    s, f = tokens(fold(short)), tokens(fold(full))
+    s, f = fold(short).split(), fold(full).split()
     if not s or len(s) >= len(f):
         return False
     if f[-len(s) :] == s:
         return True
-    last = tokens(full)[-1]
+    last = full.split()[-1]
     parts = [fold(p) for p in re.split(r"[-‐‑]", last) if p]
     return len(s) == 1 and len(parts) > 1 and s[0] in parts and len(s[0]) > 2
 

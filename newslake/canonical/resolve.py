@@ -21,6 +21,7 @@ from typing import Protocol
 
 from newslake.canonical import aliases, places
 from newslake.canonical.names import (
+    DETERMINER,
     clean_span,
     fold,
     initials_match,
@@ -37,7 +38,6 @@ _SHORT_FORM_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "P
 _ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z&]*[A-Z][A-Za-z]*)\s*\)")
 _BRAND_STYLE = re.compile(r"^[a-z]+[A-Z][\w-]*(?:\s|$)")
 _WORD_BEFORE = re.compile(r"(?<![\w-])[A-Z][\w'-]* $")
-_DETERMINER_WORD = re.compile(r"^(?:the|a|an)\s", re.IGNORECASE)
 _NEXT_WORD = re.compile(r" ([\w'-]+)")
 _LANGUAGE_NOUNS = frozenset({"language", "languages", "speakers", "speaking", "translation", "version", "subtitles", "dialect"})
 _WORD = re.compile(r"[^\s(),;:\"“”]+")
@@ -105,10 +105,10 @@ def _inside(regions: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s <= start and end <= e for s, e in regions)
 
 
-def _candidates(fields: Sequence[tuple[str, str, Sequence[Span]]]) -> list[_Cand]:
+def _candidates(fields: Sequence[tuple[str, str, Sequence[Span]]], titles: dict[str, list[tuple[int, int]]]) -> list[_Cand]:
     cands: list[_Cand] = []
     for name, text, spans in fields:
-        regions = title_regions(text)
+        regions = titles[name]
         for s in spans:
             c = clean_span(text, s.start, s.end, s.label)
             if c is None:
@@ -143,7 +143,7 @@ def _join_known(fields: Sequence[tuple[str, str, Sequence[Span]]], cands: list[_
 def _names_more(joined: str, part: str) -> bool:
     """Is `joined` a known name other than the one `part` already is?"""
     whole = aliases.known(joined)
-    return whole is not None and whole != aliases.known(part) and not _DETERMINER_WORD.match(joined)
+    return whole is not None and whole != aliases.known(part) and not DETERMINER.match(joined)
 
 
 def _acronyms(fields: Sequence[tuple[str, str, Sequence[Span]]], cands: list[_Cand]) -> dict[str, _Cand]:
@@ -263,7 +263,9 @@ def _vote(g: _Group) -> str:
     return longest.label
 
 
-def _propagate(fields: Sequence[tuple[str, str, Sequence[Span]]], groups: list[_Group]) -> None:
+def _propagate(
+    fields: Sequence[tuple[str, str, Sequence[Span]]], groups: list[_Group], titles: dict[str, list[tuple[int, int]]]
+) -> None:
     """Add the repeats of a name the model missed elsewhere in the article."""
     lowered = {w for _, text, _ in fields for w in re.findall(r"\b[a-z][a-z'-]+\b", text)}
     last_names = Counter(fold(g.name).split()[-1] for g in groups if _is_person(g) and len(g.name.split()) > 1)
@@ -282,13 +284,12 @@ def _propagate(fields: Sequence[tuple[str, str, Sequence[Span]]], groups: list[_
             for c in g.cands:
                 if c.field == fname:
                     taken[c.start : c.end] = b"\1" * (c.end - c.start)
-        regions = None
+        regions = titles[fname]
         for form in ordered:
             start = text.find(form)
             while start >= 0:
                 end = start + len(form)
                 if _standalone(text, start, end) and not any(taken[start:end]):
-                    regions = title_regions(text) if regions is None else regions
                     if not _inside(regions, start, end):
                         taken[start:end] = b"\1" * (end - start)
                         g = forms[form]
@@ -337,12 +338,13 @@ def resolve_article(fields: Sequence[tuple[str, str, Sequence[Span]]]) -> list[M
     Returns mentions in field order and text order, each with its cleaned span
     (`text[start:end]` of its field), its voted label, the canonical name it
     resolves to in this article, a role where a title precedes it, and its place."""
-    cands = _join_known(fields, _candidates(fields))
+    titles = {name: title_regions(text) for name, text, _ in fields}  # where job titles sit
+    cands = _join_known(fields, _candidates(fields, titles))
     acronyms = _acronyms(fields, cands)
     _apply_knowledge(cands, acronyms)
     _resolve_short_forms(cands)
     groups = _group(cands)
-    _propagate(fields, groups)
+    _propagate(fields, groups, titles)
     voted = [(g, _vote(g)) for g in groups]
     prefer = _article_country(voted)
     order = {name: i for i, (name, _, _) in enumerate(fields)}
