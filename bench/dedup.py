@@ -91,7 +91,7 @@ def main() -> int:
     # Every pair at estimated Jaccard >= threshold: candidates of each article, verified.
     pairs = set()
     for i, signature in enumerate(sigs):
-        for key in index._lsh.query(index._minhash(signature)):
+        for key in index.candidates(signature):
             j = int(key)
             if j != i and dedup.estimated_jaccard(signature, sigs[j])[0] >= dedup.THRESHOLD:
                 pairs.add((min(i, j), max(i, j)))
@@ -131,7 +131,7 @@ def main() -> int:
         print(f"exact Jaccard of the pairs: min {exact_values.min():.3f}, median {np.median(exact_values):.3f}")
 
     default = dedup.NearDuplicateIndex.from_signatures(ids, sigs, bands=_default_bands())
-    found = sum(str(j) in default._lsh.query(default._minhash(sigs[i])) for i, j in pairs)
+    found = sum(str(j) in default.candidates(sigs[i]) for i, j in pairs)
     print(f"datasketch's default banding {_default_bands()} would propose {found} of these {len(pairs)} pairs")
 
     # Recall check: all pairs by brute force over the signatures (no LSH), then the

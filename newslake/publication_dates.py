@@ -30,6 +30,9 @@ _DATE = (
     r"|\d{1,2}/\d{1,2}/\d{4})"  # 01/10/2020 (US order)
 )
 DATE_LINE = re.compile(rf"^\s*{_PREFIX}?{_WEEKDAY}?{_DATE}{_TIME}?\s*$", re.IGNORECASE)
+# ISO 8601 as feeds and exports write it: `datetime.fromisoformat` reads it some 30
+# times faster than dateutil, which stays the reader of everything else.
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,6})?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?")
 
 
 def is_date_line(line: str) -> bool:
@@ -39,6 +42,15 @@ def is_date_line(line: str) -> bool:
 def _precision_of(raw: str, parsed: datetime) -> str:
     has_clock = re.search(r"\d{1,2}:\d{2}", raw) is not None
     return "second" if has_clock else "day"
+
+
+def _iso(raw: str) -> datetime | None:
+    if _ISO.fullmatch(raw):
+        try:
+            return datetime.fromisoformat(raw)
+        except ValueError:
+            return None  # a form fromisoformat refuses: dateutil decides
+    return None
 
 
 def parse_published(value: object, now: datetime | None = None) -> tuple[datetime | None, str]:
@@ -64,7 +76,7 @@ def parse_published(value: object, now: datetime | None = None) -> tuple[datetim
             elif re.fullmatch(r"\d{4}-\d{2}", raw):
                 parsed, precision = datetime(int(raw[:4]), int(raw[5:]), 1), "month"
             else:
-                parsed = dateparser.parse(raw, fuzzy=False)
+                parsed = _iso(raw) or dateparser.parse(raw, fuzzy=False)
                 precision = _precision_of(raw, parsed)
                 if precision == "second" and parsed.time() == time() and "T" not in raw and ":" in raw:
                     # "2020-01-04 00:00:00" is how many exports spell a bare day

@@ -518,16 +518,16 @@ class Run:
         if not parts:
             return spec.empty_table()
 
-        def pieces() -> Iterator[pa.Table]:  # parts gathered up to one GX batch's worth of rows
-            pending, rows = [], 0
+        def pieces() -> Iterator[pa.Table]:  # parts gathered up to one GX batch's worth of bytes
+            pending, size = [], 0
             for part in parts:
-                pending.append(part)
-                rows += part.rows
-                if rows >= gates.CHUNK_ROWS:
-                    yield read_parts(self.lake, pending, spec)
-                    pending, rows = [], 0
+                pending.append(read_parts(self.lake, [part], spec))
+                size += pending[-1].nbytes
+                if size >= gates.CHUNK_BYTES:
+                    yield pa.concat_tables(pending)
+                    pending, size = [], 0
             if pending:
-                yield read_parts(self.lake, pending, spec)
+                yield pa.concat_tables(pending)
 
         return pieces()
 

@@ -152,8 +152,29 @@ def test_index_verifies_lsh_candidates():
     other = dedup.signatures([SAME_TOPIC])[0].copy()
     other[:8] = sig[:8]
     index = dedup.NearDuplicateIndex.from_signatures(["story"], sig[None, :])
-    assert "story" in index._lsh.query(index._minhash(other))
+    assert index.candidates(other) == ["story"]
     assert index.find(other) is None
+
+
+def test_index_candidates_are_those_of_datasketch_lsh():
+    from datasketch import LeanMinHash, MinHashLSH
+
+    rng = np.random.default_rng(3)
+    base = rng.integers(0, 2**63, size=(40, dedup.NUM_PERM), dtype=np.uint64)
+    # copies of the first rows that keep one or two bands, and change everything else
+    mixed = rng.integers(0, 2**63, size=(40, dedup.NUM_PERM), dtype=np.uint64)
+    for i in range(40):
+        band = i % dedup.LSH_BANDS[0]
+        rows = slice(band * dedup.LSH_BANDS[1], (band + 1) * dedup.LSH_BANDS[1])
+        mixed[i, rows] = base[i % 7, rows]
+    ids = [f"a{i}" for i in range(40)]
+    ours = dedup.NearDuplicateIndex.from_signatures(ids, base)
+    theirs = MinHashLSH(threshold=dedup.THRESHOLD, num_perm=dedup.NUM_PERM, params=dedup.LSH_BANDS)
+    for article_id, sig in zip(ids, base):
+        theirs.insert(article_id, LeanMinHash(seed=dedup.SEED, hashvalues=sig, scheme=dedup.SCHEME))
+    for sig in [*mixed, *base[:5]]:
+        expected = theirs.query(LeanMinHash(seed=dedup.SEED, hashvalues=sig, scheme=dedup.SCHEME))
+        assert sorted(ours.candidates(sig)) == sorted(expected)
 
 
 def test_short_texts_do_not_crash_and_never_match():

@@ -120,3 +120,21 @@ def test_latin1_text_decodes():
 def test_rejections_are_values_not_exceptions():
     items = list(read_document("x.pdf", b"%PDF-1.4"))
     assert items == [Rejection("unsupported_type", "no reader for '.pdf' files")]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["1987-02-26T15:01:01", "2020-01-04 00:00:00", "2020-01-04T10:00Z", "2020-01-04T10:00:00+0100",
+     "2020-01-04T10:00:00.123456+01:00", "2020-01-04T10:00:00,5Z", "2020-02-30", "2020-01-04T25:00"],
+)
+def test_iso_fast_path_reads_what_dateutil_reads(value):
+    from datetime import timezone
+
+    from dateutil import parser
+
+    try:
+        expected = parser.parse(value)
+        expected = (expected if expected.tzinfo else expected.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    except ValueError:
+        expected = None
+    assert parse_published(value)[0] == expected
