@@ -107,8 +107,8 @@ def read_units(source: SourceFile, limits: Limits, options: ReaderOptions = DEFA
     def whole(*items: RawArticle | Rejection) -> list[Unit]:
         return [Unit(source.uri, source.sha256, source.size, list(items))]
 
-    if source.error:
-        return whole(Rejection("unreadable", source.error))
+    if source.error:  # its sha256 is a stand-in: the quarantine row says none was read
+        return [Unit(source.uri, None, source.size, [Rejection("unreadable", source.error)])]
     if source.size > limits.max_bytes:
         return whole(Rejection("too_large", f"{source.size:,} bytes, over the {limits.max_bytes:,} byte limit"))
     try:

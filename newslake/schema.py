@@ -99,7 +99,7 @@ QUARANTINE = pa.schema(
         required("source_uri", pa.string(), "the rejected file or record, as in articles.source_uri"),
         col("source_sha256", pa.string(), "sha256 of the file; null when it could not be read"),
         col("line", pa.int32(), "1-based line of the record in a JSON/JSONL file; null for other inputs"),
-        required("reason", pa.string(), "why: empty | binary | undecodable | too_large | malformed_json | no_article_text | unsupported_type | unreadable | failed_expectation"),
+        required("reason", pa.string(), "why: empty | binary | undecodable | too_large | malformed_json | no_article_text | unsupported_type | unreadable | refused_member | failed_expectation"),
         col("detail", pa.string(), "what was wrong, in words (for failed_expectation: the expectation); null when the reason says it all"),
         required("quarantined_at", UTC_TS, "when the run that rejected it started, UTC"),
         required("run_id", pa.string(), "the run that rejected it"),
@@ -282,6 +282,7 @@ QUARANTINE_REASONS = (
     "no_article_text",
     "unsupported_type",
     "unreadable",
+    "refused_member",
     "failed_expectation",
 )
 
