@@ -493,11 +493,15 @@ class _BadRecord(ValueError):
 
 def _read_jsonl(handle):
     """The records of a JSONL file; a line that is no record is a `_BadRecord` naming it."""
+    from newslake.readers.jsonrec import MAX_JSON_DEPTH, nesting_too_deep
     from newslake.tagging import _parse_dct
 
     for number, line in enumerate(handle, start=1):
         if not line.strip():
             continue
+        deep = nesting_too_deep(line)
+        if deep is not None:
+            raise _BadRecord(f"line {number}: nested deeper than {MAX_JSON_DEPTH} levels at column {deep + 1}")
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
