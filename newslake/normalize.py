@@ -13,19 +13,35 @@ import unicodedata
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from newslake.readers.base import RawArticle
 from newslake.publication_dates import parse_published
+from newslake.readers.base import RawArticle
 from newslake.reference_dates import reference_date
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 ID_CHARS = 16
 
+# Terminal escape sequences, removed whole so that no "[31m" is left behind: CSI (ESC [
+# or its C1 form), OSC (ESC ], to BEL or ST), and two-character ESC sequences.
+_ESCAPES = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
+# Every C0 control but tab and newline, DEL and every C1 control go; the vertical tab,
+# form feed and NEL separate lines, so they become newlines rather than glue two words.
+CONTROLS = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]
+_KEPT = {0x09, 0x0A}
+_AS_NEWLINE = {0x0B, 0x0C, 0x85}
+_STRIP = {**dict.fromkeys(c for c in CONTROLS if c not in _KEPT), **dict.fromkeys(_AS_NEWLINE, "\n")}
+
+
+def strip_controls(text: str) -> str:
+    """`text` without terminal escape sequences and control characters but tab and
+    newline (carriage returns included: `clean_text` turns them into newlines first)."""
+    return _ESCAPES.sub("", text).translate(_STRIP)
+
 
 def clean_text(text: str) -> str:
-    """NFC, no zero-width characters, single spaces, at most one blank line in a row."""
+    """NFC, no control or zero-width characters, single spaces, at most one blank line in a row."""
     text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
@@ -59,6 +75,11 @@ def fallback_title(body: str, words: int = 12) -> str:
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
+def _clean_field(value: str | None) -> str | None:
+    """A one-line field (url, outlet) without control characters; None when nothing is left."""
+    return (strip_controls(value).strip() or None) if value else None
+
+
 def normalize_article(
     raw: RawArticle,
     *,
@@ -71,6 +92,7 @@ def normalize_article(
     use_file_mtime: bool = False,
 ) -> dict:
     body = clean_text(raw.body)
+    url = _clean_field(raw.url)
     title = clean_text(raw.title or "") or fallback_title(body)
     published_at, precision = parse_published(raw.published, now=ingested_at)
     reference, dct_source = reference_date(
@@ -81,8 +103,8 @@ def normalize_article(
         "source_uri": source_uri_of(source_uri, raw),
         "source_sha256": source_sha256,
         "source_format": raw.source_format,
-        "outlet": raw.outlet or outlet_of(raw.url),
-        "url": raw.url,
+        "outlet": _clean_field(raw.outlet) or outlet_of(url),
+        "url": url,
         "title": title,
         "authors": [clean_text(a) for a in raw.authors],
         "published_at": published_at,
