@@ -182,14 +182,15 @@ def runs(
     table = Table(box=None, header_style="bold")
     for name in ("run", "started (UTC)", "status"):
         table.add_column(name, no_wrap=True)
-    for name in ("new", "dup", "quar", "seconds"):
+    for name in ("new", "dup", "quar", "gone", "seconds"):
         table.add_column(name, justify="right")
     table.add_column("version", no_wrap=True)
     for row in reversed(rows):
         seconds = (row["finished_at"] - row["started_at"]).total_seconds() if row["finished_at"] else None
         table.add_row(
             row["run_id"], f"{row['started_at']:%Y-%m-%d %H:%M:%S}", row["status"], str(row["new_articles"]),
-            str(row["duplicates"]), str(row["quarantined"]), "" if seconds is None else f"{seconds:.1f}",
+            str(row["duplicates"]), str(row["quarantined"]), str(row["deleted_files"]),
+            "" if seconds is None else f"{seconds:.1f}",
             row["published_version"] or "",
         )
     console.print(table)
