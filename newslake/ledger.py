@@ -117,6 +117,16 @@ _SPECIAL = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
 
 
+def uri_of(relative: str) -> str:
+    """A path relative to the source as a URI the tables can hold: a name that is not
+    UTF-8 (read by Python with surrogate escapes) shows its bad bytes as `\\xNN`."""
+    try:
+        relative.encode("utf-8")
+        return relative
+    except UnicodeEncodeError:
+        return relative.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def refusal_sha(uri: str, why: str) -> str:
     """A stand-in content hash for a path that could not be read: the same path refused
     for the same reason is unchanged in the next run (not quarantined again); once it
@@ -146,7 +156,7 @@ def discover(
     found = []
     for item in walk(source, ignore):
         path = item.path if isinstance(item, Refused) else item
-        uri = path.relative_to(source).as_posix()
+        uri = uri_of(path.relative_to(source).as_posix())
         try:
             if isinstance(item, Refused):
                 raise _Refusal(item.why)
