@@ -81,9 +81,7 @@ def walk(source: Path, ignore: Sequence[str] = DEFAULT_IGNORE) -> Iterator[Path 
             else:
                 yield Refused(link, f"link to a folder already read as '{name}': each folder is read once")
             continue
-        found = list(_walk_tree(link, ignore, seen, links))
-        links.sort()
-        yield from found
+        yield from list(_walk_tree(link, ignore, seen, links))  # whole, so that `links` is sorted again
 
 
 def _walk_tree(top: Path, ignore: Sequence[str], seen: dict, links: list) -> Iterator[Path]:
@@ -157,27 +155,26 @@ def discover(
     for item in walk(source, ignore):
         path = item.path if isinstance(item, Refused) else item
         uri = uri_of(path.relative_to(source).as_posix())
-        try:
-            if isinstance(item, Refused):
-                raise _Refusal(item.why)
-            st = path.stat()
-            special = _not_regular(st.st_mode)
-            if special:
-                raise _Refusal(special)
-            sha = known(uri, st.st_size, st.st_mtime_ns) if known else None
-            found.append(SourceFile(path, uri, st.st_size, sha or file_sha256(path), mtime_ns=st.st_mtime_ns))
-        except _Refusal as refusal:
-            found.append(SourceFile(path, uri, 0, refusal_sha(uri, str(refusal)), str(refusal)))
-        except OSError as exc:
-            why = f"{type(exc).__name__}: {exc.strerror or exc}" + _link_note(path, exc)
-            found.append(SourceFile(path, uri, 0, refusal_sha(uri, why), why))
+        found.append(_refused(path, uri, item.why) if isinstance(item, Refused) else _source_file(path, uri, known))
         if on_file is not None:
             on_file()
     return found
 
 
-class _Refusal(Exception):
-    pass
+def _refused(path: Path, uri: str, why: str) -> SourceFile:
+    return SourceFile(path, uri, 0, refusal_sha(uri, why), why)
+
+
+def _source_file(path: Path, uri: str, known: KnownHash | None) -> SourceFile:
+    try:
+        st = path.stat()
+        special = _not_regular(st.st_mode)
+        if special:  # never opened: reading a FIFO would block the run
+            return _refused(path, uri, special)
+        sha = known(uri, st.st_size, st.st_mtime_ns) if known else None
+        return SourceFile(path, uri, st.st_size, sha or file_sha256(path), mtime_ns=st.st_mtime_ns)
+    except OSError as exc:
+        return _refused(path, uri, f"{type(exc).__name__}: {exc.strerror or exc}" + _link_note(path, exc))
 
 
 def _link_note(path: Path, exc: OSError) -> str:

@@ -11,6 +11,11 @@ objects ("meta.published"); a key that itself holds a dot is tried first.
 A JSON file may hold one record, a list of them, a wrapper object with the list
 under "articles"/"items"/..., or (misnamed) one record a line. In JSONL a bad
 line is rejected with its line number and the good lines around it are kept.
+
+Hostile input is refused with a reason rather than trusted: JSON nested deeper than
+`MAX_JSON_DEPTH` is never handed to the parser (which recurses once per level), and a
+field of the wrong JSON type (a number for a title) rejects its record, saying which
+field and which types it may hold, rather than being dropped or guessed at.
 """
 
 from __future__ import annotations
@@ -165,11 +170,18 @@ def _lookup(record: Mapping[str, Any], name: str, path: KeyPath) -> Any:
     return value
 
 
+def _absent(value: Any) -> bool:
+    """Null, or an empty or blank string, list or object: as if the field were not there."""
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, (list, dict)) and not value)
+
+
 def _found(record: Mapping[str, Any], names: tuple[tuple[str, KeyPath], ...]) -> tuple[str | None, Any]:
-    """The first source name with a value (not null, empty or blank), and that value."""
+    """The first source name with a value, and that value (any JSON type)."""
     for name, path in names:
         value = _lookup(record, name, path)
-        if value is not None and not (isinstance(value, (str, list, dict)) and not (value.strip() if isinstance(value, str) else value)):
+        if not _absent(value):
             return name, value
     return None, None
 
