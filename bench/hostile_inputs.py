@@ -34,6 +34,7 @@ import tempfile
 import time
 import zipfile
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -244,7 +245,8 @@ def run_cli(source: Path, lake: Path, *args: str, env: dict | None = None) -> su
     """`newslake run` as a user types it."""
     return subprocess.run(
         [sys.executable, "-m", "newslake.cli", "run", "--source", str(source), "--lake", str(lake), "--quiet", *args],
-        cwd=REPO, env={**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING", **(env or {})},
+        cwd=REPO, env={"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",  # a busy machine
+                       **os.environ, "PREFECT_LOGGING_LEVEL": "WARNING", **(env or {})},
         capture_output=True, text=True, timeout=900,
     )
 
@@ -332,8 +334,33 @@ def main() -> int:
     source, lake = work / "inbox", work / "lake"
     started = time.perf_counter()
     cases = build(source, work / "outside")
+    with prefect_server(work / "prefect") as env:
+        return check(work, source, lake, cases, env, started, keep=args.keep is not None)
+
+
+@contextmanager
+def prefect_server(home: Path):
+    """One Prefect server for the bench's runs (as `newslake serve` keeps one), instead of
+    a temporary server started by each run."""
+    sys.path.insert(0, str(REPO))
+    from newslake.config import use_embedded_environment
+
+    use_embedded_environment()
+    os.environ["PREFECT_HOME"] = str(home)
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    server.start(timeout=120)
+    try:
+        yield {"PREFECT_API_URL": server.api_url}
+    finally:
+        server.stop()
+
+
+def check(work: Path, source: Path, lake: Path, cases: list[Case], env: dict, started: float, keep: bool) -> int:
+    """Run, account for every item, rerun, delete a file and run again; print the table."""
     problems = []
-    first = run_cli(source, lake)
+    first = run_cli(source, lake, env=env)
     if first.returncode != 0:
         print(first.stdout[-3000:], first.stderr[-3000:], sep="\n")
         return 1
@@ -343,10 +370,10 @@ def main() -> int:
           f"{time.perf_counter() - started:.0f} s, peak RSS of the run {peak} MB\n")
     print("\n".join(table_lines(results)))
 
-    again = run_cli(source, lake)
+    again = run_cli(source, lake, env=env)
     rerun = last_run(lake)
     (source / "good" / "plain.txt").unlink()
-    third = run_cli(source, lake)
+    third = run_cli(source, lake, env=env)
     after_delete = last_run(lake)
     n = len(results)
     print(f"| {n + 1} | the same inbox again | {rerun['status']}: {rerun['unchanged']} of {rerun['items_seen']} items unchanged | "
@@ -360,10 +387,10 @@ def main() -> int:
         problems.append(f"the deleted file was not reported: {after_delete} {third.stderr[-500:]}")
     problems += [f"unexpected outcome for {r['case'].name!r}: {r['found']} (expected {r['case'].expect})" for r in results if not r["as_expected"]]
     problems += [f"row of no input: {uri!r}" for uri in unclaimed]
-    print(f"\n{lost} items lost; {time.perf_counter() - started:.0f} s in all" + (f"; kept in {work}" if args.keep else ""))
+    print(f"\n{lost} items lost; {time.perf_counter() - started:.0f} s in all" + (f"; kept in {work}" if keep else ""))
     for problem in problems:
         print("PROBLEM:", problem)
-    if args.keep is None:
+    if not keep:
         shutil.rmtree(work, ignore_errors=True)
     return 1 if lost or problems else 0
 
