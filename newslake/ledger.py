@@ -9,9 +9,12 @@ killed run never marks a file as done.
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import os
-from fnmatch import fnmatch
+import stat
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
@@ -27,7 +30,7 @@ class SourceFile:
     path: Path
     uri: str  # path relative to the source folder, with forward slashes
     size: int
-    sha256: str | None  # None when the file could not be read
+    sha256: str | None  # a stand-in (refusal_sha) when the file could not be read
     error: str | None = None
     mtime_ns: int = 0
 
@@ -39,14 +42,94 @@ def _ignored(name: str, ignore: Sequence[str]) -> bool:
     return any(fnmatch(name, pattern) for pattern in ignore)
 
 
-def walk(source: Path, ignore: Sequence[str] = DEFAULT_IGNORE) -> Iterator[Path]:
-    """Every regular file under `source`, in a stable order, less the ignored names
-    (hidden files, and the licence notes that travel with a collection)."""
-    for root, dirs, files in os.walk(source):
-        dirs[:] = sorted(d for d in dirs if not _ignored(d, ignore))
+@dataclass(frozen=True)
+class Refused:
+    """A path discovery does not read, and why: it becomes a quarantine item, never a silence."""
+
+    path: Path
+    why: str
+
+
+def _node(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_dev, st.st_ino
+
+
+def walk(source: Path, ignore: Sequence[str] = DEFAULT_IGNORE) -> Iterator[Path | Refused]:
+    """Every file under `source`, in a stable order, less the ignored names (hidden
+    files, and the licence notes that travel with a collection).
+
+    A symbolic link to a folder is followed once: each folder (by device and inode) is
+    read under one path only, real folders first, then links in name order. A link to
+    a folder already read (a loop through an ancestor, or a second name for a folder)
+    comes back as `Refused`, naming where that folder was read."""
+    seen: dict[tuple[int, int], Path] = {}
+    links: list[Path] = []  # links to folders, still to follow
+    yield from _walk_tree(source, ignore, seen, links)
+    while links:
+        link = links.pop(0)
+        try:
+            node = _node(link)
+        except OSError as exc:  # the target went away meanwhile: a dangling link
+            yield Refused(link, f"{type(exc).__name__}: {exc.strerror or exc}")
+            continue
+        if node in seen:
+            first = seen[node]
+            name = first.relative_to(source).as_posix()
+            if first == source or first in link.parents:
+                yield Refused(link, f"symbolic link loop: links to its own ancestor folder '{name}'")
+            else:
+                yield Refused(link, f"link to a folder already read as '{name}': each folder is read once")
+            continue
+        yield from list(_walk_tree(link, ignore, seen, links))  # whole, so that `links` is sorted again
+
+
+def _walk_tree(top: Path, ignore: Sequence[str], seen: dict, links: list) -> Iterator[Path]:
+    """The files under `top` without following links to folders; those are queued in `links`."""
+    seen.setdefault(_node(top), top)
+    for root, dirs, files in os.walk(top):
+        here = Path(root)
+        real = []
+        for d in sorted(d for d in dirs if not _ignored(d, ignore)):
+            path = here / d
+            if path.is_symlink():
+                links.append(path)
+            else:
+                seen.setdefault(_node(path), path)
+                real.append(d)
+        dirs[:] = real
         for name in sorted(files):
             if not _ignored(name, ignore):
-                yield Path(root) / name
+                yield here / name
+    links.sort()
+
+
+def _not_regular(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((what for test, what in _SPECIAL if test(mode)), "not a regular file")
+    return f"{kind}, not a regular file"
+
+
+_SPECIAL = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+            (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def uri_of(relative: str) -> str:
+    """A path relative to the source as a URI the tables can hold: a name that is not
+    UTF-8 (read by Python with surrogate escapes) shows its bad bytes as `\\xNN`."""
+    try:
+        relative.encode("utf-8")
+        return relative
+    except UnicodeEncodeError:
+        return relative.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def refusal_sha(uri: str, why: str) -> str:
+    """A stand-in content hash for a path that could not be read: the same path refused
+    for the same reason is unchanged in the next run (not quarantined again); once it
+    reads, its real sha256 differs and it is taken in."""
+    return hashlib.sha256(f"refused\0{uri}\0{why}".encode("utf-8")).hexdigest()
 
 
 KnownHash = Callable[[str, int, int], "str | None"]
@@ -58,7 +141,9 @@ def discover(
     known: KnownHash | None = None,
     on_file: Callable[[], None] | None = None,
 ) -> list[SourceFile]:
-    """Every file under `source` with its sha256; unreadable files come back with an error.
+    """Every file under `source` with its sha256; what cannot be read comes back with an
+    error (a dangling link, a permission, a named pipe or device, a link to a folder
+    already read), and a stand-in hash (`refusal_sha`).
 
     `known(uri, size, mtime_ns)` may answer a file's sha256 from the ledger: a file
     whose path, size and modification time are as recorded is not read again
@@ -67,17 +152,36 @@ def discover(
     if not source.is_dir():
         raise FileNotFoundError(f"source folder not found: {source}")
     found = []
-    for path in walk(source, ignore):
-        uri = path.relative_to(source).as_posix()
-        try:
-            stat = path.stat()
-            sha = known(uri, stat.st_size, stat.st_mtime_ns) if known else None
-            found.append(SourceFile(path, uri, stat.st_size, sha or file_sha256(path), mtime_ns=stat.st_mtime_ns))
-        except OSError as exc:
-            found.append(SourceFile(path, uri, 0, None, f"{type(exc).__name__}: {exc.strerror or exc}"))
+    for item in walk(source, ignore):
+        path = item.path if isinstance(item, Refused) else item
+        uri = uri_of(path.relative_to(source).as_posix())
+        found.append(_refused(path, uri, item.why) if isinstance(item, Refused) else _source_file(path, uri, known))
         if on_file is not None:
             on_file()
     return found
+
+
+def _refused(path: Path, uri: str, why: str) -> SourceFile:
+    return SourceFile(path, uri, 0, refusal_sha(uri, why), why)
+
+
+def _source_file(path: Path, uri: str, known: KnownHash | None) -> SourceFile:
+    try:
+        st = path.stat()
+        special = _not_regular(st.st_mode)
+        if special:  # never opened: reading a FIFO would block the run
+            return _refused(path, uri, special)
+        sha = known(uri, st.st_size, st.st_mtime_ns) if known else None
+        return SourceFile(path, uri, st.st_size, sha or file_sha256(path), mtime_ns=st.st_mtime_ns)
+    except OSError as exc:
+        return _refused(path, uri, f"{type(exc).__name__}: {exc.strerror or exc}" + _link_note(path, exc))
+
+
+def _link_note(path: Path, exc: OSError) -> str:
+    if not path.is_symlink():
+        return ""
+    target = os.readlink(path)
+    return f" (a symbolic link loop through '{target}')" if exc.errno == errno.ELOOP else f" (a dangling link to '{target}')"
 
 
 class Ledger:

@@ -29,6 +29,9 @@ def _count_lines(report: dict) -> list[tuple[str, str]]:
     ] + (
         [("replaced", f"{c['replaced']} earlier articles superseded by changed files")] if c.get("replaced") else []
     ) + (
+        [("deleted files", f"{c['deleted_files']} gone from the source: {c.get('removed', 0)} of their articles left the lake")]
+        if c.get("deleted_files") else []
+    ) + (
         [("not extracted", f"{c['skipped_language']} (no model for their language)")] if c.get("skipped_language") else []
     )
 

@@ -41,8 +41,9 @@ from newslake.lake.layout import version_number
 from newslake.lake.parts import key_in, month_of, read_parts, rewrite_without, write_part, write_partitioned
 from newslake.lake.query import connect, parts_holding, register_parts
 from newslake.ledger import FILE_PART_SQL, STAT_CACHE, Ledger, SourceFile, discover, file_part
-from newslake.readers import ReaderOptions
+from newslake.normalize import MAX_EXTRACT_CHARS
 from newslake.progress import progress
+from newslake.readers import ReaderOptions
 from newslake.report import ValidationFailed
 from newslake.runlog import RunReport, new_run_id
 from newslake.storage import atomic_write_json, atomic_write_parquet, atomic_write_text, read_parquet_or_empty
@@ -253,6 +254,7 @@ class Run:
             json_fields=s.json_fields,
             revive=self.plan_.revive,
             use_file_mtime=s.dct_file_mtime,
+            max_extract_chars=s.max_extract_chars,
         )
 
     def parse(self, files: list[SourceFile]) -> Batch:
@@ -456,6 +458,7 @@ class Run:
             spacy_model=s.spacy_model,
             nlp_batch_size=s.nlp_batch_size,
             n_process=s.n_process if self.uses_workers(self.changes.to_extract.num_rows) else 1,
+            max_extract_chars=s.max_extract_chars,
         )
 
     def extraction_done(self) -> None:
@@ -695,6 +698,7 @@ class ParseJob:
     json_fields: dict
     revive: dict[str, set[str]]
     use_file_mtime: bool = False
+    max_extract_chars: int = MAX_EXTRACT_CHARS
 
     def parse(self, files: list[SourceFile]) -> Batch:
         return parse_batch(
@@ -706,6 +710,7 @@ class ParseJob:
             options=ReaderOptions(json_fields=self.json_fields),
             revive=self.revive,
             use_file_mtime=self.use_file_mtime,
+            max_extract_chars=self.max_extract_chars,
         )
 
 
@@ -728,17 +733,23 @@ class ExtractJob:
     spacy_model: str
     nlp_batch_size: int
     n_process: int
+    max_extract_chars: int = MAX_EXTRACT_CHARS
 
     def extract(self, articles: pa.Table) -> Extracted:
         if self.n_process > 1:
             from newslake.extract_pool import extract_in_workers
 
-            found = extract_in_workers(articles, model=self.spacy_model, processes=self.n_process, batch_size=self.nlp_batch_size)
+            found = extract_in_workers(
+                articles, model=self.spacy_model, processes=self.n_process, batch_size=self.nlp_batch_size,
+                max_chars=self.max_extract_chars,
+            )
         else:
             from newslake.entities import load_nlp
             from newslake.extract import extract_mentions
 
-            found = extract_mentions(load_nlp(self.spacy_model), articles, batch_size=self.nlp_batch_size)
+            found = extract_mentions(
+                load_nlp(self.spacy_model), articles, batch_size=self.nlp_batch_size, max_chars=self.max_extract_chars
+            )
         lake = Lake(Path(self.lake_root))
         month = dict(zip(articles.column("article_id").to_pylist(), month_of(articles.column("published_at"))))
         parts = {}

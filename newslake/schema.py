@@ -52,9 +52,10 @@ ARTICLES = pa.schema(
         col("reference_date", pa.date32(), "the day relative dates in the text resolve against (the document creation time, DCT): the publication day when there is one, else a day chosen by the rule in dct_source; null when no rule found one (dct_source `none`) and in parts written before schema version 2"),
         col("dct_source", pa.string(), "the rule that chose reference_date: published (the publication time) | dateline (a full date at the head of the text) | text (the day the text names most often, within the year it names most often) | file_mtime (the file's modification day, only with the dct_file_mtime setting) | none; null only in parts written before schema version 2"),
         required("captions", pa.list_(pa.string()), "photo captions with their credits, in order; an empty list when there are none"),
-        required("body", pa.string(), "the cleaned main text: NFC, no zero-width characters, single spaces, at most one blank line in a row; entity and date offsets index into it"),
+        required("body", pa.string(), "the cleaned main text: NFC, no control characters but newline and tab, no terminal escape sequences or zero-width characters, single spaces, at most one blank line in a row; entity and date offsets index into it"),
         required("language", pa.string(), "BCP 47 primary language subtag (`en`, `he`); `und` when undetermined: the declared language when it names a real one, else detected by lingua"),
         required("word_count", pa.int32(), "whitespace-separated words in body"),
+        col("text_truncated", pa.bool_(), "true when title, captions and body together are longer than the max_extract_chars setting (default 100,000 characters): entities and dates were extracted from the first max_extract_chars characters only; the body is published whole. Null in parts written before schema version 3"),
         col("duplicate_of", pa.string(), "article_id of the canonical article this one is a near copy of (MinHash Jaccard >= 0.9 over word 5-shingles); null for a canonical article. Copies are left out of extraction and of every derived table"),
         required("ingested_at", UTC_TS, "when the run that ingested the article started, UTC"),
         required("run_id", pa.string(), "the run that ingested it (see runs)"),
@@ -99,7 +100,7 @@ QUARANTINE = pa.schema(
         required("source_uri", pa.string(), "the rejected file or record, as in articles.source_uri"),
         col("source_sha256", pa.string(), "sha256 of the file; null when it could not be read"),
         col("line", pa.int32(), "1-based line of the record in a JSON/JSONL file; null for other inputs"),
-        required("reason", pa.string(), "why: empty | binary | undecodable | too_large | malformed_json | no_article_text | unsupported_type | unreadable | failed_expectation"),
+        required("reason", pa.string(), "why: empty | binary | undecodable | too_large | malformed_json | no_article_text | unsupported_type | unreadable | refused_member | failed_expectation"),
         col("detail", pa.string(), "what was wrong, in words (for failed_expectation: the expectation); null when the reason says it all"),
         required("quarantined_at", UTC_TS, "when the run that rejected it started, UTC"),
         required("run_id", pa.string(), "the run that rejected it"),
@@ -251,7 +252,7 @@ class TableSpec:
 
 
 TABLES: dict[str, TableSpec] = {
-    "articles": TableSpec(ARTICLES, "base", 2, partitioned=True, description="One row per published article (canonical articles and near copies): where it came from, its cleaned text, publication time, reference date and language."),
+    "articles": TableSpec(ARTICLES, "base", 3, partitioned=True, description="One row per published article (canonical articles and near copies): where it came from, its cleaned text, publication time, reference date and language."),
     "quarantine": TableSpec(QUARANTINE, "base", 1, description="One row per rejected input (a file, an archive member or a record) that could not become an article, with the reason."),
     "entity_mentions": TableSpec(ENTITY_MENTIONS, "base", 2, partitioned=True, description="One row per named-entity mention, as its article resolved it: the cleaned span, voted label, canonical name, role and place."),
     "date_mentions": TableSpec(DATE_MENTIONS, "base", 1, partitioned=True, description="One row per temporal expression in an article, with its TIMEX3 type and value and the day it resolves to."),
@@ -282,6 +283,7 @@ QUARANTINE_REASONS = (
     "no_article_text",
     "unsupported_type",
     "unreadable",
+    "refused_member",
     "failed_expectation",
 )
 

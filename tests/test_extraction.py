@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from newslake import schema
 from newslake.cli import app
-from newslake.extract import article_fields, date_mentions
+from newslake.extract import date_mentions
+from newslake.normalize import article_fields
 from newslake.checks import checks_on_tables
 from newslake.lake import Lake
 from newslake import warehouse
@@ -72,7 +73,7 @@ def test_every_derived_table_is_published_with_a_view(sample_lake):
 
 def test_published_offsets_slice_back(sample_lake):
     lake_dir, _ = sample_lake
-    articles = {a["article_id"]: dict(article_fields(a)) for a in table_of(lake_dir, "articles").to_pylist()}
+    articles = {a["article_id"]: dict(article_fields(a["title"], a["captions"], a["body"])) for a in table_of(lake_dir, "articles").to_pylist()}
     for table in ("entity_mentions", "date_mentions"):
         for m in table_of(lake_dir, table).to_pylist():
             assert articles[m["article_id"]][m["field"]][m["start"] : m["end"]] == m["text"]

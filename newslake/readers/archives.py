@@ -12,12 +12,16 @@ Pure functions over the bytes given; nothing touches the file system.
 
 What is yielded, in archive order:
 - `Member(name, data)` for every regular file. `name` is the member's path inside the
-  archive (leading "./" and "/" removed; for a `.gz`, the file's own name minus ".gz").
-  Directories, links, hidden members (any path part starting with ".", which covers
-  macOS "._x" files and ".DS_Store") and macOS `__MACOSX/` junk are skipped silently:
-  they are not items.
+  archive (leading "./" removed; for a `.gz`, the file's own name minus ".gz").
+  Directories, hidden members (any path part starting with ".", which covers macOS
+  "._x" files and ".DS_Store") and macOS `__MACOSX/` junk are skipped silently: they
+  are not items.
 - `RejectedMember(name, Rejection)` for a member that cannot be read on its own:
-  "too_large" when it is larger than `max_member_bytes`, judged by its declared size
+  "refused_member" for a member no extractor should trust, whatever it holds: an
+  absolute path ("/etc/x", "C:/x"), a path that climbs out of the archive ("../x"), a
+  symbolic or hard link, a device or a FIFO (nothing is ever extracted to disk, but
+  such a member is a sign of a hostile or broken archive, and it is named, not
+  dropped); "too_large" when it is larger than `max_member_bytes`, judged by its declared size
   AND by counting while decompressing (a lying header cannot get past); "undecodable"
   when its compressed data is corrupt (zip CRC/zlib error); "unreadable" when encrypted.
 - Nested archives are NOT opened: a `.zip` inside a `.tar.gz` is yielded as a plain
@@ -36,6 +40,8 @@ What raises `Rejected` (the archive itself is bad):
 from __future__ import annotations
 
 import io
+import re
+import stat
 import tarfile
 import zipfile
 import zlib
@@ -79,9 +85,55 @@ def _kind(name: str) -> str:
 
 def _clean_name(raw: str) -> str:
     name = raw.replace("\\", "/")
-    while name.startswith(("./", "/")):
-        name = name[2:] if name.startswith("./") else name[1:]
+    while name.startswith("./"):
+        name = name[2:]
     return name
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:/")
+
+
+def unsafe_path(name: str) -> str | None:
+    """Why a member's path (slashes already forward) must not be trusted, or None."""
+    if name.startswith("/") or _DRIVE.match(name):
+        return "has an absolute path"
+    if ".." in name.split("/"):
+        return "climbs out of the archive (path traversal)"
+    return None
+
+
+def _refused(name: str, why: str) -> RejectedMember:
+    return RejectedMember(name, Rejection("refused_member", f"archive member '{name}' {why}"))
+
+
+_KINDS = {stat.S_IFLNK: "a symbolic link", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+          stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket"}
+
+
+def _zip_refusal(info: zipfile.ZipInfo, name: str) -> str | None:
+    why = unsafe_path(name)
+    if why:
+        return why
+    mode = info.external_attr >> 16  # Unix mode bits, when the archiver stored them
+    kind = _KINDS.get(stat.S_IFMT(mode)) if mode else None
+    return f"is {kind}, not a regular file" if kind else None
+
+
+def _tar_refusal(info: tarfile.TarInfo, name: str) -> str | None:
+    why = unsafe_path(name)
+    if why:
+        return why
+    if info.issym():
+        return f"is a symbolic link to '{info.linkname}', not a regular file"
+    if info.islnk():
+        return f"is a hard link to '{info.linkname}', not a regular file"
+    if info.ischr() or info.isblk():
+        return f"is a {'character' if info.ischr() else 'block'} device, not a regular file"
+    if info.isfifo():
+        return "is a FIFO, not a regular file"
+    if not info.isfile() and not info.isdir():
+        return f"is of tar type {info.type!r}, not a regular file"
+    return None
 
 
 def _skipped(name: str) -> bool:
@@ -204,6 +256,10 @@ def _iter_zip(name: str, data: bytes, max_member: int, budget: _Budget) -> Itera
     with archive:
         for info in archive.infolist():
             member = _clean_name(info.filename)
+            refusal = _zip_refusal(info, member)
+            if refusal:
+                yield _refused(member, refusal)
+                continue
             if info.is_dir() or _skipped(member):
                 continue
             if info.file_size > max_member:
@@ -230,6 +286,10 @@ def _iter_zip(name: str, data: bytes, max_member: int, budget: _Budget) -> Itera
 def _iter_tar(archive: tarfile.TarFile, max_member: int, budget: _Budget) -> Iterator[Member | RejectedMember]:
     for info in archive:
         member = _clean_name(info.name)
+        refusal = _tar_refusal(info, member)
+        if refusal:
+            yield _refused(member, refusal)
+            continue
         if not info.isfile() or _skipped(member):
             continue
         if info.size > max_member:

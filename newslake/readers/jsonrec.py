@@ -11,11 +11,17 @@ objects ("meta.published"); a key that itself holds a dot is tried first.
 A JSON file may hold one record, a list of them, a wrapper object with the list
 under "articles"/"items"/..., or (misnamed) one record a line. In JSONL a bad
 line is rejected with its line number and the good lines around it are kept.
+
+Hostile input is refused with a reason rather than trusted: JSON nested deeper than
+`MAX_JSON_DEPTH` is never handed to the parser (which recurses once per level), and a
+field of the wrong JSON type (a number for a title) rejects its record, saying which
+field and which types it may hold, rather than being dropped or guessed at.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from typing import Any, Iterator, Mapping, Sequence
 
@@ -46,6 +52,76 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "dateline": ("dateline",),
 }
 WRAPPER_KEYS = ("articles", "items", "data", "results", "records", "docs", "entries")
+
+# JSON nested deeper than this is quarantined before it is parsed: the standard parser
+# recurses once per level (a RecursionError near 1,000), and every later walk over the
+# value would too. News exports nest a few levels; 100 leaves room for any real one.
+MAX_JSON_DEPTH = 100
+# A string (closing quote optional: a truncated file), or one bracket.
+_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]')
+
+
+def nesting_too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> int | None:
+    """The offset of the first bracket nested deeper than `limit`, or None; without
+    parsing or recursing (brackets inside strings do not count)."""
+    if text.count("[") + text.count("{") <= limit:
+        return None
+    depth = 0
+    for match in _TOKENS.finditer(text):
+        char = text[match.start()]
+        if char in "[{":
+            depth += 1
+            if depth > limit:
+                return match.start()
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return None
+
+
+def _too_deep(text: str, offset: int, line: int | None = None) -> Rejection:
+    where = f"line {line} column {offset + 1}" if line is not None else (
+        f"line {text.count(chr(10), 0, offset) + 1} column {offset - text.rfind(chr(10), 0, offset)}"
+    )
+    return Rejection("malformed_json", f"nested deeper than {MAX_JSON_DEPTH} levels (at {where}); not parsed", line)
+
+
+# What each article field may hold, as JSON types; anything else is a wrong type.
+ACCEPTED = {
+    "title": (str,),
+    "body": (str,),
+    "published": (str, int, float),
+    "url": (str,),
+    "authors": (str, list, dict),
+    "outlet": (str, dict),
+    "language": (str,),
+    "dateline": (str,),
+}
+_JSON_TYPE = {type(None): "null", str: "a string", int: "a number", float: "a number", bool: "a boolean", list: "a list", dict: "an object"}
+
+
+def json_type(value: Any) -> str:
+    """The JSON name of a parsed value's type, with its article: "a number", "an object"."""
+    return _JSON_TYPE.get(type(value), type(value).__name__)
+
+
+def _expected(types: tuple[type, ...]) -> str:
+    names = list(dict.fromkeys(_JSON_TYPE[t] for t in types))
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def wrong_type(field: str, name: str, value: Any) -> str | None:
+    """Why `value`, found under the source name `name` for article field `field`, has the
+    wrong JSON type, or None when it is fine."""
+    accepted = ACCEPTED[field]
+    if isinstance(value, bool) or not isinstance(value, accepted):
+        return f"field '{name}' is {json_type(value)}, expected {_expected(accepted)}"
+    if field == "authors" and isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict):
+                item = item.get("name", "")
+            if item is not None and not isinstance(item, str):
+                return f"field '{name}' holds {json_type(item)}, expected strings or objects with a string name"
+    return None
 
 KeyPath = tuple[str, ...]  # a dotted name split at its dots
 FieldTable = dict[str, tuple[tuple[str, KeyPath], ...]]
@@ -94,12 +170,37 @@ def _lookup(record: Mapping[str, Any], name: str, path: KeyPath) -> Any:
     return value
 
 
-def _first(record: Mapping[str, Any], names: tuple[tuple[str, KeyPath], ...]) -> Any:
+def _absent(value: Any) -> bool:
+    """Null, or an empty or blank string, list or object: as if the field were not there."""
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, (list, dict)) and not value)
+
+
+def _found(record: Mapping[str, Any], names: tuple[tuple[str, KeyPath], ...]) -> tuple[str | None, Any]:
+    """The first source name with a value, and that value (any JSON type)."""
     for name, path in names:
         value = _lookup(record, name, path)
-        if value not in (None, "", [], {}):
-            return value
-    return None
+        if not _absent(value):
+            return name, value
+    return None, None
+
+
+def _first(record: Mapping[str, Any], names: tuple[tuple[str, KeyPath], ...]) -> Any:
+    return _found(record, names)[1]
+
+
+def _fields(record: Mapping[str, Any], table: FieldTable, line: int | None) -> dict[str, Any]:
+    """Each article field's value; a value of the wrong JSON type rejects the record."""
+    values = {}
+    for field, names in table.items():
+        name, value = _found(record, names)
+        why = wrong_type(field, name, value) if name is not None else None
+        if why:
+            where = f"line {line}: " if line is not None else ""
+            raise Rejected("malformed_json", where + why, line)
+        values[field] = value
+    return values
 
 
 def _authors(value: Any) -> list[str]:
@@ -140,15 +241,16 @@ def record_to_article(
     if not isinstance(record, dict):
         raise Rejected("malformed_json", f"expected an object, found {type(record).__name__}", line)
     fields = field_table(options.json_fields)
-    body = _first(record, fields["body"])
-    if not isinstance(body, str) or not body.strip():
+    value = _fields(record, fields, line)
+    body = value["body"]
+    if body is None:
         tried = "/".join(name for name, _ in fields["body"])
         where = f"line {line}: " if line is not None else ""
         empty = next((name for name, path in fields["body"] if _lookup(record, name, path) is not None), None)
         why = f": '{empty}' is empty" if empty else ""
         raise Rejected("no_article_text", f"{where}record has no text field ({tried}){why}", line)
-    paragraphs = _body_paragraphs(body, _text(_first(record, fields["dateline"])))
-    published = _first(record, fields["published"])
+    paragraphs = _body_paragraphs(body, _text(value["dateline"]))
+    published = value["published"]
     # Wikinews-style text opens with its own date line (a paragraph, or just the first line
     # of one); it is metadata, not body.
     first_line, _, rest = paragraphs[0].partition("\n") if paragraphs else ("", "", "")
@@ -158,16 +260,16 @@ def record_to_article(
     paragraphs, signoff = trim_trailer(drop_promo(paragraphs))
     if not paragraphs:
         raise Rejected("no_article_text", "text field holds only a date line or boilerplate", line)
-    language = _text(_first(record, fields["language"]))
-    url = _text(_first(record, fields["url"]))
+    language = _text(value["language"])
+    outlet = value["outlet"].get("name") if isinstance(value["outlet"], dict) else value["outlet"]
     return RawArticle(
         source_format=source_format,
-        title=_text(_first(record, fields["title"])),
+        title=_text(value["title"]),
         body="\n\n".join(paragraphs),
         published=published,
-        url=url,
-        authors=_authors(_first(record, fields["authors"])),
-        outlet=_text(_first(record, fields["outlet"])) or outlet_from(paragraphs, signoff),
+        url=_text(value["url"]),
+        authors=_authors(value["authors"]),
+        outlet=_text(outlet) or outlet_from(paragraphs, signoff),
         language=language.lower() if language else None,
         line=line,
     )
@@ -188,6 +290,10 @@ def _records(data: Any, fields: FieldTable) -> list[Any]:
 
 
 def read_json(text: str, options: ReaderOptions = DEFAULT_OPTIONS) -> Iterator[RawArticle | Rejection]:
+    deep = nesting_too_deep(text)
+    if deep is not None:
+        yield _too_deep(text, deep)
+        return
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -214,6 +320,10 @@ def _read_lines(text: str, source_format: str, options: ReaderOptions) -> Iterat
         if not line.strip():
             continue
         found = True
+        deep = nesting_too_deep(line)
+        if deep is not None:
+            yield _too_deep(line, deep, number)
+            continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
