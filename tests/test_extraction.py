@@ -8,17 +8,15 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+from conftest import REPO, SEED, table_of
 from typer.testing import CliRunner
 
-from newslake import schema
+from newslake import schema, warehouse
+from newslake.checks import checks_on_tables
 from newslake.cli import app
 from newslake.extract import article_fields, date_mentions
-from newslake.checks import checks_on_tables
 from newslake.lake import Lake
-from newslake import warehouse
 from newslake.models import MODELS, merge_models, run_models
-
-from conftest import REPO, SEED, table_of
 
 SEED_PERSONS = {"Adel Abdul-Mahdi", "Mike Pompeo", "Qassem Soleimani", "Mark Esper", "Mark Milley", "Donald Trump"}
 runner = CliRunner()
