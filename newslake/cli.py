@@ -291,7 +291,7 @@ def query(
 
     from newslake import analyst
     from newslake.lake import Lake, LakeError
-    from newslake.sandbox import Refused
+    from newslake.sandbox import Refused, check_sql
     from newslake.warehouse import ensure_current, run_statements
 
     settings = _settings(lake=lake)
@@ -321,6 +321,7 @@ def query(
         _fail(str(exc), exc)
     the_lake = Lake(settings.lake)
     try:
+        check_sql(sql, script=script)  # a refused statement touches nothing, the warehouse included
         if version is None:
             ensure_current(the_lake)
             results = run_statements(the_lake, sql, params, script=script)

@@ -89,6 +89,12 @@ def statements(con: duckdb.DuckDBPyConnection, sql: str, *, script: bool = False
     return found
 
 
+def check_sql(sql: str, *, script: bool = False) -> None:
+    """Refuse `sql` (as `statements` does) before any lake is opened: parsing needs no data."""
+    with duckdb.connect() as con:
+        statements(con, sql, script=script)
+
+
 def check(con: duckdb.DuckDBPyConnection, statement) -> None:
     if statement.type in QUERY_TYPES:
         return
