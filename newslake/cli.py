@@ -44,9 +44,7 @@ def _fail(message: str, exc: BaseException | None = None, code: int = 2) -> None
         import traceback
 
         traceback.print_exception(exc, file=sys.stderr)
-    from rich.markup import escape
-
-    err.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True, highlight=False)
+    err.print(f"[red]error:[/red] {_escape(message)}", soft_wrap=True, highlight=False)
     raise typer.Exit(code)
 
 
@@ -259,7 +257,7 @@ def _print_summary(lines: list[tuple[str, str]]) -> None:
 @app.command()
 def query(
     sql: Optional[str] = typer.Argument(
-        None, help="SQL to run against the warehouse views (read-only); several statements print each result.", show_default=False
+        None, help="One SQL query to run against the warehouse views (read-only; several with --script).", show_default=False
     ),
     file: Optional[Path] = typer.Option(None, "--file", "-F", help="Read the SQL from this file.", show_default=False),
     example: Optional[str] = typer.Option(
@@ -270,22 +268,31 @@ def query(
         show_default=False,
     ),
     list_examples: bool = typer.Option(False, "--examples", help="List the example queries, their parameters and defaults."),
+    script: bool = typer.Option(False, "--script", help="Run every statement of the SQL in turn (each a query) and print each result."),
     lake: Optional[Path] = LakeOption,
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Output format."),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", help="Write the result (csv or json) to this file as it is, control characters included.",
+        show_default=False,
+    ),
     version: Optional[str] = typer.Option(
         None, "--version", help="Query this version (e.g. v1) instead of the current one; see `newslake versions`.", show_default=False
     ),
 ) -> None:
-    """Run SQL against LAKE/warehouse.duckdb (read-only) and print the result.
+    """Run one SQL query against LAKE/warehouse.duckdb, in a sandbox, and print the result.
 
-    With --version the same views are built in memory over that version's own parts,
-    so an older version can be compared with the current one without a rollback. Lists
-    print as JSON arrays in CSV, nulls as NULL in the table.
+    The query reads the lake's published tables and nothing else: no other file, no
+    network, no extension; it writes nothing (COPY, ATTACH, CREATE, SET, INSTALL ... are
+    refused). With --version the same views are built in memory over that version's own
+    parts, so an older version can be compared with the current one without a rollback.
+    Lists print as JSON arrays in CSV, nulls as NULL in the table; control characters
+    print as escapes (\\x1b) unless the output is a file (--output).
     """
     import duckdb
 
     from newslake import analyst
     from newslake.lake import Lake, LakeError
+    from newslake.sandbox import Refused, check_sql
     from newslake.warehouse import ensure_current, run_statements
 
     settings = _settings(lake=lake)
@@ -299,6 +306,8 @@ def query(
     if len(given) != 1:
         what = "no SQL" if not given else f"both {' and '.join(given)}"
         _fail(f'{what}: give one of "SELECT ..." (an argument), --file FILE, or --example NAME (--examples lists them)')
+    if output is not None:
+        _check_output(output, fmt, settings.lake)
     try:
         params = analyst.parse_params(param)
         if example is not None:
@@ -313,29 +322,55 @@ def query(
         _fail(str(exc), exc)
     the_lake = Lake(settings.lake)
     try:
+        check_sql(sql, script=script)  # a refused statement touches nothing, the warehouse included
         if version is None:
             ensure_current(the_lake)
-            results = run_statements(the_lake, sql, params)
+            results = run_statements(the_lake, sql, params, script=script)
         else:
             from newslake.versions import open_lake, query_version
 
-            results = query_version(open_lake(settings.lake), version, sql, params)
-    except (FileNotFoundError, LakeError) as exc:
+            results = query_version(open_lake(settings.lake), version, sql, params, script=script)
+    except (FileNotFoundError, LakeError, Refused) as exc:
         _fail(str(exc), exc)
     except duckdb.Error as exc:
-        if _state["debug"]:
-            import traceback
-
-            traceback.print_exception(exc, file=sys.stderr)
-        err.print(f"[red]query failed:[/red] {exc}", highlight=False)
-        raise typer.Exit(1)
+        _query_failed(exc)
     shown = [(statement, table) for statement, table in results if table is not None]
+    if output is not None:
+        with open(output, "w", encoding="utf-8", newline="") as out:
+            for i, (_, table) in enumerate(shown):
+                _write_result(table, fmt, out, first=i == 0, raw=True)
+        console.print(f"wrote {sum(t.num_rows for _, t in shown)} rows to {_visible(str(output))}", highlight=False)
+        return
     for i, (statement, table) in enumerate(shown):
         if len(shown) > 1 and fmt is OutputFormat.table:
-            console.print(f"[dim]-- {' '.join(statement.split())[:100]}[/dim]", highlight=False)
-        elif i and fmt is OutputFormat.csv:
-            sys.stdout.write("\n")
-        _print_result(table, fmt)
+            console.print(f"[dim]-- {_escape(' '.join(statement.split())[:100])}[/dim]", highlight=False)
+        _write_result(table, fmt, sys.stdout, first=i == 0, raw=False)
+
+
+def _check_output(output: Path, fmt: OutputFormat, lake: Path) -> None:
+    if fmt is OutputFormat.table:
+        _fail(f"--output {output}: a file takes --format csv or --format json")
+    target = output.resolve()
+    if target.is_relative_to(lake.resolve()):
+        _fail(f"--output {output}: the file is inside the lake {lake}, which newslake query never writes; choose a path outside it")
+    if not target.parent.is_dir():
+        _fail(f"--output {output}: no folder {output.parent}")
+
+
+def _query_failed(exc: BaseException) -> None:
+    """A query DuckDB refused or could not run: its first line (the rest is the SQL
+    quoted back), with a hint when the sandbox is why."""
+    import duckdb
+
+    if _state["debug"]:
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    message = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    if isinstance(exc, duckdb.PermissionException):
+        message += " (newslake query reads only the lake's published tables; for more, open its Parquet files in your own DuckDB: see the README)"
+    err.print(f"[red]query failed:[/red] {_escape(message)}", soft_wrap=True, highlight=False)
+    raise typer.Exit(1)
 
 
 def _with_declared_defaults(path: Path, given: dict[str, str]) -> dict[str, str | None]:
@@ -352,16 +387,37 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
-def _print_result(result, fmt: OutputFormat) -> None:
+def _visible(text: str) -> str:
+    from newslake.sandbox import visible
+
+    return visible(text)
+
+
+def _json(rows) -> str:
+    """JSON of the rows; control characters json.dumps keeps raw (DEL, C1, bidi) are
+    written as \\u escapes too, which read back as the same text."""
+    from newslake.sandbox import CONTROL
+
+    text = json.dumps(rows, default=str, ensure_ascii=False, indent=1)
+    return CONTROL.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
+def _write_result(result, fmt: OutputFormat, out, *, first: bool, raw: bool) -> None:
+    """One result to `out`; `raw` (a file) keeps every character, else control characters
+    print as escapes."""
     rows = result.to_pylist()
+    shown = (lambda text: text) if raw else _visible
     if fmt is OutputFormat.json:
-        sys.stdout.write(json.dumps(rows, default=str, ensure_ascii=False, indent=1) + "\n")
+        out.write((json.dumps(rows, default=str, ensure_ascii=False, indent=1) if raw else _json(rows)) + "\n")
     elif fmt is OutputFormat.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(result.column_names)
-        writer.writerows([_cell(v) for v in row.values()] for row in rows)
+        if not first:
+            out.write("\r\n" if raw else "\n")
+        # a file keeps carriage returns in fields: RFC 4180 line ends make csv quote them
+        writer = csv.writer(out, lineterminator="\r\n" if raw else "\n")
+        writer.writerow([shown(c) for c in result.column_names])
+        writer.writerows([shown(_cell(v)) for v in row.values()] for row in rows)
     else:
-        table = Table(*result.column_names)
+        table = Table(*(_escape(c) for c in result.column_names))
         for row in rows:
             table.add_row(*("[dim]NULL[/dim]" if v is None else _escape(_cell(v)) for v in row.values()))
         console.print(table)
@@ -369,9 +425,10 @@ def _print_result(result, fmt: OutputFormat) -> None:
 
 
 def _escape(text: str) -> str:
+    """Text for a rich console: control characters as escapes, markup taken literally."""
     from rich.markup import escape
 
-    return escape(text)
+    return escape(_visible(text))
 
 
 @app.command()

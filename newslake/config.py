@@ -101,6 +101,10 @@ class Settings(BaseSettings):
     incremental_models: bool = Field(
         True, description="update the derived tables from the rows a run adds when it only adds (off: rebuild them in full)"
     )
+    cooccurrence_top_entities: int = Field(
+        50, ge=2, description="entity_cooccurrence pairs only the top this many entities of each article (by mentions),"
+        " so an article adds at most K*(K-1)/2 pairs"
+    )
     compact_small_parts: int = Field(
         16, ge=0, description="merge a partition's small parts once it has more than this many (0: only `newslake compact`)"
     )

@@ -27,12 +27,15 @@ import duckdb
 import pyarrow as pa
 
 from newslake import schema
+from newslake.config import Settings
 from newslake.lake import Lake, Part, Transaction
 from newslake.lake.parts import describe, new_part_path
 from newslake.lake.query import _type_of, connect, ident, quote, register_parts
 from newslake.storage import make_readable, temp_beside
 
 CALENDAR_WINDOW = {"min_date": date(1900, 1, 1), "max_date": date(2100, 1, 1)}
+# The bound on pairs per article (sql/entity_cooccurrence.sql); its owner is the setting.
+TOP_ENTITIES = Settings.model_fields["cooccurrence_top_entities"].default
 BASE = ("articles", "entity_mentions", "date_mentions")
 
 # Build order: (kind, name). Staging models are views; models are written as parts.
@@ -83,8 +86,13 @@ def _sql(sql_dir: Path, *names: str) -> str:
     return (sql_dir.joinpath(*names)).read_text(encoding="utf-8")
 
 
-def _params(sql: str) -> dict | None:
-    found = {name: value for name, value in CALENDAR_WINDOW.items() if re.search(rf"\${name}\b", sql)}
+def model_params(top_entities: int = TOP_ENTITIES) -> dict:
+    """The named parameters `sql/` may use: the calendar window and the pair bound."""
+    return {**CALENDAR_WINDOW, "cooccurrence_top_entities": top_entities}
+
+
+def _params(sql: str, values: Mapping) -> dict | None:
+    found = {name: value for name, value in values.items() if re.search(rf"\${name}\b", sql)}
     return found or None
 
 
@@ -105,10 +113,10 @@ def _conformed(relation: str, table: str) -> str:
     return f"select {columns} from {relation}"
 
 
-def _materialize(con, where: str, name: str, sql: str) -> None:
+def _materialize(con, where: str, name: str, sql: str, values: Mapping) -> None:
     _in_schema(con, where)
     try:
-        con.execute(f"create or replace table {where}.{ident(name)} as {sql}", _params(sql))
+        con.execute(f"create or replace table {where}.{ident(name)} as {sql}", _params(sql, values))
     except duckdb.Error as exc:
         raise RuntimeError(f"sql model {name} failed in {where}: {' '.join(str(exc).split())}") from exc
     finally:
@@ -142,18 +150,20 @@ def write_relation(con, lake: Lake, table: str, relation: str, run_id: str) -> P
     return describe(lake, rel, None, spec.version)
 
 
-def run_models(tables: Mapping[str, pa.Table], sql_dir: Path) -> dict[str, pa.Table]:
+def run_models(tables: Mapping[str, pa.Table], sql_dir: Path, *, top_entities: int = TOP_ENTITIES) -> dict[str, pa.Table]:
     """Every model over base tables held in memory (a full build): the models as pure
     functions of their inputs, for tests and small data."""
     with model_connection() as con:
         for table in BASE:
             _arrow_view(con, "main", table, tables.get(table, schema.TABLES[table].schema.empty_table()))
         for kind, name in STEPS:
-            _full_step(con, sql_dir, kind, name)
+            _full_step(con, sql_dir, kind, name, model_params(top_entities))
         return {name: con.sql(_conformed(f"main.{ident(name)}", name)).to_arrow_table() for name in MODELS}
 
 
-def merge_models(previous: Mapping[str, pa.Table], added: Mapping[str, pa.Table], sql_dir: Path) -> dict[str, pa.Table]:
+def merge_models(
+    previous: Mapping[str, pa.Table], added: Mapping[str, pa.Table], sql_dir: Path, *, top_entities: int = TOP_ENTITIES
+) -> dict[str, pa.Table]:
     """The incremental way on in-memory tables: `previous` derived tables updated with the
     base rows in `added`. Equals `run_models` over the old and added rows together."""
     with model_connection() as con:
@@ -165,7 +175,7 @@ def merge_models(previous: Mapping[str, pa.Table], added: Mapping[str, pa.Table]
         for model in MODELS:
             _arrow_view(con, "previous", model, previous[model])
         for kind, name in STEPS:
-            if _merge_step(con, sql_dir, kind, name) == "rebuilt" and name in LAKE_WIDE and resolution_moved(con):
+            if _merge_step(con, sql_dir, kind, name, model_params(top_entities)) == "rebuilt" and name in LAKE_WIDE and resolution_moved(con):
                 raise ResolutionMoved("an alias of the previous tables changed entity: rebuild in full")
         return {name: con.sql(_conformed(f"main.{ident(name)}", name)).to_arrow_table() for name in MODELS}
 
@@ -175,14 +185,14 @@ def _arrow_view(con, where: str, name: str, table: pa.Table) -> None:
     con.execute(f"create or replace view {where}.{ident(name)} as select * from {ident(f'__{where}_{name}')}")
 
 
-def _full_step(con, sql_dir: Path, kind: str, name: str) -> None:
+def _full_step(con, sql_dir: Path, kind: str, name: str, values: Mapping) -> None:
     if kind == "staging":
         _view(con, "main", name, _sql(sql_dir, "staging", f"{name}.sql"))
     else:
-        _materialize(con, "main", name, _sql(sql_dir, f"{name}.sql"))
+        _materialize(con, "main", name, _sql(sql_dir, f"{name}.sql"), values)
 
 
-def _merge_step(con, sql_dir: Path, kind: str, name: str) -> str | None:
+def _merge_step(con, sql_dir: Path, kind: str, name: str, values: Mapping) -> str | None:
     """One step of the incremental build. For a model, leaves `main.<name>` as the new
     table and returns how: "kept" (empty delta), "append" (new rows only in
     `delta.<name>`) or "rebuilt"."""
@@ -190,11 +200,11 @@ def _merge_step(con, sql_dir: Path, kind: str, name: str) -> str | None:
         sql = _sql(sql_dir, "staging", f"{name}.sql")
         _view(con, "delta", name, sql)
         if name in FROM_MERGED_STAGING.values():
-            _materialize(con, "main", name, _sql(sql_dir, "merge", f"{name}.sql"))
+            _materialize(con, "main", name, _sql(sql_dir, "merge", f"{name}.sql"), values)
         else:
             _view(con, "main", name, sql)
         return None
-    _materialize(con, "delta", name, _sql(sql_dir, f"{name}.sql"))
+    _materialize(con, "delta", name, _sql(sql_dir, f"{name}.sql"), values)
     source = FROM_MERGED_STAGING.get(name)
     if _rows(con, f"delta.{ident(source or name)}") == 0:
         con.execute(f"create or replace view main.{ident(name)} as select * from previous.{ident(name)}")
@@ -205,7 +215,7 @@ def _merge_step(con, sql_dir: Path, kind: str, name: str) -> str | None:
             f"select * from previous.{ident(name)} union all select * from delta.{ident(name)}"
         )
         return "append"
-    _materialize(con, "main", name, _sql(sql_dir, f"{name}.sql") if source else _sql(sql_dir, "merge", f"{name}.sql"))
+    _materialize(con, "main", name, _sql(sql_dir, f"{name}.sql") if source else _sql(sql_dir, "merge", f"{name}.sql"), values)
     if name in LAKE_WIDE:
         keys = ", ".join(ident(k) for k in KEYS[name])
         con.execute(f"drop table delta.{ident(name)}")
@@ -250,10 +260,12 @@ def build(
     *,
     added: Mapping[str, pa.Table | list[Part]],
     incremental: bool,
+    top_entities: int = TOP_ENTITIES,
 ) -> ModelBuild:
     """Build every model for the version `txn` assembles; returns what changed.
 
     `added`: the rows this run adds to each base table (an Arrow table or parts)."""
+    values = model_params(top_entities)
     with model_connection() as con:
         _register_version(con, lake, "main", txn.parts, BASE)
         _register_version(con, lake, "previous", txn.base_parts, MODELS)
@@ -264,9 +276,9 @@ def build(
                     _arrow_view(con, "delta", table, data)
                 else:
                     _register_version(con, lake, "delta", lambda _t, d=data: list(d or []), [table])
-            result = _incremental(con, lake, txn, sql_dir)
+            result = _incremental(con, lake, txn, sql_dir, values)
         else:
-            result = _full(con, lake, txn, sql_dir)
+            result = _full(con, lake, txn, sql_dir, values)
         for model in result.rebuilt:
             result.changed_rows[model] = con.sql(_changed(model, result.mode)).to_arrow_table()
         return result
@@ -288,23 +300,23 @@ def _publish_model(con, lake: Lake, txn: Transaction, model: str, where: str = "
     txn.replace_all(model, [part])
 
 
-def _full(con, lake: Lake, txn: Transaction, sql_dir: Path) -> ModelBuild:
+def _full(con, lake: Lake, txn: Transaction, sql_dir: Path, values: Mapping) -> ModelBuild:
     result = ModelBuild("full")
     for kind, name in STEPS:
-        _full_step(con, sql_dir, kind, name)
+        _full_step(con, sql_dir, kind, name, values)
         if kind == "model":
             _publish_model(con, lake, txn, name)
             result.rebuilt.append(name)
     return result
 
 
-def _incremental(con, lake: Lake, txn: Transaction, sql_dir: Path) -> ModelBuild:
+def _incremental(con, lake: Lake, txn: Transaction, sql_dir: Path, values: Mapping) -> ModelBuild:
     result = ModelBuild("incremental")
     for kind, name in STEPS:
-        how = _merge_step(con, sql_dir, kind, name)
+        how = _merge_step(con, sql_dir, kind, name, values)
         if name in LAKE_WIDE and how == "rebuilt" and resolution_moved(con):
             _clear_main(con)
-            return _full(con, lake, txn, sql_dir)
+            return _full(con, lake, txn, sql_dir, values)
         if how == "kept":
             result.kept.append(name)
         elif how == "append":

@@ -488,6 +488,7 @@ class Run:
                 "date_mentions": self.txn.added_parts("date_mentions"),
             },
             incremental=incremental,
+            top_entities=self.settings.cooccurrence_top_entities,
         )
         self.report.models = self.models.mode
         return self.models

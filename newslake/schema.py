@@ -162,7 +162,7 @@ ENTITY_COOCCURRENCE = pa.schema(
     [
         required("entity_a", pa.string(), "one entity_id of the pair: always the smaller (entity_a < entity_b, never equal)"),
         required("entity_b", pa.string(), "the other entity_id"),
-        required("article_count", pa.int64(), "articles that mention both"),
+        required("article_count", pa.int64(), "articles that name both among their top `cooccurrence_top_entities` entities by mentions (default 50; ties: the smaller entity_id)"),
         col("first_seen", UTC_TS, _FIRST_SEEN),
         col("last_seen", UTC_TS, _LAST_SEEN),
     ]
@@ -260,7 +260,7 @@ TABLES: dict[str, TableSpec] = {
     "roles": TableSpec(ROLES, "derived", 1, description="One row per entity, role and article: the titles and offices an article writes before an entity's name."),
     "article_entities": TableSpec(ARTICLE_ENTITIES, "derived", 1, description="One row per article and entity it mentions: how often and where."),
     "entities": TableSpec(ENTITIES, "derived", 2, description="One row per canonical entity across the lake: name, label, aliases, place, counts, first and last seen."),
-    "entity_cooccurrence": TableSpec(ENTITY_COOCCURRENCE, "derived", 1, description="One row per pair of entities named in the same articles (entity_a < entity_b)."),
+    "entity_cooccurrence": TableSpec(ENTITY_COOCCURRENCE, "derived", 1, description="One row per pair of entities named in the same articles (entity_a < entity_b), among each article's top entities by mentions (the `cooccurrence_top_entities` setting, default 50), so an article adds at most 1,225 pairs."),
     "entity_daily": TableSpec(ENTITY_DAILY, "derived", 1, description="One row per entity and day (the articles' reference date): mentions and articles."),
     "dates": TableSpec(DATES, "derived", 1, description="One row per calendar day covered by the lake: calendar attributes and published and mentioned counts."),
     "runs": TableSpec(RUNS, "log", 2, description="One row per run, whatever its outcome: counts, stage timings, validation outcome and the version it published."),

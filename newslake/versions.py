@@ -25,7 +25,7 @@ from newslake.lake import runs_log
 from newslake.lake.commit import recover, switch_current
 from newslake.lake.layout import VERSION, Lake, LakeError, Manifest, link_path
 from newslake.lake.lock import publisher_lock
-from newslake.lake.query import connect, register_parts
+from newslake.lake.query import connect, register
 from newslake.runlog import RunReport, new_run_id
 from newslake.storage import file_sha256
 
@@ -162,26 +162,34 @@ def rollback_to(settings: Settings, version: str) -> dict:
 
 
 def version_connection(lake: Lake, manifest: Manifest) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with the warehouse's views, over one version's own parts.
+    """An in-memory DuckDB with the warehouse's views, over one version's own parts, in
+    the analyst's sandbox (`newslake.sandbox`): it reads those parts and nothing else.
 
     The warehouse follows `current`; an older version gets throwaway views instead,
     so querying it never touches `warehouse.duckdb`. `runs` is the version's own
     runs table (the log as it stood when the version was published)."""
+    from newslake.sandbox import lock_down
+
     con = connect()
     try:
+        files = []
         for table in sorted(manifest.tables):
             if table in schema.PUBLISHED:
-                register_parts(con, lake, table, manifest.parts(table), schema.TABLES[table].schema)
+                paths = [lake.path_of(p).resolve() for p in manifest.parts(table)]
+                register(con, table, [str(p) for p in paths], schema.TABLES[table].schema)
+                files += paths
+        lock_down(con, paths=files)
     except BaseException:
         con.close()
         raise
     return con
 
 
-def query_version(lake: Lake, version: str, sql: str, params: dict | None = None):
-    """Run each statement of SQL against one version's tables (`warehouse.statements_on`)."""
+def query_version(lake: Lake, version: str, sql: str, params: dict | None = None, *, script: bool = False):
+    """Run the statement (or, with `script`, each statement) of SQL against one
+    version's tables (`warehouse.statements_on`)."""
     from newslake.warehouse import statements_on
 
     manifest = manifest_of(lake, version)
     with version_connection(lake, manifest) as con:
-        return statements_on(con, sql, params)
+        return statements_on(con, sql, params, script=script)

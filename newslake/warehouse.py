@@ -13,7 +13,7 @@ analyst who holds the old file open is never blocked, and keeps a consistent
 snapshot: the old version (until it is pruned, `keep_versions` publishes later);
 a new connection opens the new file and sees the new version. Whatever switches
 `current` rebuilds the file (`build_warehouse`); `newslake query` rebuilds a stale
-one too.
+one too, and queries it through `connect`, the analyst's sandboxed connection.
 """
 
 from __future__ import annotations
@@ -28,17 +28,48 @@ from newslake import schema
 from newslake.lake import Lake
 from newslake.lake.query import ident, quote, register
 from newslake.lake.runs_log import GLOB as RUNS_GLOB
+from newslake.sandbox import lock_down, statements
 from newslake.storage import FILE_MODE
 
 META = "newslake_warehouse"  # one row: the version the views were built for
 
 
-def connect(lake: Lake, path: Path | None = None, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    """A connection to the warehouse (or the file at `path`) that resolves the views'
-    relative paths against the lake."""
-    con = duckdb.connect(str(path or lake.warehouse_path), read_only=read_only)
+def _open(lake: Lake, path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """A connection to the warehouse file at `path` that resolves the views' relative
+    paths against the lake (what an analyst's own DuckDB does with file_search_path)."""
+    con = duckdb.connect(str(path), read_only=read_only)
     con.execute(f"set file_search_path = {quote(str(lake.root.resolve()))}")
     con.execute("set TimeZone = 'UTC'")
+    return con
+
+
+def sources(version: str | None, table: str) -> list[str]:
+    """The files a view reads, relative to the lake: the version's folder, or the runs log."""
+    return [RUNS_GLOB] if table == "runs" else [f"published/{version}/{table}/**/*.parquet"]
+
+
+def connect(lake: Lake) -> duckdb.DuckDBPyConnection:
+    """The analyst's connection: the warehouse, read-only, sandboxed (`newslake.sandbox`)
+    to the files of the version its views were built for and the runs log.
+
+    The sandbox checks a relative path as written, before DuckDB resolves it against the
+    lake, so each view is shadowed by a temporary one of the same name over the same
+    files by absolute path; the warehouse's own views (and their comments) stay as built."""
+    con = _open(lake, lake.warehouse_path, read_only=True)
+    try:
+        version = con.execute(f"select version from {META}").fetchone()[0]
+        views = con.execute(
+            "select view_name from duckdb_views() where database_name = current_database() and schema_name = 'main' and not internal"
+        ).fetchall()
+        root = lake.root.resolve()
+        for (table,) in views:
+            if table in schema.PUBLISHED:
+                paths = [str(root / rel) for rel in sources(version, table)]
+                register(con, table, paths, schema.TABLES[table].schema, temporary=True)
+        lock_down(con, directories=[*([root / "published" / version] if version else []), root / "runs"])
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
@@ -51,10 +82,9 @@ def build_warehouse(lake: Lake) -> list[str]:
     tmp = lake.warehouse_path.with_name(f".{lake.warehouse_path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
-        with connect(lake, tmp, read_only=False) as con:
+        with _open(lake, tmp, read_only=False) as con:
             for table in tables:
-                source = [f"published/{manifest.version}/{table}/**/*.parquet"] if table != "runs" else [RUNS_GLOB]
-                register(con, table, source, schema.TABLES[table].schema, where="main")
+                register(con, table, sources(manifest.version, table), schema.TABLES[table].schema, where="main")
                 describe_view(con, table)
             con.execute(f"create table {META} as select ? as version, now() as built_at", [manifest.version if manifest else None])
             con.execute(f"comment on table {META} is 'newslake bookkeeping: the version the views were built for'")
@@ -101,34 +131,37 @@ def ensure_current(lake: Lake) -> None:
             pass
 
 
-def run_statements(lake: Lake, sql: str, params: dict | None = None) -> list[tuple[str, pa.Table | None]]:
-    """Run each statement of `sql` against the warehouse, read-only (see `statements_on`)."""
+def run_statements(lake: Lake, sql: str, params: dict | None = None, *, script: bool = False) -> list[tuple[str, pa.Table | None]]:
+    """Run the statement of `sql` (each of them, with `script`) against the warehouse,
+    in the analyst's sandbox (see `connect`, `statements_on`)."""
     if not lake.warehouse_path.exists():
         raise FileNotFoundError(f"no warehouse at {lake.warehouse_path}: run `newslake run` first")
     with connect(lake) as con:
-        return statements_on(con, sql, params)
+        return statements_on(con, sql, params, script=script)
 
 
-def statements_on(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> list[tuple[str, pa.Table | None]]:
+def statements_on(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None, *, script: bool = False
+) -> list[tuple[str, pa.Table | None]]:
     """Each statement of `sql` (split as DuckDB parses it: a `;` inside quotes or a
-    comment is no separator) with its result, None for one that returns nothing.
+    comment is no separator) with its result, None for one that returns nothing. Every
+    statement must be a query, and there must be one unless `script`
+    (`sandbox.statements`); none runs unless all pass.
     `params` are the values of `$name` parameters; each statement gets the ones it uses."""
     results: list[tuple[str, pa.Table | None]] = []
-    for statement in con.extract_statements(sql):
+    for statement in statements(con, sql, script=script):
         used = {name: (params or {}).get(name) for name in statement.named_parameters}
         missing = sorted(set(statement.named_parameters) - set(params or {}))
         if missing:
             raise duckdb.InvalidInputException(f"no value for parameter ${missing[0]}")
         relation = con.sql(statement.query, params=used or None)
         table = relation.to_arrow_table() if relation is not None else None
-        if table is not None and table.column_names == ["Success"]:  # set, pragma, ...: no rows to show
-            table = None
         results.append((statement.query.strip(), table))
     return results
 
 
 def query(lake: Lake, sql: str) -> pa.Table:
-    """The result of the last statement of `sql` that returns rows (see `run_statements`);
-    an empty table when none does."""
-    tables = [table for _, table in run_statements(lake, sql) if table is not None]
+    """The result of the last statement of `sql` that returns rows (see `run_statements`;
+    several statements run as a script); an empty table when none does."""
+    tables = [table for _, table in run_statements(lake, sql, script=True) if table is not None]
     return tables[-1] if tables else pa.table({})

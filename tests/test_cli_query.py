@@ -1,4 +1,4 @@
-"""`newslake query`: example queries with parameters, output formats, several statements,
+"""`newslake query`: example queries with parameters, output formats, scripts,
 and an analyst's open connection during a run."""
 
 from __future__ import annotations
@@ -62,9 +62,9 @@ def test_csv_lists_are_json_and_tables_show_null(sample_lake):
     assert "NULL" in out.stdout and "[1, 2]" in out.stdout
 
 
-def test_several_statements_print_each_result(sample_lake):
+def test_a_script_prints_each_result(sample_lake):
     lake, _ = sample_lake
-    out = q(lake, "-f", "json", "select 'a;b' as s; set threads = 1; -- a comment; still one\nselect 2 as n")
+    out = q(lake, "--script", "-f", "json", "select 'a;b' as s; -- a comment; still one\nselect 2 as n")
     assert out.exit_code == 0, out.output
     decoder, text, docs = json.JSONDecoder(), out.stdout, []
     while text.strip():
@@ -72,7 +72,7 @@ def test_several_statements_print_each_result(sample_lake):
         docs.append(doc)
         text = text.lstrip()[end:]
     assert docs == [[{"s": "a;b"}], [{"n": 2}]]
-    out = q(lake, "select 1 as one; select 2 as two")
+    out = q(lake, "--script", "select 1 as one; select 2 as two")
     assert "one" in out.stdout and "two" in out.stdout and out.stdout.count("1 rows") == 2
 
 

@@ -8,18 +8,16 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+from conftest import REPO, SEED, table_of
 from typer.testing import CliRunner
 
-from newslake import schema
+from newslake import schema, warehouse
+from newslake.checks import checks_on_tables
 from newslake.cli import app
 from newslake.extract import date_mentions
-from newslake.normalize import article_fields
-from newslake.checks import checks_on_tables
 from newslake.lake import Lake
-from newslake import warehouse
-from newslake.models import MODELS, run_models
-
-from conftest import REPO, SEED, table_of
+from newslake.models import MODELS, merge_models, run_models
+from newslake.normalize import article_fields
 
 SEED_PERSONS = {"Adel Abdul-Mahdi", "Mike Pompeo", "Qassem Soleimani", "Mark Esper", "Mark Milley", "Donald Trump"}
 runner = CliRunner()
@@ -180,3 +178,44 @@ def test_suites_agree_with_the_code():
     assert set(kwargs("articles", "expect_column_values_to_be_in_set", "source_format")["value_set"]) == set(schema.SOURCE_FORMATS)
     assert tuple(kwargs("articles", "expect_column_values_to_be_in_set", "dct_source")["value_set"]) == DCT_SOURCES
     assert tuple(kwargs("runs", "expect_column_values_to_be_in_set", "status")["value_set"]) == STATUSES
+
+
+def _many_entities_tables(article_id: str, n: int, word: str = "Agency") -> dict:
+    """One article naming n organizations; the i-th is mentioned i + 1 times (ORG 0 once)."""
+    names = [f"{word} {i:03d}" for i in range(n)]
+    body = " ".join(names)
+    articles = schema.to_table(
+        [{"article_id": article_id, "title": "Many", "body": body, "captions": [], "language": "en",
+          "published_at": None, "duplicate_of": None}],
+        schema.ARTICLES,
+    )
+    rows = []
+    for i, name in enumerate(names):
+        start = body.index(name)
+        for k in range(i + 1):  # repeats at the same span are enough for the counts
+            rows.append({"article_id": article_id, "field": "body", "start": start, "end": start + len(name), "text": name,
+                         "label": "ORG", "name": name, "alias_id": f"{article_id[:4]}{i:012d}"})
+    mentions = schema.to_table(rows, schema.ENTITY_MENTIONS)
+    return {"articles": articles, "entity_mentions": mentions, "date_mentions": schema.DATE_MENTIONS.empty_table()}
+
+
+def test_cooccurrence_pairs_only_each_articles_top_entities():
+    k, n = 6, 40
+    tables = _many_entities_tables("b" * 16, n)
+    built = run_models(tables, REPO / "sql", top_entities=k)
+    pairs = built["entity_cooccurrence"].to_pylist()
+    assert len(pairs) == k * (k - 1) // 2 < n * (n - 1) // 2
+    assert all(p["entity_a"] < p["entity_b"] for p in pairs)  # ordered, never an entity with itself
+    names = dict(zip(built["entities"].column("entity_id").to_pylist(), built["entities"].column("name").to_pylist()))
+    kept = {names[p[side]] for p in pairs for side in ("entity_a", "entity_b")}
+    assert kept == {f"Agency {i:03d}" for i in range(n - k, n)}  # the most mentioned
+    assert built["article_entities"].num_rows == n  # the bound is on pairs only
+    # per article, whatever else the lake holds: a merge adds the same pairs a full build makes
+    other = _many_entities_tables("c" * 16, n, "Bureau")
+    both = {t: pa.concat_tables([tables[t], other[t]]) for t in tables}
+    merged = merge_models(built, other, REPO / "sql", top_entities=k)
+    full = run_models(both, REPO / "sql", top_entities=k)
+    key = ["entity_a", "entity_b"]
+    assert merged["entity_cooccurrence"].sort_by([(c, "ascending") for c in key]).to_pylist() == \
+        full["entity_cooccurrence"].sort_by([(c, "ascending") for c in key]).to_pylist()
+    assert full["entity_cooccurrence"].num_rows == 2 * k * (k - 1) // 2

@@ -76,13 +76,15 @@ def register(
     schema: pa.Schema,
     *,
     where: str = "main",
+    temporary: bool = False,
 ) -> None:
-    """View `where.name` over the files at `paths` (absolute, or relative to the
-    connection's file_search_path), with the contract's columns; an empty relation
-    of that shape when there are no files."""
-    target = f"{ident(where)}.{ident(name)}"
+    """View `where.name` (a temporary view `name`, with `temporary`) over the files at
+    `paths` (absolute, or relative to the connection's file_search_path), with the
+    contract's columns; an empty relation of that shape when there are no files."""
+    target = ident(name) if temporary else f"{ident(where)}.{ident(name)}"
+    create = "create or replace temporary view" if temporary else "create or replace view"
     if not paths:
-        con.execute(f"create or replace view {target} as {empty_relation(schema)}")
+        con.execute(f"{create} {target} as {empty_relation(schema)}")
         return
     listing = "[" + ", ".join(quote(p) for p in paths) + "]"
     present = [
@@ -91,7 +93,7 @@ def register(
             f"select column_name from (describe select * from read_parquet({listing}, union_by_name = true, hive_partitioning = false))"
         ).fetchall()
     ]
-    con.execute(f"create or replace view {target} as {parts_relation(paths, schema, present)}")
+    con.execute(f"{create} {target} as {parts_relation(paths, schema, present)}")
 
 
 def register_parts(
