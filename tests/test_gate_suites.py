@@ -363,6 +363,7 @@ def test_every_expectation_has_a_broken_frame():
         labels[suite] = [label_of(e) for e in spec["expectations"]]
         assert len(set(labels[suite])) == len(labels[suite]), f"{suite}: two expectations share a label"
         missing += [(suite, label) for label in labels[suite] if (suite, label) not in BREAKS]
+        assert suite in version_rows() or suite in check_tables(), f"{suite}: no valid frame in {__name__}"
     assert missing == [], f"expectations without a broken-frame case in {__name__}: {missing}"
     stale = [key for key in BREAKS if key[1] not in labels.get(key[0], [])]
     assert stale == [], f"cases for expectations no suite has: {stale}"
@@ -393,6 +394,44 @@ def test_a_broken_frame_fails_on_its_expectation_with_its_action(suite, label):
     else:  # the rest of the table passes; the failing row goes to quarantine
         assert row is not None
         assert result.success and result.quarantined == {row: [label]}
+
+
+def _orphan_mention(t):
+    t["entity_mentions"].append(_mention("ffffffffffffffff", 0, "Barack", "PERSON", OBAMA))
+
+
+def _repeated_article(t):
+    t["articles"].append(dict(t["articles"][1], source_uri="file:///inbox/again.txt"))
+
+
+def _misplaced_offsets(t):
+    t["entity_mentions"][1]["start"] += 1  # "aris " is not "Paris"
+
+
+def _mention_past_the_field(t):
+    t["date_mentions"][1].update(start=10, end=40)  # the title is 12 characters long
+
+
+def _near_copy_of_a_near_copy(t):
+    t["articles"][1]["duplicate_of"] = A3
+
+
+@pytest.mark.parametrize(("spoil", "suite", "label"), [
+    (_orphan_mention, "referential_integrity", "expect_column_values_to_be_between(entity_mentions_without_article)"),
+    (_near_copy_of_a_near_copy, "referential_integrity", "expect_column_values_to_be_between(duplicates_not_linked_to_a_canonical_article)"),
+    (_repeated_article, "uniqueness", "expect_column_values_to_be_between(articles_repeated_id)"),
+    (_misplaced_offsets, "mention_offsets", "expect_column_values_to_be_in_set(slices_back)"),
+    (_mention_past_the_field, "mention_offsets", "expect_column_pair_values_a_to_be_greater_than_b|expect_column_values_to_be_in_set(slices_back)"),
+], ids=lambda v: getattr(v, "__name__", v))
+def test_a_broken_version_fails_its_check_table(spoil, suite, label):
+    """The check queries themselves, on a version with one fact broken. (An offset past
+    its field cannot slice back to the text either: `|` separates what must fail.)"""
+    rows = version_rows()
+    spoil(rows)
+    tables = {name: to_table(r, schema.TABLES[name].schema) for name, r in rows.items()}
+    table = checks.checks_on_tables(tables, REPO / "sql", {"added_article_rows": len(rows["articles"])})[suite]
+    result = validate(suite, table)
+    assert not result.success and {f.label() for f in result.failed} == set(label.split("|")), result.summary_lines()
 
 
 def test_the_action_table_matches_the_suites():
