@@ -3,8 +3,8 @@
 The second copy of the inputs sits under another folder, its files are created in the
 opposite order (so a directory listing yields them differently) and with other
 modification times; its run is another process with another str hash seed (set
-iteration order), another local time zone and other batch sizes. Only run metadata
-may differ.
+iteration order), another local time zone, other batch sizes and extraction in two
+worker processes. Only run metadata may differ.
 """
 
 from __future__ import annotations
@@ -59,7 +59,8 @@ def twin_lakes(prefect_server, tmp_path_factory):
     _copy_reversed(first, second)
     _run(first, root / "lake_a", PYTHONHASHSEED="1", TZ="UTC")
     _run(second, root / "lake_b", PYTHONHASHSEED="2", TZ="Asia/Kolkata",
-         NEWSLAKE_BATCH_SIZE="2", NEWSLAKE_EXTRACT_BATCH_SIZE="3", NEWSLAKE_NLP_BATCH_SIZE="2")
+         NEWSLAKE_BATCH_SIZE="2", NEWSLAKE_EXTRACT_BATCH_SIZE="3", NEWSLAKE_NLP_BATCH_SIZE="2",
+         NEWSLAKE_WORKERS_FROM="1", NEWSLAKE_N_PROCESS="2")
     return Lake(root / "lake_a"), Lake(root / "lake_b")
 
 
