@@ -443,7 +443,8 @@ def test_the_action_table_matches_the_suites():
 
 def test_a_failing_gate_after_extraction_publishes_nothing(prefect_server, tmp_path):
     """A `fail` expectation of a table built after extraction (entities) stops the run:
-    `current` stays where it was and the run's parts are gone."""
+    `current` stays where it was, the run's parts are gone, and the next run with the
+    usual suites publishes the file."""
     from flows.pipeline import news_pipeline
     from newslake.lake import Lake
     from newslake.lake.runs_log import read_runs
@@ -468,3 +469,5 @@ def test_a_failing_gate_after_extraction_publishes_nothing(prefect_server, tmp_p
     last = read_runs(the_lake).to_pylist()[-1]
     assert (last["status"], last["published_version"]) == ("validation_failed", None)
     assert not any(p.name.startswith(f"part-{last['run_id']}") for p in the_lake.parts_root.rglob("*.parquet"))
+    again = news_pipeline(source=str(source), lake=str(lake))  # nothing was lost: the file was not marked ingested
+    assert again["status"] == "published" and again["counts"]["new_articles"] == 1
