@@ -492,6 +492,7 @@ def _print_whole(table: Table) -> None:
 def verify(
     version: Optional[str] = typer.Argument(None, help="Version to check, e.g. v1 (default: the current one).", show_default=False),
     lake: Optional[Path] = LakeOption,
+    content: bool = typer.Option(False, "--content", help="Also print each published table's rows and content checksum (run metadata left out): equal checksums, equal data, whichever run or lake wrote it."),
 ) -> None:
     """Check every part file of a version against the sha256 and size its manifest records.
 
@@ -514,6 +515,11 @@ def verify(
         err.print(f"[red bold]{manifest.version}: {len(problems)} of {checked} files missing or changed[/red bold]", soft_wrap=True)
         raise typer.Exit(1)
     console.print(f"{manifest.version} OK: {checked} files match their manifest (size and sha256)")
+    if content:
+        from newslake.lake.content import version_checksums
+
+        for table, (rows, checksum) in version_checksums(the_lake, manifest).items():
+            console.print(f"{table:<20} {rows:>9} {checksum}", soft_wrap=True, highlight=False)
 
 
 @app.command()

@@ -18,6 +18,7 @@ import pyarrow as pa
 from newslake import schema
 from newslake.config import Settings
 from newslake.dates.model import TIMEX3_TYPES, TIMEX3_VALUE
+from newslake.lake.content import CONTENT_TAG
 from newslake.lake.layout import FORMAT, FORMAT_VERSION, MANIFEST, UNKNOWN_MONTH
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "datasets.md"
@@ -107,6 +108,9 @@ def _table_section(name: str, spec: schema.TableSpec) -> list[str]:
         meaning = schema.description(fld).replace("|", "\\|")
         lines.append(f"| `{fld.name}` | {_type(fld.type)} | {'yes' if fld.nullable else 'never'} | {meaning} |")
     lines.append("")
+    volatile = schema.RUN_METADATA.get(name)
+    if volatile:
+        lines += [f"Run metadata (left out of the [content checksum](#content-checksums)): {', '.join(f'`{c}`' for c in volatile)}.", ""]
     return lines
 
 
@@ -204,6 +208,21 @@ def render() -> str:
         "`partition` is absent for unpartitioned tables. A table's `description` and each column's",
         "`description` were added without a format change: manifests written before them simply lack",
         "the keys. Check a part against its `sha256` to know you read what the version lists.",
+        "",
+        "## Content checksums",
+        "",
+        "A part's `sha256` proves its bytes; it does not say whether two versions hold the same data,",
+        "because every run writes its own run id and times into its rows and may split rows into parts",
+        "differently. `newslake verify --content [vN]` prints, per published table, its rows and a",
+        "*content checksum*: a sha256 over the table's rows that ignores their order, their parts and",
+        "the table's run metadata columns "
+        + "; ".join(f"`{t}`: {', '.join(f'`{c}`' for c in cols)}" for t, cols in schema.RUN_METADATA.items())
+        + ". Two runs over the same inputs (into two lakes, from a copied or moved source folder,",
+        "with other batch sizes) print the same checksums: equal checksums mean equal rows. Each row is",
+        "hashed as DuckDB's `to_json` of its other columns in contract order, timestamps in UTC, and the",
+        f"row hashes are summed; the definition is `newslake.lake.content` (tag `{CONTENT_TAG}`),",
+        "so compare checksums with each other rather than recomputing them in another tool. The",
+        "checksum reads the whole table, so runs do not compute it and the manifest does not hold it.",
         "",
     ]
     return "\n".join(out)

@@ -267,6 +267,15 @@ TABLES: dict[str, TableSpec] = {
     "ledger": TableSpec(LEDGER, "state", 1, description="The lake's bookkeeping (not published): one row per ingested file, so a rerun skips what it has seen."),
     "signatures": TableSpec(SIGNATURES, "state", 1, description="The lake's bookkeeping (not published): near-duplicate MinHash signatures of canonical articles."),
 }
+# Run metadata: the columns that say which run wrote a row and when, not what the row
+# holds. Two runs over the same inputs into two lakes differ in these columns only;
+# content checksums (newslake.lake.content) leave them out. `runs.source` is the
+# folder as the run was given it, so a moved source changes it.
+RUN_METADATA: dict[str, tuple[str, ...]] = {
+    "articles": ("ingested_at", "run_id"),
+    "quarantine": ("quarantined_at", "run_id"),
+    "runs": ("run_id", "started_at", "finished_at", "source", "stage_seconds"),
+}
 # Parts written below these schema versions cannot be read as today's tables: entity
 # mentions before version 2 carry no canonical names (they were resolved at extraction).
 REBUILD_BELOW = {"entity_mentions": (2, "canonical entities")}

@@ -74,16 +74,13 @@ def table_of(lake_dir, name: str, version: str | None = None):
     return read_parts(lake, manifest.parts(name), schema.TABLES[name].schema)
 
 
-VOLATILE = {"run_id", "ingested_at", "quarantined_at"}  # differ between any two runs
-
-
 def rows_of(lake_dir, table: str, version: str | None = None) -> list[tuple]:
-    """A table's rows, sorted and with run ids and timestamps left out: for comparing
-    the content of two lakes."""
+    """A table's rows, sorted and with run metadata (schema.RUN_METADATA) left out: for
+    comparing the content of two lakes."""
     import json
 
-    from newslake import schema
+    from newslake.lake.content import content_columns
 
-    columns = [c for c in schema.TABLES[table].schema.names if c not in VOLATILE]
+    columns = content_columns(table)
     data = table_of(lake_dir, table, version).select(columns)
     return sorted(tuple(json.dumps(v, default=str) for v in row.values()) for row in data.to_pylist())
