@@ -91,7 +91,7 @@ class Settings(BaseSettings):
         None,
         description='run parse and extraction batches on Dask: "local" (a local cluster sized to the cores) or a scheduler address',
     )
-    nlp_batch_size: int = Field(64, ge=1, description="texts per nlp.pipe batch")
+    nlp_batch_size: int = Field(32, ge=1, description="texts per nlp.pipe batch (its working memory is held at once)")
     keep_versions: int = Field(10, ge=1, description="published versions kept; older ones are pruned")
     deleted_files: Literal["remove", "keep"] = Field(
         "remove",
