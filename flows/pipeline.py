@@ -20,7 +20,7 @@ from newslake.ingest import Batch
 from newslake.ledger import SourceFile
 from newslake.progress import progress
 from newslake.report import ValidationFailed, summary_lines, summary_markdown
-from newslake.run import ExtractJob, Extracted, ParseJob, Run, open_run
+from newslake.run import Extracted, ExtractJob, ParseJob, Run, open_run
 
 
 @task(cache_policy=NONE)
@@ -34,6 +34,7 @@ def plan_run(run: Run) -> None:
 @task(cache_policy=NONE)
 def parse_files(job: ParseJob, files: list[SourceFile]) -> Batch:
     batch = job.parse(files)
+    failpoint("parse.after_batch")
     get_run_logger().info("parsed %d files: %d articles, %d quarantined", len(files), len(batch.articles), len(batch.quarantine))
     return batch
 

@@ -139,6 +139,10 @@ def run(
             )
     except LakeError as exc:
         _fail(str(exc), exc)
+    except OSError as exc:  # a full disk, a lost mount: the run published nothing (see Run.fail)
+        current = Lake(settings.lake).current_version()
+        what = f"{exc.strerror or exc}: {exc.filename}" if exc.filename else f"{type(exc).__name__}: {exc}"
+        _fail(f"{what} (the run published nothing; current version: {current or 'none'})", exc, code=1)
     except ValidationFailed as failed:
         _close(live)
         _print_summary(summary_lines(failed.report, wall_seconds=time.perf_counter() - started))

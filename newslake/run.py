@@ -22,6 +22,7 @@ referential integrity) are checked on, in DuckDB.
 
 from __future__ import annotations
 
+import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -34,18 +35,48 @@ import pyarrow.compute as pc
 from newslake import dedup, gates, models, schema
 from newslake.config import Settings
 from newslake.ingest import Batch, Limits, parse_batch
-from newslake.lake import Lake, LakeError, Manifest, Part, Transaction, commit, prune, publisher_lock, recover
-from newslake.lake import collect_garbage, runs_log
+from newslake.lake import (
+    Lake,
+    LakeError,
+    Manifest,
+    Part,
+    Transaction,
+    collect_garbage,
+    commit,
+    prune,
+    publisher_lock,
+    recover,
+    runs_log,
+)
 from newslake.lake.compact import compact_small_parts
 from newslake.lake.layout import version_number
-from newslake.lake.parts import key_in, month_of, read_parts, rewrite_without, write_part, write_partitioned
+from newslake.lake.parts import (
+    key_in,
+    month_of,
+    read_parts,
+    rewrite_without,
+    write_part,
+    write_partitioned,
+)
 from newslake.lake.query import connect, parts_holding, register_parts
-from newslake.ledger import FILE_PART_SQL, STAT_CACHE, Ledger, SourceFile, discover, file_part
-from newslake.readers import ReaderOptions
+from newslake.ledger import (
+    FILE_PART_SQL,
+    STAT_CACHE,
+    Ledger,
+    SourceFile,
+    discover,
+    file_part,
+)
 from newslake.progress import progress
+from newslake.readers import ReaderOptions
 from newslake.report import ValidationFailed
 from newslake.runlog import RunReport, new_run_id
-from newslake.storage import atomic_write_json, atomic_write_parquet, atomic_write_text, read_parquet_or_empty
+from newslake.storage import (
+    atomic_write_json,
+    atomic_write_parquet,
+    atomic_write_text,
+    read_parquet_or_empty,
+)
 from newslake.warehouse import build_warehouse, warehouse_version
 
 BYTES_PER_ARTICLE = 2_500  # a rough size of one article in its source file, for planning
@@ -123,8 +154,8 @@ def open_run(settings: Settings) -> Iterator["Run"]:
         except ValidationFailed:
             raise
         except BaseException as exc:
-            run.fail(exc)
-            raise
+            if not run.fail(exc) or not isinstance(exc, Exception):
+                raise  # a published run ends as published, with the failure as a note
         finally:
             run.con.close()
 
@@ -542,7 +573,7 @@ class Run:
         raise ValidationFailed([f.summary() for f in self.validation.failures()], self.report.to_dict())
 
     def _save_validation(self) -> None:
-        atomic_write_json(self.validation.to_dict(detail=True), self.lake.run_dir(self.report.run_id) / "validation.json")
+        atomic_write_json(self.validation.to_dict(detail=True), self.lake.run_dir(self.report.run_id) / "validation.json", "validation")
 
     # ------------------------------------------------------------------ run report
 
@@ -568,7 +599,7 @@ class Run:
                 timeline=self._query(parts("dates"), "dates", "select date, published_count, mentioned_count from t where published_count > 0 or mentioned_count > 0 order by date"),
                 data_from=data_from,
             )
-            atomic_write_text(html, path)
+            atomic_write_text(html, path, "report")
             return path
         except Exception as exc:  # noqa: BLE001 - the run's outcome stands without its page
             self.report.html_report = None
@@ -654,7 +685,7 @@ class Run:
         new = pa.Table.from_pylist([{k: r[k] for k in STAT_CACHE.names} for r in rows], schema=STAT_CACHE)
         old = read_parquet_or_empty(self.lake.stat_cache_path, STAT_CACHE)
         keep = old.filter(pc.invert(pc.is_in(old.column("source_uri"), value_set=new.column("source_uri"))))
-        atomic_write_parquet(pa.concat_tables([keep, new]), self.lake.stat_cache_path)
+        atomic_write_parquet(pa.concat_tables([keep, new]), self.lake.stat_cache_path, "stat_cache")
 
     def finish_nothing_new(self) -> dict:
         self.txn.abort()
@@ -665,15 +696,45 @@ class Run:
         self.report.rows = {k: v for k, v in (manifest.rows() if manifest else {}).items() if k in schema.PUBLISHED}
         return self._finish()
 
-    def fail(self, exc: BaseException) -> None:
-        if self.committed:  # published: the version stands, its log row is in the manifest
-            self.report.notes.append(f"after publishing {self.version}: {type(exc).__name__}: {exc}")
-            return
+    def fail(self, exc: BaseException) -> bool:
+        """The run stops. Once `current` names this run's version the run is published,
+        whatever failed after the switch (a full disk, say): the ledger is inside the
+        version, so the next run counts its files as unchanged, and a missing log row
+        or warehouse is written by the next run's recovery. Before the switch nothing
+        the run wrote stays: not its parts, and not a version folder it renamed into
+        place (the next run would otherwise roll it forward)."""
+        if self.committed or self._switched():
+            self.committed = True
+            self.report.status, self.report.version = "published", self.version
+            self.report.current_version = self.version
+            self.report.notes.append(f"published {self.version}, then: {type(exc).__name__}: {exc}")
+            if self.report.run_id not in runs_log.logged_run_ids(self.lake):
+                try:
+                    runs_log.write_run(self.lake, self.lake.manifest(self.version).run)
+                except Exception as again:  # noqa: BLE001 - the next run's recovery writes it
+                    self.report.notes.append(f"its runs-log row was not written ({again}); the next run writes it")
+            return True
+        self._unpublish()
         self.txn.abort()
         self.report.status = "failed"
         self.report.version = None
         self.report.error = f"{type(exc).__name__}: {exc}"
         self._finish()
+        return False
+
+    def _switched(self) -> bool:
+        manifest = self.lake.manifest(self.version) if self.lake.current_version() == self.version else None
+        return manifest is not None and manifest.run_id == self.report.run_id
+
+    def _unpublish(self) -> None:
+        """Take back this run's version folder if it was renamed into place but never
+        became current: its manifest goes first, so it stops being a version at once."""
+        folder = self.lake.published / self.version
+        manifest = self.lake.manifest(self.version)
+        if manifest is None or manifest.run_id != self.report.run_id or self.lake.current_version() == self.version:
+            return
+        (folder / "manifest.json").unlink(missing_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
     def _finish(self) -> dict:
         self.report.finished_at = datetime.now(timezone.utc)

@@ -28,7 +28,7 @@ from newslake import schema
 from newslake.lake import Lake
 from newslake.lake.query import ident, quote, register
 from newslake.lake.runs_log import GLOB as RUNS_GLOB
-from newslake.storage import FILE_MODE
+from newslake.storage import FILE_MODE, writing
 
 META = "newslake_warehouse"  # one row: the version the views were built for
 
@@ -51,7 +51,7 @@ def build_warehouse(lake: Lake) -> list[str]:
     tmp = lake.warehouse_path.with_name(f".{lake.warehouse_path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
-        with connect(lake, tmp, read_only=False) as con:
+        with writing("warehouse", lake.warehouse_path), connect(lake, tmp, read_only=False) as con:
             for table in tables:
                 source = [f"published/{manifest.version}/{table}/**/*.parquet"] if table != "runs" else [RUNS_GLOB]
                 register(con, table, source, schema.TABLES[table].schema, where="main")

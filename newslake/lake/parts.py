@@ -20,8 +20,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from newslake.failpoints import WRITES
 from newslake.lake.layout import UNKNOWN_MONTH, Lake, Part
-from newslake.storage import file_sha256, fsync_file, make_readable, temp_beside
+from newslake.storage import (
+    file_sha256,
+    fsync_file,
+    make_readable,
+    temp_beside,
+    writing,
+)
 
 COMPRESSION = "zstd"
 
@@ -61,14 +68,15 @@ def write_part(
     check_nulls(data, schema, table)
     rel = new_part_path(table, run_id, partition)
     path = lake.path_of(rel)
-    tmp = temp_beside(path)
-    try:
-        pq.write_table(data, tmp, compression=COMPRESSION)
-        fsync_file(tmp)
-        make_readable(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with writing(f"part.{table}" if f"part.{table}" in WRITES else "part.model", path):
+        tmp = temp_beside(path)
+        try:
+            pq.write_table(data, tmp, compression=COMPRESSION)
+            fsync_file(tmp)
+            make_readable(tmp)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
     return describe(lake, rel, partition, schema_version, rows=data.num_rows)
 
 
