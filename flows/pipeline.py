@@ -112,16 +112,18 @@ def news_pipeline(
     batch_size: int | None = None,
     extract: bool | None = None,
     dask: str | None = None,
+    rebuild: bool = False,
 ) -> dict:
     """Ingest the article files under `source` into the lake at `lake` and publish a new
     version when anything is new and every suite passes. Returns the run report.
-    (`dask` says the flow runs on a DaskTaskRunner: see `pipeline_for`.)"""
+    (`dask` says the flow runs on a DaskTaskRunner: see `pipeline_for`; `rebuild`
+    builds the version from the source files alone: see `newslake.repair`.)"""
     settings = load_settings(
         source=source, lake=lake, expectations_dir=expectations_dir, batch_size=batch_size, extract=extract, dask=dask
     )
     shown = progress()
     try:
-        report = _run(settings, shown)
+        report = _run(settings, shown, rebuild)
     except ValidationFailed as failed:  # its report says why nothing was published
         publish_artifacts(failed.report)
         raise
@@ -131,8 +133,8 @@ def news_pipeline(
     return report.to_dict()
 
 
-def _run(settings, shown):
-    with open_run(settings) as run:
+def _run(settings, shown, rebuild=False):
+    with open_run(settings, rebuild) as run:
         report = run.report
         with report.timed("discover"):
             plan_run(run)

@@ -71,7 +71,7 @@ def failpoint(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-_writes_seen: dict[str, int] = {}
+_writes_seen: dict[tuple[str, str], int] = {}  # (the armed list, write name) -> writes so far
 
 
 def disk_write(name: str, path: Path | str) -> None:
@@ -81,6 +81,7 @@ def disk_write(name: str, path: Path | str) -> None:
     armed = _names(ENOSPC_ENV, WRITES)
     if name not in armed:
         return
-    _writes_seen[name] = _writes_seen.get(name, 0) + 1
-    if _writes_seen[name] >= armed[name]:
+    key = (os.environ[ENOSPC_ENV], name)  # counted afresh whenever a test arms another list
+    _writes_seen[key] = _writes_seen.get(key, 0) + 1
+    if _writes_seen[key] >= armed[name]:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))

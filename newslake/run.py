@@ -134,15 +134,17 @@ class Changes:
 
 
 @contextmanager
-def open_run(settings: Settings) -> Iterator["Run"]:
-    """A run holding the lake's lock; the lake is recovered from any killed run first."""
+def open_run(settings: Settings, rebuild: bool = False) -> Iterator["Run"]:
+    """A run holding the lake's lock; the lake is recovered from any killed run first.
+    `rebuild`: build the version from the source files alone, on no earlier version
+    (`newslake repair`, when a part has no good copy left)."""
     lake = Lake(settings.lake)
     lake.check_usable()
     now = datetime.now(timezone.utc)
     report = RunReport(run_id=new_run_id(now), source=str(settings.source.resolve()), lake=str(settings.lake), started_at=now)
     with publisher_lock(lake, settings.lock_wait):
         report.notes.extend(recover(lake))
-        run = Run(settings, lake, report, now)
+        run = Run(settings, lake, report, now, rebuild)
         if lake.current_version() and warehouse_version(lake) != lake.current_version():
             build_warehouse(lake)
         try:
@@ -171,12 +173,14 @@ def _refuse_unreadable(lake: Lake, base: Manifest | None) -> None:
 
 
 class Run:
-    def __init__(self, settings: Settings, lake: Lake, report: RunReport, now: datetime):
+    def __init__(self, settings: Settings, lake: Lake, report: RunReport, now: datetime, rebuild: bool = False):
         self.settings = settings
         self.lake = lake
         self.report = report
         self.now = now
-        self.base: Manifest | None = lake.manifest()
+        self.base: Manifest | None = None if rebuild else lake.manifest()
+        if rebuild:
+            report.notes.append("rebuilt from the source files alone, on no earlier version")
         _refuse_unreadable(lake, self.base)
         self.version = lake.next_version()
         self.txn = Transaction.begin(lake, self.base, report.run_id, self.version)

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from newslake.failpoints import WRITES
+from newslake.lake.integrity import check_parts, trust
 from newslake.lake.layout import UNKNOWN_MONTH, Lake, Part
 from newslake.storage import (
     file_sha256,
@@ -46,7 +47,9 @@ def describe(lake: Lake, path: str, partition: str | None, schema_version: int, 
     absolute = lake.path_of(path)
     if rows is None:
         rows = pq.read_metadata(absolute).num_rows
-    return Part(path, rows, absolute.stat().st_size, file_sha256(absolute), partition, schema_version)
+    sha256 = file_sha256(absolute)
+    trust(absolute, sha256)  # hashed as it was written: reading it back in this run is safe
+    return Part(path, rows, absolute.stat().st_size, sha256, partition, schema_version)
 
 
 def write_part(
@@ -125,8 +128,11 @@ def write_partitioned(
 
 
 def read_parts(lake: Lake, parts: Iterable[Part], schema: pa.Schema, columns: Sequence[str] | None = None) -> pa.Table:
-    """The rows of some parts, conformed to the contract (older parts gain null columns)."""
+    """The rows of some parts, conformed to the contract (older parts gain null columns),
+    after checking each against its manifest (`integrity`)."""
     wanted = schema if columns is None else pa.schema([schema.field(c) for c in columns])
+    parts = list(parts)
+    check_parts(lake, parts)
     tables = []
     for part in parts:
         path = lake.path_of(part)
