@@ -50,6 +50,12 @@ def assert_no_repeats(lake_dir: Path) -> None:
         assert len(values) == len(set(values)), table
 
 
+def assert_no_garbage(lake: Lake) -> None:
+    """No file under parts/ that no version lists: a killed run's leftovers are gone."""
+    listed = {p.path for v in lake.versions() for t in lake.manifest(v).tables.values() for p in t.parts}
+    assert {p.relative_to(lake.root).as_posix() for p in lake.parts_root.rglob("*") if p.is_file()} == listed
+
+
 def assert_verified(lake_dir: Path) -> None:
     result = runner.invoke(app, ["verify", "--all", "--lake", str(lake_dir)])
     assert result.exit_code == 0, result.output
@@ -117,6 +123,7 @@ def test_a_kill_at_each_stage_leaves_a_whole_lake_and_the_next_run_recovers(api_
     assert content(lake.root) == content(reference)
     assert_no_repeats(lake.root)
     assert_verified(lake.root)
+    assert_no_garbage(lake)
     statuses = [r["status"] for r in read_runs(lake).to_pylist()]
     assert statuses.count("published") == 2, statuses  # the killed run is published once or not at all
 
