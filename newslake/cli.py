@@ -116,6 +116,7 @@ def run(
     except LakeError as exc:
         _fail(f"{exc} (pass a folder with --lake)", exc)
     started = time.perf_counter()
+    was_current = Lake(settings.lake).current_version()
     live = None
     stack = contextlib.ExitStack()
     try:
@@ -143,7 +144,8 @@ def run(
     except OSError as exc:  # a full disk, a lost mount: the run published nothing (see Run.fail)
         current = Lake(settings.lake).current_version()
         what = f"{exc.strerror or exc}: {exc.filename}" if exc.filename else f"{type(exc).__name__}: {exc}"
-        _fail(f"{what} (the run published nothing; current version: {current or 'none'})", exc, code=1)
+        outcome = "the run published nothing" if current == was_current else f"after the run published {current}"
+        _fail(f"{what} ({outcome}; current version: {current or 'none'})", exc, code=1)
     except ValidationFailed as failed:
         _close(live)
         _print_summary(summary_lines(failed.report, wall_seconds=time.perf_counter() - started))

@@ -22,6 +22,7 @@ referential integrity) are checked on, in DuckDB.
 
 from __future__ import annotations
 
+import os
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -731,8 +732,10 @@ class Run:
         return manifest is not None and manifest.run_id == self.report.run_id
 
     def _unpublish(self) -> None:
-        """Take back this run's version folder if it was renamed into place but never
-        became current: its manifest goes first, so it stops being a version at once."""
+        """Take back this run's staging folder, and its version folder if it was renamed
+        into place but never became current: the manifest goes first, so that it stops
+        being a version at once."""
+        shutil.rmtree(self.lake.published / f".staging-{self.version}-{os.getpid()}", ignore_errors=True)  # its links hold the parts' space
         folder = self.lake.published / self.version
         manifest = self.lake.manifest(self.version)
         if manifest is None or manifest.run_id != self.report.run_id or self.lake.current_version() == self.version:

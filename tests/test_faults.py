@@ -131,6 +131,23 @@ def test_a_kill_at_each_stage_leaves_a_whole_lake_and_the_next_run_recovers(api_
 # ----------------------------------------------------------------------------- full disk
 
 
+CITIES = ("Leeds", "York", "Bristol", "Cardiff", "Glasgow", "Belfast", "Norwich", "Exeter", "Durham", "Bath",
+          "Chester", "Lincoln", "Oxford", "Cambridge", "Dundee", "Swansea", "Preston", "Derby")
+MAYORS = ("Anna Price", "Tom Hughes", "Sara Khan", "Owen Lloyd", "Ruth Moore", "Liam Walsh", "Jane Fisher", "Paul Grant",
+          "Emma Shaw", "Rhys Evans", "Nora Bell", "Adam Cole", "Lucy Ward", "Ian Ross", "Mia Cross", "Joe Hunt", "Kate Rowe", "Ben Lane")
+
+
+def article(i: int) -> str:
+    """A short English news story of its own: entities, a date, no near copy of another."""
+    city, mayor = CITIES[i], MAYORS[i]
+    return (
+        f"{city} council approves a budget for schools\n\nMarch {i + 1}, 2021\n\n"
+        f"The city council of {city} voted on Tuesday to approve a budget of {i + 2} million pounds for new schools "
+        f"and roads. Mayor {mayor} said the plan would help families across the region. The vote in {city} followed "
+        f"weeks of debate with local businesses, and {mayor} promised that work would begin in April.\n"
+    )
+
+
 def test_a_full_disk_at_each_write(prefect_server, sources, base_lake, reference, tmp_path, monkeypatch):
     """Every write of a run fails once as ENOSPC, one run after another on one lake (in
     this process: the model loads once). Each run ends as `failed` with the old version
@@ -146,7 +163,7 @@ def test_a_full_disk_at_each_write(prefect_server, sources, base_lake, reference
     outcomes = {}
     for i, write in enumerate(WRITES):
         # something new each time: an article and a file to quarantine
-        (inbox / f"step_{i}.txt").write_text(f"Story {i}\n\nMarch {i + 1}, 2021\n\nThe council of Leeds met on day {i}.\n")
+        (inbox / f"step_{i}.txt").write_text(article(i))
         (inbox / f"step_{i}.json").write_text("{not json " + str(i))
         before = lake.current_version()
         monkeypatch.setenv(ENOSPC_ENV, write)
@@ -155,7 +172,7 @@ def test_a_full_disk_at_each_write(prefect_server, sources, base_lake, reference
             report = run_if_nothing_new(settings) or news_pipeline(source=str(inbox), lake=str(lake.root))
             status, error = report["status"], None
         except OSError as exc:
-            status, error = "failed", exc
+            status, error, report = "failed", exc, None
         monkeypatch.delenv(ENOSPC_ENV)
         logged = {r["run_id"]: r for r in read_runs(lake).to_pylist()}
         last = max(logged)
@@ -163,7 +180,6 @@ def test_a_full_disk_at_each_write(prefect_server, sources, base_lake, reference
             assert lake.current_version() == before, write
             assert error.filename and str(lake.root) in error.filename, (write, error)
             assert logged[last]["status"] == "failed" and logged[last]["published_version"] is None, write
-            assert str(error.filename) in logged[last]["error"]
         else:
             assert status == "published" and lake.current_version() != before, write
             assert any("No space left on device" in n for n in report["notes"]), report["notes"]
@@ -171,13 +187,16 @@ def test_a_full_disk_at_each_write(prefect_server, sources, base_lake, reference
                 assert logged[last]["status"] == "published", write
             assert report["counts"]["duplicates"] == 0
         assert_verified(lake.root)
-        outcomes[write] = (status, lake.current_version())
+        outcomes[write] = (status, lake.current_version(), report["run_id"] if report else None)
 
-    published = {w for w, (status, _) in outcomes.items() if status == "published"}
+    published = {w for w, (status, _, _) in outcomes.items() if status == "published"}
     assert published == {"runs_log", "warehouse", "report"}, outcomes  # the writes after the switch
-    final = news_pipeline(source=str(inbox), lake=str(lake.root))
-    assert final["counts"]["duplicates"] == 0 and final["status"] == "published"
-    assert any("wrote the runs-log row" in n for n in final["notes"]) or "runs_log" not in published
+    logged = {r["run_id"]: r for r in read_runs(lake).to_pylist()}
+    for write in published:  # a row the full disk kept out of the log was written by the next run
+        status, version, run_id = outcomes[write]
+        assert logged[run_id]["status"] == "published" and logged[run_id]["published_version"] == version
+    final = news_pipeline(source=str(inbox), lake=str(lake.root))  # the last write (the report) published
+    assert final["status"] == "nothing_new" and final["counts"]["unchanged"] == len(list(inbox.iterdir()))
     assert_no_repeats(lake.root)
     statuses = [r["status"] for r in read_runs(lake).to_pylist()]
     assert len(statuses) == len(WRITES) + 2  # the base run, every faulted run, the last one
