@@ -20,7 +20,7 @@ from newslake.ingest import Batch
 from newslake.ledger import SourceFile
 from newslake.progress import progress
 from newslake.report import ValidationFailed, summary_lines, summary_markdown
-from newslake.run import Extracted, ExtractJob, ParseJob, Run, open_run
+from newslake.run import ExtractJob, Extracted, ParseJob, Run, open_run
 
 
 @task(cache_policy=NONE)

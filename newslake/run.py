@@ -36,48 +36,18 @@ import pyarrow.compute as pc
 from newslake import dedup, gates, models, schema
 from newslake.config import Settings
 from newslake.ingest import Batch, Limits, parse_batch
-from newslake.lake import (
-    Lake,
-    LakeError,
-    Manifest,
-    Part,
-    Transaction,
-    collect_garbage,
-    commit,
-    prune,
-    publisher_lock,
-    recover,
-    runs_log,
-)
+from newslake.lake import Lake, LakeError, Manifest, Part, Transaction, commit, prune, publisher_lock, recover
+from newslake.lake import collect_garbage, runs_log
 from newslake.lake.compact import compact_small_parts
 from newslake.lake.layout import version_number
-from newslake.lake.parts import (
-    key_in,
-    month_of,
-    read_parts,
-    rewrite_without,
-    write_part,
-    write_partitioned,
-)
+from newslake.lake.parts import key_in, month_of, read_parts, rewrite_without, write_part, write_partitioned
 from newslake.lake.query import connect, parts_holding, register_parts
-from newslake.ledger import (
-    FILE_PART_SQL,
-    STAT_CACHE,
-    Ledger,
-    SourceFile,
-    discover,
-    file_part,
-)
-from newslake.progress import progress
+from newslake.ledger import FILE_PART_SQL, STAT_CACHE, Ledger, SourceFile, discover, file_part
 from newslake.readers import ReaderOptions
+from newslake.progress import progress
 from newslake.report import ValidationFailed
 from newslake.runlog import RunReport, new_run_id
-from newslake.storage import (
-    atomic_write_json,
-    atomic_write_parquet,
-    atomic_write_text,
-    read_parquet_or_empty,
-)
+from newslake.storage import atomic_write_json, atomic_write_parquet, atomic_write_text, read_parquet_or_empty
 from newslake.warehouse import build_warehouse, warehouse_version
 
 BYTES_PER_ARTICLE = 2_500  # a rough size of one article in its source file, for planning

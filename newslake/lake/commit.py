@@ -26,15 +26,7 @@ import pyarrow as pa
 
 from newslake.failpoints import failpoint
 from newslake.lake import runs_log
-from newslake.lake.layout import (
-    MANIFEST,
-    Lake,
-    LakeError,
-    Manifest,
-    Part,
-    TableState,
-    link_path,
-)
+from newslake.lake.layout import MANIFEST, Lake, LakeError, Manifest, Part, TableState, link_path
 from newslake.storage import atomic_write_json, fsync_dir, writing
 
 

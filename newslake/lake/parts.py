@@ -23,13 +23,7 @@ import pyarrow.parquet as pq
 from newslake.failpoints import WRITES
 from newslake.lake.integrity import check_parts, trust
 from newslake.lake.layout import UNKNOWN_MONTH, Lake, Part
-from newslake.storage import (
-    file_sha256,
-    fsync_file,
-    make_readable,
-    temp_beside,
-    writing,
-)
+from newslake.storage import file_sha256, fsync_file, make_readable, temp_beside, writing
 
 COMPRESSION = "zstd"
 
