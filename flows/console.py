@@ -7,19 +7,26 @@ import logging
 
 from prefect.logging.handlers import PrefectConsoleHandler
 
+from newslake.lake import LakeError
 from newslake.report import ValidationFailed
+
+# Failures the command reports itself, in one line: their tracebacks stay off the console.
+ANNOUNCED = (ValidationFailed, LakeError, OSError)
+NAMES = ("ValidationFailed", "LakeError", "CorruptPart", "OSError")
 
 
 @contextlib.contextmanager
 def validation_failures_off_the_console():
-    """Keep Prefect's log of a ValidationFailed (the task's and the flow's traceback)
-    off the console for this run: the command prints the failed expectations itself.
+    """Keep Prefect's log of a ValidationFailed, a LakeError or an OSError (the task's
+    and the flow's traceback) off the console for this run: the command prints the
+    failed expectations, or the one-line error, itself.
     The records still reach the Prefect API, so the UI shows them."""
 
     def keep(record: logging.LogRecord) -> bool:
-        if record.exc_info and isinstance(record.exc_info[1], ValidationFailed):
+        if record.exc_info and isinstance(record.exc_info[1], ANNOUNCED):
             return False
-        return "ValidationFailed" not in record.getMessage()
+        message = record.getMessage()
+        return not any(name in message for name in NAMES)
 
     loggers = [logging.getLogger()] + [
         logger for logger in logging.Logger.manager.loggerDict.values() if isinstance(logger, logging.Logger)

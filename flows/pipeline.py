@@ -34,6 +34,7 @@ def plan_run(run: Run) -> None:
 @task(cache_policy=NONE)
 def parse_files(job: ParseJob, files: list[SourceFile]) -> Batch:
     batch = job.parse(files)
+    failpoint("parse.after_batch")
     get_run_logger().info("parsed %d files: %d articles, %d quarantined", len(files), len(batch.articles), len(batch.quarantine))
     return batch
 
@@ -111,27 +112,32 @@ def news_pipeline(
     batch_size: int | None = None,
     extract: bool | None = None,
     dask: str | None = None,
+    rebuild: bool = False,
 ) -> dict:
     """Ingest the article files under `source` into the lake at `lake` and publish a new
     version when anything is new and every suite passes. Returns the run report.
-    (`dask` says the flow runs on a DaskTaskRunner: see `pipeline_for`.)"""
+    (`dask` says the flow runs on a DaskTaskRunner: see `pipeline_for`; `rebuild`
+    builds the version from the source files alone: see `newslake.repair`.)"""
     settings = load_settings(
         source=source, lake=lake, expectations_dir=expectations_dir, batch_size=batch_size, extract=extract, dask=dask
     )
     shown = progress()
     try:
-        report = _run(settings, shown)
+        report = _run(settings, shown, rebuild)
     except ValidationFailed as failed:  # its report says why nothing was published
         publish_artifacts(failed.report)
         raise
     if report.status == "nothing_new":
         print("nothing new: the current version stays", report.current_version)
-    publish_artifacts(report.to_dict())
+    try:
+        publish_artifacts(report.to_dict())
+    except Exception as exc:  # noqa: BLE001 - the UI's copy of the summary is not worth failing a published run
+        get_run_logger().warning("the run's summary was not sent to Prefect: %s: %s", type(exc).__name__, exc)
     return report.to_dict()
 
 
-def _run(settings, shown):
-    with open_run(settings) as run:
+def _run(settings, shown, rebuild=False):
+    with open_run(settings, rebuild) as run:
         report = run.report
         with report.timed("discover"):
             plan_run(run)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -113,6 +114,7 @@ def run(
     except LakeError as exc:
         _fail(f"{exc} (pass a folder with --lake)", exc)
     started = time.perf_counter()
+    was_current = Lake(settings.lake).current_version()
     live = None
     stack = contextlib.ExitStack()
     try:
@@ -137,6 +139,11 @@ def run(
             )
     except LakeError as exc:
         _fail(str(exc), exc)
+    except OSError as exc:  # a full disk, a lost mount: the run published nothing (see Run.fail)
+        current = Lake(settings.lake).current_version()
+        what = f"{exc.strerror or exc}: {exc.filename}" if exc.filename else f"{type(exc).__name__}: {exc}"
+        outcome = "the run published nothing" if current == was_current else f"after the run published {current}"
+        _fail(f"{what} ({outcome}; current version: {current or 'none'})", exc, code=1)
     except ValidationFailed as failed:
         _close(live)
         _print_summary(summary_lines(failed.report, wall_seconds=time.perf_counter() - started))
@@ -493,11 +500,12 @@ def verify(
     version: Optional[str] = typer.Argument(None, help="Version to check, e.g. v1 (default: the current one).", show_default=False),
     lake: Optional[Path] = LakeOption,
     content: bool = typer.Option(False, "--content", help="Also print each published table's rows and content checksum (run metadata left out): equal checksums, equal data, whichever run or lake wrote it."),
+    every: bool = typer.Option(False, "--all", help="Check every version on disk (a part shared by versions is hashed once)."),
 ) -> None:
     """Check every part file of a version against the sha256 and size its manifest records.
 
     Exits 1 naming each file that is missing or differs, so a copy, a backup or a
-    disk can be trusted (or not) before anyone reads from it.
+    disk can be trusted (or not) before anyone reads from it; `newslake repair` fixes them.
     """
     from newslake.lake import LakeError
     from newslake.versions import manifest_of, open_lake, verify_version
@@ -505,21 +513,98 @@ def verify(
     settings = _settings(lake=lake)
     try:
         the_lake = open_lake(settings.lake)
-        manifest = manifest_of(the_lake, version)
+        manifests = [the_lake.manifest(v) for v in the_lake.versions()] if every else [manifest_of(the_lake, version)]
     except LakeError as exc:
         _fail(str(exc), exc)
-    checked, problems = verify_version(the_lake, manifest)
-    if problems:
-        for problem in problems:
-            err.print(f"[red]✗[/red] {problem}", soft_wrap=True)
-        err.print(f"[red bold]{manifest.version}: {len(problems)} of {checked} files missing or changed[/red bold]", soft_wrap=True)
+    bad = 0
+    for manifest in manifests:
+        checked, problems = verify_version(the_lake, manifest)
+        if problems:
+            bad += 1
+            for problem in problems:
+                err.print(f"[red]✗[/red] {manifest.version}: {problem}", soft_wrap=True, highlight=False)
+            err.print(f"[red bold]{manifest.version}: {len(problems)} of {checked} files missing or changed[/red bold]", soft_wrap=True)
+        else:
+            console.print(f"{manifest.version} OK: {checked} files match their manifest (size and sha256)")
+    if bad:
+        err.print(f"run `newslake repair --lake {the_lake.root}` to restore them", soft_wrap=True, highlight=False)
         raise typer.Exit(1)
-    console.print(f"{manifest.version} OK: {checked} files match their manifest (size and sha256)")
     if content:
         from newslake.lake.content import version_checksums
 
-        for table, (rows, checksum) in version_checksums(the_lake, manifest).items():
-            console.print(f"{table:<20} {rows:>9} {checksum}", soft_wrap=True, highlight=False)
+        for manifest in manifests:
+            if len(manifests) > 1:
+                console.print(f"{manifest.version}:", highlight=False)
+            for table, (rows, checksum) in version_checksums(the_lake, manifest).items():
+                console.print(f"{table:<20} {rows:>9} {checksum}", soft_wrap=True, highlight=False)
+
+
+@app.command()
+def repair(
+    lake: Optional[Path] = LakeOption,
+    backup: Optional[Path] = typer.Option(
+        None, "--from", help="A backup or copy of the lake to take good copies of damaged parts from.", show_default=False
+    ),
+    rebuild: bool = typer.Option(
+        True, "--rebuild/--no-rebuild", help="Rebuild from the source files when a damaged part has no good copy (default: on)."
+    ),
+) -> None:
+    """Restore every part file that differs from its manifest, in every version on disk.
+
+    A damaged part is put back from a good copy (same sha256): another version's own
+    copy, or the lake copy given with --from; every version that lists it is fixed
+    at once. A part with no good copy is rebuilt: a new version from the source
+    files the ledger lists, after which the versions that held the lost part are
+    removed. Prints what it restored, rebuilt and removed.
+    """
+    from newslake import repair as fix
+    from newslake.lake import Lake, LakeError
+
+    settings = _settings(lake=lake)
+    try:
+        report = fix.repair_from_copies(settings.lake, backup, settings.lock_wait)
+    except LakeError as exc:
+        _fail(str(exc), exc)
+    for damage in report.restored:
+        console.print(
+            f"restored {damage.part.path} ({damage.table}) from {damage.restored_from}: "
+            f"fixed in {', '.join(damage.versions)}", soft_wrap=True, highlight=False,
+        )
+    if not report.restored and not report.lost:
+        console.print(f"nothing to repair: {report.checked} files in {len(Lake(settings.lake).versions())} versions match their manifests")
+        return
+    if not report.lost:
+        console.print(f"repaired: {len(report.restored)} parts restored; every version on disk matches its manifest")
+        return
+    for damage in report.lost:
+        err.print(
+            f"[red]✗[/red] no good copy of {damage.part.path} ({damage.table}, sha256 {damage.part.sha256}) "
+            f"in {', '.join(damage.versions)}", soft_wrap=True, highlight=False,
+        )
+    if not rebuild:
+        _fail("damaged parts have no good copy: run `newslake repair` with --rebuild, or give a backup with --from", code=1)
+    try:
+        source, files = fix.rebuild_sources(Lake(settings.lake))
+    except LakeError as exc:
+        _fail(str(exc), exc, code=1)
+    from newslake.config import use_prefect_home
+
+    use_prefect_home(settings)
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+    from flows.pipeline import news_pipeline
+    from newslake.report import ValidationFailed
+
+    try:
+        result = news_pipeline(source=str(source), lake=str(settings.lake), expectations_dir=str(settings.expectations_dir), rebuild=True)
+    except (LakeError, OSError, ValidationFailed) as exc:
+        _fail(f"the rebuild from {source} failed, nothing was removed: {exc}", exc, code=1)
+    gone = fix.drop_versions(settings.lake, report.versions_with_lost_parts, result["version"], settings.lock_wait)
+    counted = f"{files} source files" if files >= 0 else "every file"
+    console.print(
+        f"rebuilt {result['version']} from {counted} in {source} ({result['rows'].get('articles', 0)} articles); "
+        f"removed {', '.join(gone) or 'no'} versions that held the lost parts; "
+        f"{len(report.restored)} parts restored from good copies", soft_wrap=True, highlight=False,
+    )
 
 
 @app.command()

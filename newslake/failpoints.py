@@ -1,35 +1,87 @@
-"""Named points where a test can kill the process, to prove a kill leaves the lake whole.
+"""Named points where a test can kill the process or fill the disk, to prove a fault
+leaves the lake whole.
 
 `NEWSLAKE_FAILPOINTS=commit.before_switch newslake run` sends SIGKILL to the run
 itself when it reaches that point: no cleanup handler runs, exactly as with
-`kill -9`. The points are listed in `POINTS`; an unknown name is an error, so a
-test cannot silently wait for a point that no longer exists.
+`kill -9`. The points are listed in `POINTS`.
+
+`NEWSLAKE_FAULT_ENOSPC=manifest newslake run` makes that write fail as on a full
+disk: `OSError(ENOSPC)` naming the file, raised where the write would start. The
+writes are listed in `WRITES`. A full disk stays full: every write of that name
+fails, or from the N-th on with `name@N`, so a test can let some parts through
+and fail a later one, and a retry fails again. An unknown
+name is an error in both, so a test cannot silently wait for a point that no
+longer exists.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
+from pathlib import Path
 
 ENV = "NEWSLAKE_FAILPOINTS"
 POINTS = (
+    "parse.after_batch",  # the first parse batch is done; nothing is written yet
     "extract.after_batch",  # the first extraction batch's parts are written
+    "models.before_write",  # the base parts are written; the first sql model is about to be
     "commit.before_rename",  # the version folder is staged, not yet renamed into place
     "commit.before_switch",  # the version exists, `current` still points at the previous one
     "commit.after_switch",  # `current` switched; the runs log and the warehouse are not yet written
 )
 
+ENOSPC_ENV = "NEWSLAKE_FAULT_ENOSPC"
+WRITES = (
+    "stat_cache",  # state/stat_cache.parquet: hashes kept for the flow (before it starts)
+    "part.articles",  # the staged parts of each table, under parts/
+    "part.quarantine",
+    "part.ledger",
+    "part.signatures",
+    "part.entity_mentions",
+    "part.date_mentions",
+    "part.model",  # a derived table written by sql/ (DuckDB COPY)
+    "part.runs",
+    "validation",  # runs/<run>/validation.json
+    "stage",  # the version folder's links to its parts
+    "manifest",  # published/.staging-vN/manifest.json
+    "switch",  # the new `current` symlink (the version folder is already renamed into place)
+    "runs_log",  # runs/<run>/run.parquet
+    "warehouse",  # warehouse.duckdb
+    "report",  # runs/<run>/report.html
+)
 
-def _armed() -> set[str]:
-    names = {name.strip() for name in os.environ.get(ENV, "").split(",") if name.strip()}
-    unknown = names - set(POINTS)
+
+def _names(env: str, known: tuple[str, ...]) -> dict[str, int]:
+    names: dict[str, int] = {}
+    for item in os.environ.get(env, "").split(","):
+        name, _, nth = item.strip().partition("@")
+        if name:
+            names[name] = int(nth or 1)
+    unknown = set(names) - set(known)
     if unknown:
-        raise ValueError(f"{ENV}: unknown failpoint(s) {sorted(unknown)}; known: {', '.join(POINTS)}")
+        raise ValueError(f"{env}: unknown name(s) {sorted(unknown)}; known: {', '.join(known)}")
     return names
 
 
 def failpoint(name: str) -> None:
     if name not in POINTS:
         raise ValueError(f"unknown failpoint {name!r}")
-    if name in _armed():
+    if name in _names(ENV, POINTS):
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+_writes_seen: dict[tuple[str, str], int] = {}  # (the armed list, write name) -> writes so far
+
+
+def disk_write(name: str, path: Path | str) -> None:
+    """Call before the write `name` of `path`: raises ENOSPC there when a test armed it."""
+    if name not in WRITES:
+        raise ValueError(f"unknown write {name!r}")
+    armed = _names(ENOSPC_ENV, WRITES)
+    if name not in armed:
+        return
+    key = (os.environ[ENOSPC_ENV], name)  # counted afresh whenever a test arms another list
+    _writes_seen[key] = _writes_seen.get(key, 0) + 1
+    if _writes_seen[key] >= armed[name]:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))

@@ -28,10 +28,11 @@ import pyarrow as pa
 
 from newslake import schema
 from newslake.config import Settings
+from newslake.failpoints import failpoint
 from newslake.lake import Lake, Part, Transaction
 from newslake.lake.parts import describe, new_part_path
 from newslake.lake.query import _type_of, connect, ident, quote, register_parts
-from newslake.storage import make_readable, temp_beside
+from newslake.storage import make_readable, temp_beside, writing
 
 CALENDAR_WINDOW = {"min_date": date(1900, 1, 1), "max_date": date(2100, 1, 1)}
 # The bound on pairs per article (sql/entity_cooccurrence.sql); its owner is the setting.
@@ -140,13 +141,15 @@ def write_relation(con, lake: Lake, table: str, relation: str, run_id: str) -> P
     spec = schema.TABLES[table]
     rel = new_part_path(table, run_id)
     path = lake.path_of(rel)
-    tmp = temp_beside(path)
-    try:
-        con.execute(f"copy ({_conformed(relation, table)}) to {quote(str(tmp))} (format parquet, compression zstd)")
-        make_readable(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    failpoint("models.before_write")
+    with writing("part.model", path):
+        tmp = temp_beside(path)
+        try:
+            con.execute(f"copy ({_conformed(relation, table)}) to {quote(str(tmp))} (format parquet, compression zstd)")
+            make_readable(tmp)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
     return describe(lake, rel, None, spec.version)
 
 

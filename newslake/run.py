@@ -22,6 +22,8 @@ referential integrity) are checked on, in DuckDB.
 
 from __future__ import annotations
 
+import os
+import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -104,15 +106,17 @@ class Changes:
 
 
 @contextmanager
-def open_run(settings: Settings) -> Iterator["Run"]:
-    """A run holding the lake's lock; the lake is recovered from any killed run first."""
+def open_run(settings: Settings, rebuild: bool = False) -> Iterator["Run"]:
+    """A run holding the lake's lock; the lake is recovered from any killed run first.
+    `rebuild`: build the version from the source files alone, on no earlier version
+    (`newslake repair`, when a part has no good copy left)."""
     lake = Lake(settings.lake)
     lake.check_usable()
     now = datetime.now(timezone.utc)
     report = RunReport(run_id=new_run_id(now), source=str(settings.source.resolve()), lake=str(settings.lake), started_at=now)
     with publisher_lock(lake, settings.lock_wait):
         report.notes.extend(recover(lake))
-        run = Run(settings, lake, report, now)
+        run = Run(settings, lake, report, now, rebuild)
         if lake.current_version() and warehouse_version(lake) != lake.current_version():
             build_warehouse(lake)
         try:
@@ -124,8 +128,8 @@ def open_run(settings: Settings) -> Iterator["Run"]:
         except ValidationFailed:
             raise
         except BaseException as exc:
-            run.fail(exc)
-            raise
+            if not run.fail(exc) or not isinstance(exc, Exception):
+                raise  # a published run ends as published, with the failure as a note
         finally:
             run.con.close()
 
@@ -141,12 +145,14 @@ def _refuse_unreadable(lake: Lake, base: Manifest | None) -> None:
 
 
 class Run:
-    def __init__(self, settings: Settings, lake: Lake, report: RunReport, now: datetime):
+    def __init__(self, settings: Settings, lake: Lake, report: RunReport, now: datetime, rebuild: bool = False):
         self.settings = settings
         self.lake = lake
         self.report = report
         self.now = now
-        self.base: Manifest | None = lake.manifest()
+        self.base: Manifest | None = None if rebuild else lake.manifest()
+        if rebuild:
+            report.notes.append("rebuilt from the source files alone, on no earlier version")
         _refuse_unreadable(lake, self.base)
         self.version = lake.next_version()
         self.txn = Transaction.begin(lake, self.base, report.run_id, self.version)
@@ -546,7 +552,7 @@ class Run:
         raise ValidationFailed([f.summary() for f in self.validation.failures()], self.report.to_dict())
 
     def _save_validation(self) -> None:
-        atomic_write_json(self.validation.to_dict(detail=True), self.lake.run_dir(self.report.run_id) / "validation.json")
+        atomic_write_json(self.validation.to_dict(detail=True), self.lake.run_dir(self.report.run_id) / "validation.json", "validation")
 
     # ------------------------------------------------------------------ run report
 
@@ -572,7 +578,7 @@ class Run:
                 timeline=self._query(parts("dates"), "dates", "select date, published_count, mentioned_count from t where published_count > 0 or mentioned_count > 0 order by date"),
                 data_from=data_from,
             )
-            atomic_write_text(html, path)
+            atomic_write_text(html, path, "report")
             return path
         except Exception as exc:  # noqa: BLE001 - the run's outcome stands without its page
             self.report.html_report = None
@@ -658,7 +664,7 @@ class Run:
         new = pa.Table.from_pylist([{k: r[k] for k in STAT_CACHE.names} for r in rows], schema=STAT_CACHE)
         old = read_parquet_or_empty(self.lake.stat_cache_path, STAT_CACHE)
         keep = old.filter(pc.invert(pc.is_in(old.column("source_uri"), value_set=new.column("source_uri"))))
-        atomic_write_parquet(pa.concat_tables([keep, new]), self.lake.stat_cache_path)
+        atomic_write_parquet(pa.concat_tables([keep, new]), self.lake.stat_cache_path, "stat_cache")
 
     def finish_nothing_new(self) -> dict:
         self.txn.abort()
@@ -669,15 +675,47 @@ class Run:
         self.report.rows = {k: v for k, v in (manifest.rows() if manifest else {}).items() if k in schema.PUBLISHED}
         return self._finish()
 
-    def fail(self, exc: BaseException) -> None:
-        if self.committed:  # published: the version stands, its log row is in the manifest
-            self.report.notes.append(f"after publishing {self.version}: {type(exc).__name__}: {exc}")
-            return
+    def fail(self, exc: BaseException) -> bool:
+        """The run stops. Once `current` names this run's version the run is published,
+        whatever failed after the switch (a full disk, say): the ledger is inside the
+        version, so the next run counts its files as unchanged, and a missing log row
+        or warehouse is written by the next run's recovery. Before the switch nothing
+        the run wrote stays: not its parts, and not a version folder it renamed into
+        place (the next run would otherwise roll it forward)."""
+        if self.committed or self._switched():
+            self.committed = True
+            self.report.status, self.report.version = "published", self.version
+            self.report.current_version = self.version
+            self.report.notes.append(f"published {self.version}, then: {type(exc).__name__}: {exc}")
+            if self.report.run_id not in runs_log.logged_run_ids(self.lake):
+                try:
+                    runs_log.write_run(self.lake, self.lake.manifest(self.version).run)
+                except Exception as again:  # noqa: BLE001 - the next run's recovery writes it
+                    self.report.notes.append(f"its runs-log row was not written ({again}); the next run writes it")
+            return True
+        self._unpublish()
         self.txn.abort()
         self.report.status = "failed"
         self.report.version = None
         self.report.error = f"{type(exc).__name__}: {exc}"
         self._finish()
+        return False
+
+    def _switched(self) -> bool:
+        manifest = self.lake.manifest(self.version) if self.lake.current_version() == self.version else None
+        return manifest is not None and manifest.run_id == self.report.run_id
+
+    def _unpublish(self) -> None:
+        """Take back this run's staging folder, and its version folder if it was renamed
+        into place but never became current: the manifest goes first, so that it stops
+        being a version at once."""
+        shutil.rmtree(self.lake.published / f".staging-{self.version}-{os.getpid()}", ignore_errors=True)  # its links hold the parts' space
+        folder = self.lake.published / self.version
+        manifest = self.lake.manifest(self.version)
+        if manifest is None or manifest.run_id != self.report.run_id or self.lake.current_version() == self.version:
+            return
+        (folder / "manifest.json").unlink(missing_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
     def _finish(self) -> dict:
         self.report.finished_at = datetime.now(timezone.utc)

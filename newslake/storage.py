@@ -8,15 +8,19 @@ are: a consumer who can read one file of a version can read all of them.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from newslake.failpoints import disk_write
 
 
 def _umask() -> int:
@@ -53,7 +57,29 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_parquet(table: pa.Table, path: Path) -> None:
+@contextmanager
+def writing(name: str | None, path: Path) -> Iterator[None]:
+    """Around the write `name` of `path`: a test can fail it as a full disk would
+    (`failpoints.disk_write`), and an OSError that does not say which file (pyarrow's
+    and DuckDB's do not) is raised again naming `path`, so the run's one-line error
+    says where the disk filled up."""
+    if name is not None:
+        disk_write(name, path)
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            code = exc.errno or (errno.ENOSPC if "No space left" in str(exc) else errno.EIO)
+            raise OSError(code, exc.strerror or " ".join(str(exc).split()), str(path)) from exc
+        raise
+
+
+def atomic_write_parquet(table: pa.Table, path: Path, write: str | None = None) -> None:
+    with writing(write, path):
+        _atomic_write_parquet(table, path)
+
+
+def _atomic_write_parquet(table: pa.Table, path: Path) -> None:
     tmp = temp_beside(path)
     try:
         pq.write_table(table, tmp, compression="zstd")
@@ -64,7 +90,12 @@ def atomic_write_parquet(table: pa.Table, path: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def atomic_write_text(text: str, path: Path) -> None:
+def atomic_write_text(text: str, path: Path, write: str | None = None) -> None:
+    with writing(write, path):
+        _atomic_write_text(text, path)
+
+
+def _atomic_write_text(text: str, path: Path) -> None:
     tmp = temp_beside(path)
     try:
         tmp.write_text(text, encoding="utf-8")
@@ -75,8 +106,8 @@ def atomic_write_text(text: str, path: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def atomic_write_json(data: Any, path: Path) -> None:
-    atomic_write_text(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n", path)
+def atomic_write_json(data: Any, path: Path, write: str | None = None) -> None:
+    atomic_write_text(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n", path, write)
 
 
 def read_parquet_or_empty(path: Path, schema: pa.Schema) -> pa.Table:

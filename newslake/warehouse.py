@@ -29,7 +29,7 @@ from newslake.lake import Lake
 from newslake.lake.query import ident, quote, register
 from newslake.lake.runs_log import GLOB as RUNS_GLOB
 from newslake.sandbox import lock_down, statements
-from newslake.storage import FILE_MODE
+from newslake.storage import FILE_MODE, writing
 
 META = "newslake_warehouse"  # one row: the version the views were built for
 
@@ -82,7 +82,7 @@ def build_warehouse(lake: Lake) -> list[str]:
     tmp = lake.warehouse_path.with_name(f".{lake.warehouse_path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
-        with _open(lake, tmp, read_only=False) as con:
+        with writing("warehouse", lake.warehouse_path), _open(lake, tmp, read_only=False) as con:
             for table in tables:
                 register(con, table, sources(manifest.version, table), schema.TABLES[table].schema, where="main")
                 describe_view(con, table)

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -21,7 +19,7 @@ from newslake.lake.layout import Manifest
 from newslake.lake.runs_log import read_runs
 from newslake.storage import file_sha256
 
-from conftest import REPO, SAMPLES, rows_of, table_of
+from conftest import REPO, rows_of, table_of
 
 SEED_NAME = "000_803bced9ea77c050.txt"
 runner = CliRunner()
@@ -352,59 +350,6 @@ def test_the_runs_view_lists_every_run(prefect_server, tmp_path, source_copy):
     # the current version carries the same history up to its own run
     assert table_of(lake.root, "runs").column("status").to_pylist() == statuses
     assert read_runs(lake).num_rows == 5
-
-
-# ----------------------------------------------------------------------------- kill -9
-
-
-def _run_cli(source: Path, lake: Path, api_url: str, failpoint: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PREFECT_API_URL": api_url, "NEWSLAKE_BATCH_SIZE": "2", "NEWSLAKE_EXTRACT_BATCH_SIZE": "2",
-           "PREFECT_LOGGING_LEVEL": "WARNING"}
-    if failpoint:
-        env["NEWSLAKE_FAILPOINTS"] = failpoint
-    return subprocess.run(
-        [sys.executable, "-m", "newslake.cli", "run", "--source", str(source), "--lake", str(lake)],
-        env=env, cwd=REPO, capture_output=True, text=True, timeout=600,
-    )
-
-
-@pytest.fixture(scope="module")
-def api_url(prefect_server) -> str:
-    import prefect.settings
-
-    return prefect.settings.get_current_settings().api.url
-
-
-@pytest.mark.parametrize("point", ["extract.after_batch", "commit.before_rename", "commit.before_switch", "commit.after_switch"])
-def test_a_kill_at_any_point_leaves_a_whole_lake(api_url, tmp_path, point):
-    source = tmp_path / "source"
-    source.mkdir()
-    for name in sorted(p.name for p in SAMPLES.iterdir() if p.suffix == ".txt")[:4]:
-        shutil.copy2(SAMPLES / name, source / name)
-    lake = Lake(tmp_path / "lake")
-    assert _run_cli(source, lake.root, api_url).returncode == 0
-    before = lake.manifest()
-    shutil.copy2(SAMPLES / "wikinews_09_former_us_senator_kay_hagan_dies_at_age_66.json", source / "added.json")
-    (source / "added.txt").write_text("A later story\n\nMarch 3, 2021\n\nThe council met in Leeds on Tuesday.\n")
-
-    killed = _run_cli(source, lake.root, api_url, failpoint=point)
-    assert killed.returncode == -9, killed.stderr[-2000:]
-    current = lake.current_version()
-    assert current in (before.version, "v000002")
-    if point in ("extract.after_batch", "commit.before_rename"):
-        assert current == before.version  # nothing the killed run wrote is visible
-    for table in before.tables:  # whatever is current is complete and readable
-        table_of(lake.root, table)
-
-    finished = _run_cli(source, lake.root, api_url)
-    assert finished.returncode == 0, finished.stderr[-2000:]
-    manifest = assert_whole(lake.root)
-    assert manifest.tables["articles"].rows == before.tables["articles"].rows + 2
-    statuses = [r["status"] for r in read_runs(lake).to_pylist()]
-    assert statuses.count("published") == 2  # the killed run is published once or not at all
-    assert len(table_of(lake.root, "runs").column("run_id").to_pylist()) == len(set(table_of(lake.root, "runs").column("run_id").to_pylist()))
-    with warehouse.connect(lake) as con:
-        assert con.execute("select count(*) from articles").fetchone()[0] == manifest.tables["articles"].rows
 
 
 # ----------------------------------------------------------------------------- schema evolution and compaction

@@ -57,18 +57,25 @@ def test_a_second_publisher_exits_with_a_message_or_waits(api_url, tmp_path):
     assert "another newslake run is publishing to" in errors and "Traceback" not in errors
     assert lake.current_version() is None
 
-    both = [
-        cli("run", "--source", str(inbox), "--lake", str(lake.root), "--no-extract",
-            env={"PREFECT_API_URL": api_url, "NEWSLAKE_LOCK_WAIT": "-1"})
-        for _ in range(2)
-    ]
-    for proc in both:
+    # three at once: two over the same inbox, one over another (adding to the lake):
+    # they publish one after the other, and every file of both inboxes ends published once
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy2(SAMPLES / "wikinews_09_former_us_senator_kay_hagan_dies_at_age_66.json", other / "added.json")
+    (other / "added.txt").write_text("A later story\n\nMarch 3, 2021\n\nThe council met in Leeds on Tuesday.\n")
+    waiting = {"PREFECT_API_URL": api_url, "NEWSLAKE_LOCK_WAIT": "-1", "NEWSLAKE_DELETED_FILES": "keep"}
+    runs = [cli("run", "--source", str(folder), "--lake", str(lake.root), "--no-extract", env=waiting) for folder in (inbox, other, inbox)]
+    for proc in runs:
         out, errors = proc.communicate(timeout=300)
         assert proc.returncode == 0, errors[-2000:]
-    assert lake.versions() == ["v000001"]
+    assert lake.versions() == ["v000001", "v000002"]
+    assert lake.manifest("v000002").previous_version == "v000001"
     statuses = sorted(r["status"] for r in read_runs(lake).to_pylist())
-    assert statuses == ["nothing_new", "published"]
-    assert table_of(lake.root, "articles").num_rows == 3
+    assert statuses == ["nothing_new", "published", "published"]
+    articles = table_of(lake.root, "articles").column("source_uri").to_pylist()
+    assert len(articles) == len(set(articles)) == 5  # 3 + 2: nothing lost, nothing twice
+    ledger = table_of(lake.root, "ledger").column("source_uri").to_pylist()
+    assert sorted(ledger) == sorted([p.name for p in inbox.iterdir()] + ["added.json", "added.txt"])
 
 
 def test_a_lock_dies_with_its_process(tmp_path):

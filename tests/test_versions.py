@@ -44,7 +44,7 @@ def count(lake, table="articles", version=None):
 
 
 def test_help_on_every_version_command():
-    for command in ("versions", "verify", "rollback"):
+    for command in ("versions", "verify", "rollback", "repair"):
         result = cli(command, "--help")
         assert result.exit_code == 0 and "--lake" in result.output, result.output
 

@@ -27,7 +27,7 @@ import pyarrow as pa
 from newslake.failpoints import failpoint
 from newslake.lake import runs_log
 from newslake.lake.layout import MANIFEST, Lake, LakeError, Manifest, Part, TableState, link_path
-from newslake.storage import atomic_write_json, fsync_dir
+from newslake.storage import atomic_write_json, fsync_dir, writing
 
 
 def schema_fields(schema: pa.Schema) -> list[dict]:
@@ -177,10 +177,11 @@ def commit(lake: Lake, manifest: Manifest) -> None:
     staging = lake.published / f".staging-{manifest.version}-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
-    for state in manifest.tables.values():
-        for part in state.parts:
-            _link(lake.path_of(part), staging / link_path(part))
-    atomic_write_json(manifest.to_dict(), staging / MANIFEST)
+    with writing("stage", staging):
+        for state in manifest.tables.values():
+            for part in state.parts:
+                _link(lake.path_of(part), staging / link_path(part))
+    atomic_write_json(manifest.to_dict(), staging / MANIFEST, "manifest")
     (staging / "_SUCCESS").touch()
     fsync_dir(staging)
     failpoint("commit.before_rename")
@@ -195,7 +196,8 @@ def switch_current(lake: Lake, version: str) -> None:
     """Point `current` at `version` with one rename: never a moment without `current`."""
     tmp = lake.published / f".current-{os.getpid()}"
     tmp.unlink(missing_ok=True)
-    os.symlink(version, tmp)
+    with writing("switch", lake.current):
+        os.symlink(version, tmp)
     os.replace(tmp, lake.current)
     fsync_dir(lake.published)
 

@@ -20,8 +20,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from newslake.failpoints import WRITES
+from newslake.lake.integrity import check_parts, trust
 from newslake.lake.layout import UNKNOWN_MONTH, Lake, Part
-from newslake.storage import file_sha256, fsync_file, make_readable, temp_beside
+from newslake.storage import file_sha256, fsync_file, make_readable, temp_beside, writing
 
 COMPRESSION = "zstd"
 
@@ -39,7 +41,9 @@ def describe(lake: Lake, path: str, partition: str | None, schema_version: int, 
     absolute = lake.path_of(path)
     if rows is None:
         rows = pq.read_metadata(absolute).num_rows
-    return Part(path, rows, absolute.stat().st_size, file_sha256(absolute), partition, schema_version)
+    sha256 = file_sha256(absolute)
+    trust(absolute, sha256)  # hashed as it was written: reading it back in this run is safe
+    return Part(path, rows, absolute.stat().st_size, sha256, partition, schema_version)
 
 
 def write_part(
@@ -61,14 +65,15 @@ def write_part(
     check_nulls(data, schema, table)
     rel = new_part_path(table, run_id, partition)
     path = lake.path_of(rel)
-    tmp = temp_beside(path)
-    try:
-        pq.write_table(data, tmp, compression=COMPRESSION)
-        fsync_file(tmp)
-        make_readable(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with writing(f"part.{table}" if f"part.{table}" in WRITES else "part.model", path):
+        tmp = temp_beside(path)
+        try:
+            pq.write_table(data, tmp, compression=COMPRESSION)
+            fsync_file(tmp)
+            make_readable(tmp)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
     return describe(lake, rel, partition, schema_version, rows=data.num_rows)
 
 
@@ -117,8 +122,11 @@ def write_partitioned(
 
 
 def read_parts(lake: Lake, parts: Iterable[Part], schema: pa.Schema, columns: Sequence[str] | None = None) -> pa.Table:
-    """The rows of some parts, conformed to the contract (older parts gain null columns)."""
+    """The rows of some parts, conformed to the contract (older parts gain null columns),
+    after checking each against its manifest (`integrity`)."""
     wanted = schema if columns is None else pa.schema([schema.field(c) for c in columns])
+    parts = list(parts)
+    check_parts(lake, parts)
     tables = []
     for part in parts:
         path = lake.path_of(part)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 import duckdb
 import pyarrow as pa
 
+from newslake.lake.integrity import check_parts
 from newslake.lake.layout import Lake, Part
 
 
@@ -99,6 +100,8 @@ def register(
 def register_parts(
     con: duckdb.DuckDBPyConnection, lake: Lake, name: str, parts: Sequence[Part], schema: pa.Schema, *, where: str = "main"
 ) -> None:
+    """View `where.name` over a version's parts, each checked against its manifest first."""
+    check_parts(lake, parts)
     register(con, name, [str(lake.path_of(p)) for p in parts], schema, where=where)
 
 
@@ -110,6 +113,7 @@ def parts_holding(
     values = sorted(set(values))
     if not parts or not values:
         return []
+    check_parts(lake, parts)
     con.register("__values", pa.table({"v": pa.array(values, pa.string())}))
     try:
         by_path = {str(lake.path_of(p)): p for p in parts}

@@ -30,7 +30,7 @@ def log_path(lake: Lake, run_id: str) -> Path:
 
 
 def write_run(lake: Lake, row: dict[str, Any]) -> None:
-    atomic_write_parquet(schema.to_table([row_from_json(row)], schema.RUNS), log_path(lake, row["run_id"]))
+    atomic_write_parquet(schema.to_table([row_from_json(row)], schema.RUNS), log_path(lake, row["run_id"]), "runs_log")
 
 
 def logged_run_ids(lake: Lake) -> set[str]:

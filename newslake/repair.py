@@ -1,0 +1,161 @@
+"""`newslake repair`: every version on disk whole again, or a rebuilt one in its place.
+
+Unchanged parts are shared by versions through hard links, so one damaged file is
+damaged in every version that lists it, and "go back a version" does not help.
+Repair therefore works per part, over all versions at once:
+
+1. find every file that differs from its manifest (the part under `parts/`, and a
+   version folder's link when it is a file of its own);
+2. restore each damaged part from a good copy, a file with the manifest's sha256:
+   another version's separate copy (a copied or moved lake has those), or the same
+   path in a backup or copy given with `--from`. The part is renamed into place and
+   every version folder is linked to it again, so all versions are fixed together;
+3. a part with no good copy anywhere is rebuilt from the source files the ledger
+   lists: a new version made from them alone (the same content: ingestion is
+   deterministic), after which the versions that listed the lost part are removed,
+   being past saving. `rebuild_sources` says whether the sources are still there.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newslake import schema
+from newslake.lake import integrity
+from newslake.lake.commit import collect_garbage, recover
+from newslake.lake.integrity import CorruptPart
+from newslake.lake.layout import MANIFEST, Lake, LakeError, Part, link_path
+from newslake.lake.lock import publisher_lock
+from newslake.lake.parts import read_parts
+from newslake.storage import file_sha256, fsync_dir, fsync_file, temp_beside
+from newslake.versions import files_of, open_lake
+
+
+@dataclass
+class Damage:
+    part: Part
+    table: str
+    versions: list[str] = field(default_factory=list)  # every version that lists the part
+    bad: list[str] = field(default_factory=list)  # damaged files, relative to the lake
+    restored_from: str | None = None
+
+
+def find_damage(lake: Lake) -> tuple[int, dict[str, Damage]]:
+    """(files checked, damaged parts by path) over every version on disk."""
+    listed: dict[str, Damage] = {}
+    checked = 0
+    for version in lake.versions():
+        manifest = lake.manifest(version)
+        for table, state in manifest.tables.items():
+            for part in state.parts:
+                entry = listed.setdefault(part.path, Damage(part, table))
+                entry.versions.append(version)
+                for path in files_of(lake, version, part):
+                    checked += 1
+                    rel = path.relative_to(lake.root).as_posix()
+                    if rel not in entry.bad and integrity.problem(lake, part, path):
+                        entry.bad.append(rel)
+    return checked, {path: d for path, d in listed.items() if d.bad}
+
+
+def _good_copy(lake: Lake, damage: Damage, backup: Path | None) -> Path | None:
+    part = damage.part
+    candidates = [lake.path_of(part)] + [lake.published / v / link_path(part) for v in damage.versions]
+    if backup is not None:
+        candidates += [backup / part.path] + [v / link_path(part) for v in sorted((backup / "published").glob("v*"))]
+    for path in candidates:
+        if path.is_file() and path.stat().st_size == part.bytes and file_sha256(path) == part.sha256:
+            return path
+    return None
+
+
+def _restore(lake: Lake, damage: Damage, good: Path) -> None:
+    """The good copy renamed into place under `parts/`, then every version's link to it."""
+    canonical = lake.path_of(damage.part)
+    if not (canonical.exists() and os.path.samefile(canonical, good)):
+        tmp = temp_beside(canonical)
+        shutil.copyfile(good, tmp)
+        fsync_file(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, canonical)
+        fsync_dir(canonical.parent)
+    integrity.trust(canonical, damage.part.sha256)
+    for version in damage.versions:
+        link = lake.published / version / link_path(damage.part)
+        if link.exists() and os.path.samefile(link, canonical):
+            continue
+        tmp = link.with_name(f".{link.name}.repair")
+        tmp.unlink(missing_ok=True)
+        link.parent.mkdir(parents=True, exist_ok=True)
+        os.link(canonical, tmp)
+        os.replace(tmp, link)
+        fsync_dir(link.parent)
+
+
+@dataclass
+class RepairReport:
+    checked: int
+    restored: list[Damage]
+    lost: list[Damage]  # no good copy: rebuild from the sources
+
+    @property
+    def versions_with_lost_parts(self) -> list[str]:
+        return sorted({v for d in self.lost for v in d.versions})
+
+
+def repair_from_copies(root: Path, backup: Path | None = None, lock_wait: float = 0.0) -> RepairReport:
+    """Steps 1 and 2 of the module docstring, under the publisher lock."""
+    lake = open_lake(root)
+    if backup is not None and not backup.is_dir():
+        raise LakeError(f"--from {backup}: not a folder (give a backup or copy of the lake)")
+    with publisher_lock(lake, lock_wait):
+        recover(lake)
+        checked, damaged = find_damage(lake)
+        restored, lost = [], []
+        for damage in damaged.values():
+            good = _good_copy(lake, damage, backup)
+            if good is None:
+                lost.append(damage)
+                continue
+            _restore(lake, damage, good)
+            damage.restored_from = str(good)
+            restored.append(damage)
+        return RepairReport(checked, restored, lost)
+
+
+def rebuild_sources(lake: Lake) -> tuple[Path, int]:
+    """The source folder and file count a rebuild re-ingests, after checking that every
+    file the current ledger lists is still there with the same content."""
+    manifest = lake.manifest() or lake.manifest(lake.versions()[-1])
+    source = Path(manifest.run.get("source") or "")
+    if not source.is_dir():
+        raise LakeError(f"cannot rebuild: the lake's source folder {source} is gone; restore it, or the part from a backup (--from)")
+    try:
+        ledger = read_parts(lake, manifest.parts("ledger"), schema.LEDGER, columns=["source_uri", "sha256", "outcome"]).to_pylist()
+    except CorruptPart:
+        return source, -1  # the ledger itself is lost: the source folder is all there is
+    files = {r["source_uri"]: r["sha256"] for r in ledger if r["outcome"] != "member"}
+    for uri, sha in sorted(files.items()):
+        path = source / uri
+        if not path.is_file() or file_sha256(path) != sha:
+            raise LakeError(f"cannot rebuild: source file {path} is {'gone' if not path.is_file() else 'changed'} since it was ingested")
+    return source, len(files)
+
+
+def drop_versions(root: Path, versions: list[str], keep: str, lock_wait: float = 0.0) -> list[str]:
+    """Remove `versions` (never `keep`, the rebuilt one) and the parts only they listed."""
+    lake = Lake(root)
+    gone = []
+    with publisher_lock(lake, lock_wait):
+        for version in versions:
+            if version == keep or lake.current_version() == version:
+                continue
+            folder = lake.published / version
+            (folder / MANIFEST).unlink(missing_ok=True)
+            shutil.rmtree(folder, ignore_errors=True)
+            gone.append(version)
+        collect_garbage(lake)
+    return gone
