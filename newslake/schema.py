@@ -275,6 +275,7 @@ RUN_METADATA: dict[str, tuple[str, ...]] = {
     "articles": ("ingested_at", "run_id"),
     "quarantine": ("quarantined_at", "run_id"),
     "runs": ("run_id", "started_at", "finished_at", "source", "stage_seconds"),
+    "ledger": ("run_id",),  # state, not published: a file's ledger row names the run that took it in
 }
 # Parts written below these schema versions cannot be read as today's tables: entity
 # mentions before version 2 carry no canonical names (they were resolved at extraction).
