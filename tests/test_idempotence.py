@@ -59,7 +59,7 @@ def twin_lakes(prefect_server, tmp_path_factory):
     _copy_reversed(first, second)
     _run(first, root / "lake_a", PYTHONHASHSEED="1", TZ="UTC")
     _run(second, root / "lake_b", PYTHONHASHSEED="2", TZ="Asia/Kolkata",
-         NEWSLAKE_BATCH_SIZE="2", NEWSLAKE_EXTRACT_BATCH_SIZE="3", NEWSLAKE_NLP_BATCH_SIZE="2",
+         NEWSLAKE_BATCH_SIZE="3", NEWSLAKE_EXTRACT_BATCH_SIZE="7", NEWSLAKE_NLP_BATCH_SIZE="5",
          NEWSLAKE_WORKERS_FROM="1", NEWSLAKE_N_PROCESS="2")
     return Lake(root / "lake_a"), Lake(root / "lake_b")
 
