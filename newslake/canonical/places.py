@@ -47,6 +47,7 @@ from functools import cache, lru_cache
 from json.decoder import scanstring
 
 from newslake.canonical import aliases
+from newslake.storage import release_memory
 
 
 @dataclass(frozen=True, slots=True)
@@ -536,24 +537,8 @@ def _index() -> _Index:
         view.release()
     codes = (None, *code_text.split("\n"))
     index = _Index(data=data, codes=codes, countries={codes[parts["code"][row]]: row for row in country_rows}, **parts)
-    _return_freed_memory()
+    release_memory()  # the build's columns are freed: hand their pages back to the OS
     return index
-
-
-def _return_freed_memory() -> None:
-    """Hand the memory the build freed back to the OS.
-
-    glibc's malloc keeps freed memory for reuse, giving back only the top of its
-    heap and only beyond a threshold that grows with the biggest blocks freed;
-    malloc_trim gives back every free page. Other C libraries have no
-    malloc_trim, and there this does nothing."""
-    try:
-        import ctypes
-
-        trim = ctypes.CDLL(None).malloc_trim
-    except (ImportError, OSError, AttributeError, TypeError):
-        return
-    trim(0)
 
 
 @lru_cache(maxsize=1024)
