@@ -78,6 +78,21 @@ def test_load_nlp_names_a_missing_model():
         load_nlp("no_such_model_xyz")
 
 
+def test_numpy_blas_finds_what_spacy_as_it_comes_finds(nlp, seed_body):
+    """load_nlp runs the model on numpy's BLAS for speed; the entities must not move."""
+    import spacy
+
+    from newslake.entities import DEFAULT_MODEL
+
+    plain = spacy.load(DEFAULT_MODEL, exclude=[n for n in spacy.load(DEFAULT_MODEL).pipe_names if n != "ner"])
+    assert {type(node.ops).__name__ + str(node.ops.use_blis) for node in plain.get_pipe("ner").model.walk()} == {"NumpyOpsTrue"}
+    assert {node.ops.use_blis for node in nlp.get_pipe("ner").model.walk()} == {False}
+    texts = [seed_body, PARAGRAPH]
+    ours = [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in nlp.pipe(texts)]
+    theirs = [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in plain.pipe(texts)]
+    assert ours == theirs
+    assert len(ours[0]) > 10
+
 # ---------------------------------------------------------------- extraction
 
 
