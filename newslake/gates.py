@@ -293,6 +293,7 @@ def _build_suite(spec: Mapping[str, Any], path: Path) -> ExpectationSuite:
 
 _lock = threading.RLock()
 _context: Any = None
+_preloading = False
 _batch_definitions: dict[str, Any] = {}
 
 
@@ -319,7 +320,12 @@ def _gx() -> Any:
 
 def preload() -> None:
     """Import GX and create its context in a background thread (about 4 s), so that the
-    first validation of a run does not wait for it."""
+    first validation of a run does not wait for it. Once a process."""
+    global _preloading
+    with _lock:
+        if _preloading or _context is not None:
+            return
+        _preloading = True
     threading.Thread(target=_gx, name="gx-preload", daemon=True).start()
 
 

@@ -446,14 +446,21 @@ class Run:
         return self.uses_workers(sum(f.size for f in self.plan_.todo) // BYTES_PER_ARTICLE)
 
     def warm_up(self) -> None:
-        """Start what the later stages need while the run parses: GX's import and, for a
-        large run, the worker processes with their model."""
-        gates.preload()
+        """Start what the later stages need while the run parses: for a large run the
+        worker processes with their model, else GX's import (see `warm_up_validation`)."""
         if self.expects_many_articles():
             from newslake.extract_pool import warm
 
             s = self.settings
             warm(s.spacy_model, s.n_process, s.nlp_batch_size)
+        else:
+            gates.preload()
+
+    def warm_up_validation(self) -> None:
+        """Import GX now, as extraction starts, if `warm_up` left it: while the workers
+        extract, this process only waits for them, and during parsing GX's 4 s of
+        imports held the lock that the parser needed."""
+        gates.preload()
 
     def extract_job(self) -> "ExtractJob":
         """How this run extracts: in worker processes when there are many articles."""
