@@ -23,9 +23,10 @@ spaCy labels map to PERSON->PER, ORG->ORG, GPE/LOC/FAC->LOC; NORP->LOC for
 MEANTIME only (it types nationality adjectives, PRE.NAM, as LOC); NORP, EVENT,
 PRODUCT, WORK_OF_ART, LAW, LANGUAGE->MISC for CoNLL. Unmapped predictions are
 ignored. A second figure trims a leading "the " from gold and predicted spans
-alike: newslake strips determiners from names (as CoNLL's gold does), while
-MEANTIME's gold keeps them ("the United States") and OntoNotes-trained spaCy
-keeps them in some names; this figure compares the systems on the names alone.
+alike: CoNLL's gold never has one, MEANTIME's keeps it ("the United States"), and
+OntoNotes-trained spaCy puts it in some spans; a newslake mention keeps it where the
+model did (its name never has one). This figure compares the systems on the names
+alone.
 
 Data (never copied into the repository) is read from ../shared; when it is
 absent the script prints "skipped: ... not found" and exits 0.
@@ -215,7 +216,7 @@ def _trim_the(text: str, start: int, end: int) -> int:
 
 def _score_docs(docs: list[GoldDoc], predictions: list[list[dict]], label_map: dict[str, str]) -> tuple[Score, Score]:
     """Exact span and type; and the same with a leading "the " trimmed from gold and
-    predicted spans alike (the determiner-free convention: CoNLL's, and newslake's)."""
+    predicted spans alike (the determiner-free convention: CoNLL's, and that of newslake's names)."""
     strict, trimmed = Score(), Score()
     for doc, entities in zip(docs, predictions):
         pred, pred_trim = set(), set()

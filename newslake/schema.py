@@ -68,7 +68,7 @@ ENTITY_MENTIONS = pa.schema(
         required("field", pa.string(), _FIELD),
         required("start", pa.int32(), _START),
         required("end", pa.int32(), _END),
-        required("text", pa.string(), "the cleaned span as written (no determiner, possessive, title or edge punctuation)"),
+        required("text", pa.string(), "the cleaned span as written (no possessive, title or edge punctuation; a leading 'the' only where the model included one ('the Senate'); the name never has one)"),
         required("label", pa.string(), "spaCy entity label (PERSON, ORG, GPE, LOC, NORP, FAC, PRODUCT, ...), voted across the entity's mentions in the article"),
         required("name", pa.string(), "the canonical name the article resolves the mention to: a short form takes the article's full name, known variants fold to one name"),
         col("role", pa.string(), "the title or office written before a person (`Secretary of State`); null when there is none"),

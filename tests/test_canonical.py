@@ -144,6 +144,21 @@ def test_labels_are_a_vote_across_mentions():
     assert {m.label for m in found if m.text == "Cameroon"} == {"GPE"}
 
 
+def test_a_mention_keeps_the_article_the_model_found_and_its_name_never_does():
+    text = "The bill passed the Senate on Friday. Senate leaders were pleased."
+    first, second = resolve(text, ("the Senate", "ORG"), ("Senate", "ORG"))
+    assert (first.text, first.name, text[first.start : first.end]) == ("the Senate", "Senate", "the Senate")
+    assert (second.text, second.name) == ("Senate", "Senate")
+    assert first.alias_id == second.alias_id
+
+
+def test_a_name_followed_by_a_company_officer_is_an_organization():
+    text = "Ryanair said profits rose. Ryanair CEO Michael O'Leary was pleased. Ryanair flies on."
+    found = resolve(text, ("Ryanair", "PERSON"), ("Ryanair", "PERSON"), ("Michael O'Leary", "PERSON"), ("Ryanair", "ORG"))
+    assert {m.label for m in found if m.text == "Ryanair"} == {"ORG"}
+    assert [m.label for m in found if m.text == "Michael O'Leary"] == ["PERSON"]
+
+
 def test_known_variants_fold_and_places_get_coordinates():
     text = "The U.S. and the US Navy: the US said Britain and the UK agreed. Iraqi officials met in Baghdad."
     found = resolve(

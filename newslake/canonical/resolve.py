@@ -41,6 +41,12 @@ _WORD_BEFORE = re.compile(r"(?<![\w-])[A-Z][\w'-]* $")
 _NEXT_WORD = re.compile(r" ([\w'-]+)")
 _LANGUAGE_NOUNS = frozenset({"language", "languages", "speakers", "speaking", "translation", "version", "subtitles", "dialect"})
 _WORD = re.compile(r"[^\s(),;:\"“”]+")
+_THE_BEFORE = re.compile(r"\b(?:the|The|THE) +$")
+# A company's officer named right after the name: "Ryanair CEO", "Airbus chief executive
+# Noel Forgeard", "Apple's CEO". A person is never followed by one.
+_COMPANY_OFFICER_AFTER = re.compile(
+    r"(?:['’]s)? +(?:CEO|CFO|COO|[Cc]hief (?:[Ee]xecutive|[Ff]inancial [Oo]fficer|[Oo]perating [Oo]fficer))\b"
+)
 
 
 class Span(Protocol):
@@ -79,6 +85,8 @@ class _Cand:
     fixed_label: str | None = None
     country: str | None = None
     next_word: str | None = None  # the word after the mention, for the adjective test
+    article: int | None = None  # where a leading "the" the model included starts ("the Senate")
+    company_officer: bool = False  # followed by a company officer's title ("Ryanair CEO")
 
 
 @dataclass
@@ -117,8 +125,11 @@ def _candidates(fields: Sequence[tuple[str, str, Sequence[Span]]], titles: dict[
                 continue  # "State" of "Secretary of State", "Defense" of "Defense Secretary"
             role = c.role or role_before(text, c.start)
             following = _NEXT_WORD.match(text, c.end)
+            article = _THE_BEFORE.search(text, s.start, c.start)
             cands.append(_Cand(name, c.start, c.end, text[c.start : c.end], s.label, role,
-                               next_word=following.group(1) if following else None))
+                               next_word=following.group(1) if following else None,
+                               article=article.start() if article else None,
+                               company_officer=_COMPANY_OFFICER_AFTER.match(text, c.end) is not None))
     return cands
 
 
@@ -191,6 +202,8 @@ def _apply_knowledge(cands: list[_Cand], acronyms: dict[str, _Cand]) -> None:
         known = aliases.known(c.name or c.text)
         if known is not None:
             c.name, c.fixed_label, c.country = known.name, known.label, known.country_code
+        elif c.company_officer:
+            c.fixed_label = "ORG"
         elif _BRAND_STYLE.match(c.text):
             c.fixed_label = "PRODUCT"  # "iPhone", "iTunes": a product's styling, not an organization's
         elif c.label == "LANGUAGE" and _describes(c) and aliases.demonym_country(c.text):
@@ -363,9 +376,10 @@ def resolve_article(fields: Sequence[tuple[str, str, Sequence[Span]]]) -> list[M
         aid = alias_id(name, label, key)
         last = surname(name) if label == "PERSON" else None
         for c in g.cands:
+            start = c.start if c.article is None else c.article
             out.append(
                 Mention(
-                    c.field, c.start, c.end, c.text, label, name,
+                    c.field, start, c.end, fields[order[c.field]][1][start : c.end], label, name,
                     c.role if label == "PERSON" else None, aid, last, code, lat, lon,
                 )
             )
