@@ -27,6 +27,7 @@ $(STAMP): pyproject.toml constraints.txt requirements-model.txt
 bench: $(STAMP)
 	$(BIN)/python bench/eval_dates.py
 	$(BIN)/python bench/eval_entities.py
+	$(BIN)/python bench/canonical_cost.py
 	$(BIN)/python bench/eval_html.py
 	$(BIN)/python bench/dedup.py
 	$(BIN)/python bench/ingest.py
