@@ -145,20 +145,10 @@ def _run(settings, shown, rebuild=False):
         run.check_nothing_to_do()
         run.warm_up()
         with report.timed("parse"):
-            chunks = run.parse_batches(settings.batch_size)
-            shown.start("parse", sum(len(c) for c in chunks), "files")
-            futures = parse_files.map(unmapped(run.parse_job()), chunks)
-            done: dict[int, Batch] = {}
-            position = {id(future): i for i, future in enumerate(futures)}
-            for future in as_completed(futures):
-                i = position[id(future)]
-                done[i] = future.result()
-                shown.advance("parse", len(chunks[i]))
-            batches = [done.pop(i) for i in range(len(chunks))]  # in file order: the first copy seen wins
-            shown.finish("parse")
+            batches = _parse(run, settings, shown)
         with report.timed("normalize"):
             merge_batches(run, quote(batches))  # not walked by Prefect: every article's every field (5 s at 12,000)
-            del batches, futures  # the merged articles are all that is needed from here
+            del batches  # the merged articles are all that is needed from here
         run.check_changes()
         with report.timed("write"):
             write_base_tables(run)
@@ -187,6 +177,22 @@ def _run(settings, shown, rebuild=False):
             publish(run)
         write_run_report(run)  # after the publish stage, so that its time is on the page
     return report
+
+
+def _parse(run, settings, shown) -> list[Batch]:
+    """The parsed batches, in file order (the first copy seen wins). Their futures end
+    here: a future holds its result, and a batch holds every parsed article."""
+    chunks = run.parse_batches(settings.batch_size)
+    shown.start("parse", sum(len(c) for c in chunks), "files")
+    futures = parse_files.map(unmapped(run.parse_job()), chunks)
+    done: dict[int, Batch] = {}
+    position = {id(future): i for i, future in enumerate(futures)}
+    for future in as_completed(futures):
+        i = position[id(future)]
+        done[i] = future.result()
+        shown.advance("parse", len(chunks[i]))
+    shown.finish("parse")
+    return [done.pop(i) for i in range(len(chunks))]
 
 
 def pipeline_for(settings):

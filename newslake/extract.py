@@ -49,7 +49,9 @@ def capped_articles(articles: pa.Table, cap: int = MAX_EXTRACT_CHARS) -> pa.Tabl
 
 
 def date_mentions(articles: pa.Table) -> pa.Table:
-    from newslake.dates import tag_dates  # its rules compile in 1 s: only where dates are tagged
+    from newslake.dates import (
+        tag_dates,  # its rules compile in 1 s: only where dates are tagged
+    )
 
     rows = []
     columns = ["article_id", "title", "captions", "body", "published_at"]
