@@ -22,7 +22,6 @@ run do not change, so the whole run slows by less than extraction does.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -35,19 +34,12 @@ sys.path.insert(0, str(REPO))
 
 def articles(n: int) -> list[list[tuple[str, str]]]:
     """(field, text) pairs of the first n records with a unique, non-empty body."""
-    seen: set[str] = set()
-    out: list[list[tuple[str, str]]] = []
-    with open(CORPUS, encoding="utf-8") as source:
-        for line in source:
-            record = json.loads(line)
-            body = (record.get("body") or "").strip()
-            if not body or body in seen:
-                continue
-            seen.add(body)
-            out.append([(f, t) for f, t in (("title", record.get("title")), ("body", record["body"])) if t and t.strip()])
-            if len(out) == n:
-                break
-    return out
+    from bench.throughput import unique_records
+
+    return [
+        [(f, t) for f, t in (("title", record.get("title")), ("body", record["body"])) if t and t.strip()]
+        for record in unique_records(n)
+    ]
 
 
 def main() -> int:

@@ -40,6 +40,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -67,20 +68,28 @@ print(json.dumps({"seconds": time.perf_counter() - start, "texts": len(texts), "
 """
 
 
-def select(n: int, path: Path) -> int:
-    """The first n records with a unique, non-empty body, as JSONL."""
-    seen, taken = set(), 0
-    with open(CORPUS, encoding="utf-8") as source, open(path, "w", encoding="utf-8") as out:
+def unique_records(n: int) -> Iterator[dict]:
+    """The first n Reuters-21578 records with a unique, non-empty body."""
+    seen: set[str] = set()
+    with open(CORPUS, encoding="utf-8") as source:
         for line in source:
             record = json.loads(line)
             body = (record.get("body") or "").strip()
             if not body or body in seen:
                 continue
             seen.add(body)
+            yield record
+            if len(seen) == n:
+                return
+
+
+def select(n: int, path: Path) -> int:
+    """The first n records with a unique, non-empty body, as JSONL."""
+    taken = 0
+    with open(path, "w", encoding="utf-8") as out:
+        for record in unique_records(n):
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             taken += 1
-            if taken == n:
-                break
     return taken
 
 
