@@ -189,7 +189,7 @@ def measure(n: int, work: Path, ceiling_batch: int = 64) -> dict:
         "ceiling_newslake_s": round(a_ours["seconds"], 2),
         "ceiling_newslake_articles_per_s": round(taken / a_ours["seconds"], 1),
         "b_over_a_newslake": round(b_rate * a_ours["seconds"] / taken, 3),
-        "entities_equal": a["entities"] == a_ours["entities"],
+        "entity_counts_equal": a["entities"] == a_ours["entities"],
         "run_stage_seconds": b["stage_seconds"],
         "peak_rss_mib": round(b["peak_rss_mib"], 1),
         "peak_pss_mib": round(b["peak_pss_mib"], 1),
@@ -211,7 +211,7 @@ def report(r: dict, command: str) -> None:
           f"batch sizes: (a) {r['ceiling_batch_size']}, (b) {r['nlp_batch_size']}\n")
     print(f"(a) bare spaCy (ner only)    {r['ceiling_s']:8.1f} s  {r['ceiling_articles_per_s']:8.1f} articles/s  peak RSS {r['ceiling_peak_rss_mib']:.0f} MiB")
     print(f"(a') loaded as newslake does  {r['ceiling_newslake_s']:8.1f} s  {r['ceiling_newslake_articles_per_s']:8.1f} articles/s  "
-          f"(same entities as (a): {'yes' if r['entities_equal'] else 'NO'})")
+          f"(same entity count as (a): {'yes' if r['entity_counts_equal'] else 'NO'})")
     print(f"(b) newslake run, end to end {r['run_s']:8.1f} s  {r['run_articles_per_s']:8.1f} articles/s  ({r['run_articles']} new articles)")
     print("    stages: " + ", ".join(f"{k} {v:.1f}" for k, v in r["run_stage_seconds"].items()))
     print()

@@ -82,9 +82,9 @@ def test_numpy_blas_finds_what_spacy_as_it_comes_finds(nlp, seed_body):
     """load_nlp runs the model on numpy's BLAS for speed; the entities must not move."""
     import spacy
 
-    from newslake.entities import DEFAULT_MODEL
+    from newslake.entities import DEFAULT_MODEL, _package_components
 
-    plain = spacy.load(DEFAULT_MODEL, exclude=[n for n in spacy.load(DEFAULT_MODEL).pipe_names if n != "ner"])
+    plain = spacy.load(DEFAULT_MODEL, exclude=[n for n in _package_components(DEFAULT_MODEL) if n != "ner"])
     assert {type(node.ops).__name__ + str(node.ops.use_blis) for node in plain.get_pipe("ner").model.walk()} == {"NumpyOpsTrue"}
     assert {node.ops.use_blis for node in nlp.get_pipe("ner").model.walk()} == {False}
     texts = [seed_body, PARAGRAPH]

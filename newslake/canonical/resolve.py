@@ -361,6 +361,7 @@ def resolve_article(fields: Sequence[tuple[str, str, Sequence[Span]]]) -> list[M
     voted = [(g, _vote(g)) for g in groups]
     prefer = _article_country(voted)
     order = {name: i for i, (name, _, _) in enumerate(fields)}
+    texts = {name: text for name, text, _ in fields}
     out: list[Mention] = []
     for g, label in voted:
         name, code, lat, lon, key = g.name, None, None, None, None
@@ -379,7 +380,7 @@ def resolve_article(fields: Sequence[tuple[str, str, Sequence[Span]]]) -> list[M
             start = c.start if c.article is None else c.article
             out.append(
                 Mention(
-                    c.field, start, c.end, fields[order[c.field]][1][start : c.end], label, name,
+                    c.field, start, c.end, texts[c.field][start : c.end], label, name,
                     c.role if label == "PERSON" else None, aid, last, code, lat, lon,
                 )
             )
