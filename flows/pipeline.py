@@ -1,4 +1,4 @@
-"""The news_pipeline flow: wiring only. Every decision is the domain's (`newslake.run`).
+"""The news_pipeline flow: wiring only. Every decision is the domain's (`newslake.pipeline`).
 
 One task per stage; parsing and extraction map over batches of files and articles
 (never one task per article), and each extraction batch writes its own parts. Only
@@ -19,14 +19,19 @@ from newslake.config import load_settings
 from newslake.failpoints import failpoint
 from newslake.ingest import Batch
 from newslake.ledger import SourceFile
+from newslake.pipeline import base_tables, derive, extraction, gate, merge, parse
+from newslake.pipeline import session as run
+from newslake.pipeline.checkpoint import Checkpoint
+from newslake.pipeline.extraction import ExtractJob, Extracted
+from newslake.pipeline.parse import ParseJob
+from newslake.pipeline.report_page import write_report_page
 from newslake.progress import progress
 from newslake.report import ValidationFailed, summary_lines, summary_markdown
-from newslake.run import ExtractJob, Extracted, ParseJob, Run, open_run
 
 
 @task(cache_policy=NONE)
-def plan_run(run: Run) -> None:
-    plan = run.plan()
+def plan_run(session: run.Session) -> None:
+    plan = run.plan_backlog(session)
     get_run_logger().info(
         "%d files: %d unchanged, %d new or changed, %d gone", len(plan.files), len(plan.unchanged), len(plan.todo), len(plan.deleted)
     )
@@ -41,17 +46,17 @@ def parse_files(job: ParseJob, files: list[SourceFile]) -> Batch:
 
 
 @task(cache_policy=NONE)
-def merge_batches(run: Run, batches: list[Batch]) -> None:
-    changes = run.merge(batches)
-    c = run.counts
+def merge_batches(cp: Checkpoint, batches: list[Batch]) -> None:
+    changes = merge.merge(cp, batches)
+    c = cp.counts
     get_run_logger().info(
         "%d new articles, %d duplicates, %d quarantined, %d rows to remove", c.new_articles, c.duplicates, c.quarantined, len(changes.removed_ids)
     )
 
 
 @task(cache_policy=NONE)
-def write_base_tables(run: Run) -> None:
-    run.stage_base()
+def write_base_tables(cp: Checkpoint) -> None:
+    base_tables.write_base_tables(cp)
 
 
 @task(cache_policy=NONE)
@@ -65,25 +70,25 @@ def extract_batch(job: ExtractJob, articles: pa.Table) -> Extracted:
 
 
 @task(cache_policy=NONE)
-def build_models(run: Run) -> None:
-    built = run.build_models()
+def build_models(cp: Checkpoint) -> None:
+    built = derive.derive(cp)
     get_run_logger().info("sql models (%s): rebuilt %s; unchanged %s", built.mode, ", ".join(built.rebuilt) or "none", ", ".join(built.kept) or "none")
 
 
 @task(cache_policy=NONE)
-def validate(run: Run) -> None:
-    for line in run.gate().summary_lines():
+def validate(cp: Checkpoint) -> None:
+    for line in gate.gate_version(cp).summary_lines():
         get_run_logger().info(line)
 
 
 @task(cache_policy=NONE, retries=2, retry_delay_seconds=2)
-def publish(run: Run) -> dict:
-    return run.commit()
+def publish(cp: Checkpoint) -> dict:
+    return run.commit(cp)
 
 
 @task(cache_policy=NONE)
-def write_run_report(run: Run) -> None:
-    path = run.write_html_report()
+def write_run_report(cp: Checkpoint) -> None:
+    path = write_report_page(cp)
     if path:
         get_run_logger().info("run report: %s", path)
 
@@ -118,7 +123,7 @@ def news_pipeline(
     """Ingest the article files under `source` into the lake at `lake` and publish a new
     version when anything is new and every suite passes. Returns the run report.
     (`dask` says the flow runs on a DaskTaskRunner: see `pipeline_for`; `rebuild`
-    builds the version from the source files alone: see `newslake.repair`.)"""
+    builds the version from the source files alone: see `newslake.versions.repair`.)"""
     settings = load_settings(
         source=source, lake=lake, expectations_dir=expectations_dir, batch_size=batch_size, extract=extract, dask=dask
     )
@@ -138,53 +143,62 @@ def news_pipeline(
 
 
 def _run(settings, shown, rebuild=False):
-    with open_run(settings, rebuild) as run:
-        report = run.report
-        with report.timed("discover"):
-            plan_run(run)
-        run.check_nothing_to_do()
-        run.warm_up()
-        with report.timed("parse"):
-            batches = _parse(run, settings, shown)
-        with report.timed("normalize"):
-            merge_batches(run, quote(batches))  # not walked by Prefect: every article's every field (5 s at 12,000)
-            del batches  # the merged articles are all that is needed from here
-        run.check_changes()
-        with report.timed("write"):
-            write_base_tables(run)
-        with report.timed("extract"):
-            job, todo = run.extract_job(), run.extraction_batches(settings.extract_batch_size)
-            run.warm_up_validation()
-            shown.start("extract", sum(t.num_rows for t in todo), "articles")
-            if settings.dask or job.n_process > 1:
-                # on Dask each worker takes batches; otherwise batches overlap in threads
-                # that hand their articles to the extraction worker processes
-                for future in as_completed(extract_batch.map(unmapped(job), todo)):
-                    found = future.result()
-                    run.add_extracted(found)
-                    shown.advance("extract", found.articles)
-            else:
-                for articles in todo:  # one at a time, in this process
-                    run.add_extracted(extract_batch(job, articles))
-                    shown.advance("extract", articles.num_rows)
-            run.extraction_done()
-            shown.finish("extract")
-        with report.timed("models"):
-            build_models(run)
-        with report.timed("validate"):
-            validate(run)
-        with report.timed("publish"):
-            publish(run)
-        write_run_report(run)  # after the publish stage, so that its time is on the page
-    return report
+    with run.open_session(settings, rebuild) as session:
+        with session.report.timed("discover"):
+            plan_run(session)
+        run.check_nothing_to_do(session)
+        for chunk in run.chunks(session):
+            cp = run.open_checkpoint(session, chunk)
+            _checkpoint(cp, settings, shown)
+            run.finish_checkpoint(session, cp)
+    return session.report
 
 
-def _parse(run, settings, shown) -> list[Batch]:
+def _checkpoint(cp: Checkpoint, settings, shown) -> None:
+    """One chunk through every stage: parse, merge, write, extract, derive, gate, publish."""
+    report = cp.report
+    extraction.warm_up(settings, cp.chunk.files)
+    with report.timed("parse"):
+        batches = _parse(cp, settings, shown)
+    with report.timed("normalize"):
+        merge_batches(cp, quote(batches))  # not walked by Prefect: every article's every field (5 s at 12,000)
+        del batches  # the merged articles are all that is needed from here
+    run.check_changes(cp)
+    with report.timed("write"):
+        write_base_tables(cp)
+    with report.timed("extract"):
+        job, todo = extraction.job(cp), extraction.batches(cp, settings.extract_batch_size)
+        extraction.warm_up_validation()
+        shown.start("extract", sum(t.num_rows for t in todo), "articles")
+        if settings.dask or job.n_process > 1:
+            # on Dask each worker takes batches; otherwise batches overlap in threads
+            # that hand their articles to the extraction worker processes
+            for future in as_completed(extract_batch.map(unmapped(job), todo)):
+                found = future.result()
+                extraction.add(cp, found)
+                shown.advance("extract", found.articles)
+        else:
+            for articles in todo:  # one at a time, in this process
+                extraction.add(cp, extract_batch(job, articles))
+                shown.advance("extract", articles.num_rows)
+        extraction.stop_workers()
+        shown.finish("extract")
+    with report.timed("models"):
+        build_models(cp)
+    with report.timed("validate"):
+        validate(cp)
+    with report.timed("publish"):
+        publish(cp)
+    write_run_report(cp)  # after the publish stage, so that its time is on the page
+
+
+def _parse(cp: Checkpoint, settings, shown) -> list[Batch]:
     """The parsed batches, in file order (the first copy seen wins). Their futures end
     here: a future holds its result, and a batch holds every parsed article."""
-    chunks = run.parse_batches(settings.batch_size)
+    chunks = parse.batches(cp.chunk.files, settings.batch_size)
     shown.start("parse", sum(len(c) for c in chunks), "files")
-    futures = parse_files.map(unmapped(run.parse_job()), chunks)
+    job = parse.parse_job(settings, cp.run_id, cp.chunk.now, cp.plan.revive if cp.chunk.first else {})
+    futures = parse_files.map(unmapped(job), chunks)
     done: dict[int, Batch] = {}
     position = {id(future): i for i, future in enumerate(futures)}
     for future in as_completed(futures):

@@ -15,18 +15,17 @@ validates like any other (a count of orphans expected to be 0, say). They see:
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import Mapping
 
 import duckdb
 import pyarrow as pa
 
 from newslake import schema
+from newslake.ingest import Counts
+from newslake.lake import Lake, Transaction
 from newslake.lake.query import ident, register_parts
-
-if TYPE_CHECKING:  # pragma: no cover
-    from newslake.run import Run
 
 ADDED = ("articles", "entity_mentions", "date_mentions")
 
@@ -49,23 +48,34 @@ def run_queries(con: duckdb.DuckDBPyConnection, sql_dir: Path, params: Mapping[s
     return results
 
 
-def run_checks(run: "Run", sql_dir: Path) -> dict[str, pa.Table]:
-    """The check tables of the version a run is about to commit."""
+@dataclass(frozen=True)
+class CheckInputs:
+    """What the checks of a version about to be committed read."""
+
+    lake: Lake
+    txn: Transaction  # the version being assembled, on the one before
+    counts: Counts
+    added_articles: pa.Table  # article rows the version adds
+    removed_ids: set[str]  # article ids it removes on purpose
+
+
+def run_checks(inputs: CheckInputs, sql_dir: Path) -> dict[str, pa.Table]:
+    """The check tables of the version about to be committed."""
     from newslake.models import model_connection
 
-    lake, txn = run.lake, run.txn
-    params = {name: int(value) for name, value in asdict(run.counts).items()}
+    lake, txn = inputs.lake, inputs.txn
+    params = {name: int(value) for name, value in asdict(inputs.counts).items()}
     params["previous_version_articles"] = sum(p.rows for p in txn.base_parts("articles"))
-    params["removed_articles"] = len(run.changes.removed_ids)
-    params["added_article_rows"] = run.changes.articles.num_rows
+    params["removed_articles"] = len(inputs.removed_ids)
+    params["added_article_rows"] = inputs.added_articles.num_rows
     with model_connection() as con:
         for table, spec in schema.TABLES.items():
             register_parts(con, lake, table, txn.parts(table), spec.schema)
         register_parts(con, lake, "previous_articles", txn.base_parts("articles"), schema.ARTICLES)
-        _view_of(con, "added_articles", run.changes.articles)
+        _view_of(con, "added_articles", inputs.added_articles)
         for table in ADDED[1:]:
             register_parts(con, lake, f"added_{table}", txn.added_parts(table), schema.TABLES[table].schema)
-        _view_of(con, "removed_ids", pa.table({"article_id": pa.array(sorted(run.changes.removed_ids), pa.string())}))
+        _view_of(con, "removed_ids", pa.table({"article_id": pa.array(sorted(inputs.removed_ids), pa.string())}))
         return run_queries(con, sql_dir, params)
 
 

@@ -103,7 +103,7 @@ def run(
     from newslake.config import use_prefect_home
     from newslake.lake import Lake, LakeError
     from newslake.report import EXAMPLE_QUERY, ValidationFailed, summary_lines
-    from newslake.run import run_if_nothing_new
+    from newslake.pipeline.session import run_if_nothing_new
 
     settings = _settings(source=source, lake=lake, expectations_dir=expectations, extract=extract, dask=dask)
     if not settings.source.is_dir():
@@ -442,7 +442,7 @@ def _escape(text: str) -> str:
 def compact(lake: Optional[Path] = LakeOption) -> None:
     """Merge small parts into larger ones (and rewrite parts of older schemas) as a new version."""
     from newslake.lake import LakeError
-    from newslake.run import compact_lake
+    from newslake.versions.compact import compact_lake
 
     settings = _settings(lake=lake)
     try:
@@ -557,7 +557,7 @@ def repair(
     files the ledger lists, after which the versions that held the lost part are
     removed. Prints what it restored, rebuilt and removed.
     """
-    from newslake import repair as fix
+    from newslake.versions import repair as fix
     from newslake.lake import Lake, LakeError
 
     settings = _settings(lake=lake)

@@ -164,7 +164,7 @@ def test_a_full_disk_at_each_write(prefect_server, sources, base_lake, reference
     last run then leaves exactly the clean reference content: nothing lost, nothing twice."""
     from flows.pipeline import news_pipeline
     from newslake.config import load_settings
-    from newslake.run import run_if_nothing_new
+    from newslake.pipeline.session import run_if_nothing_new
 
     lake = copy_lake(base_lake, tmp_path / "lake")
     inbox = tmp_path / "inbox"

@@ -421,21 +421,25 @@ def test_the_run_is_plain_domain_code_and_a_retried_commit_publishes_once(tmp_pa
     """The steps the flow wires, called without Prefect; the commit called twice (as a
     retry would) publishes one version with one runs row."""
     from newslake.config import load_settings
-    from newslake.run import open_run
+    from newslake.pipeline import base_tables, derive, extraction, gate, merge, parse
+    from newslake.pipeline import session as run
 
     settings = load_settings(source=source_copy, lake=tmp_path / "lake", extract=False)
-    with open_run(settings) as run:
-        run.plan()
-        run.check_nothing_to_do()
-        batches = [run.parse(files) for files in run.parse_batches(5)]
-        run.merge(batches)
-        run.check_changes()
-        run.stage_base()
-        assert run.extraction_batches(5) == []
-        run.build_models()
-        assert run.gate().success
-        first = run.commit()
-        again = run.commit()
+    with run.open_session(settings) as session:
+        run.plan_backlog(session)
+        run.check_nothing_to_do(session)
+        for chunk in run.chunks(session):
+            cp = run.open_checkpoint(session, chunk)
+            job = parse.parse_job(settings, cp.run_id, chunk.now, session.plan.revive)
+            merge.merge(cp, [job.parse(files) for files in parse.batches(chunk.files, 5)])
+            run.check_changes(cp)
+            base_tables.write_base_tables(cp)
+            assert extraction.batches(cp, 5) == []
+            derive.derive(cp)
+            assert gate.gate_version(cp).success
+            first = run.commit(cp)
+            again = run.commit(cp)
+            run.finish_checkpoint(session, cp)
     lake = Lake(tmp_path / "lake")
     assert first["version"] == again["version"] == "v000001" == lake.current_version()
     assert lake.versions() == ["v000001"]

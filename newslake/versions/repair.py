@@ -25,13 +25,13 @@ from pathlib import Path
 
 from newslake import schema
 from newslake.lake import integrity
-from newslake.lake.commit import collect_garbage, recover
+from newslake.lake.commit import collect_garbage
 from newslake.lake.integrity import CorruptPart
 from newslake.lake.layout import MANIFEST, Lake, LakeError, Part, link_path
-from newslake.lake.lock import publisher_lock
 from newslake.lake.parts import read_parts
 from newslake.storage import file_sha256, fsync_dir, fsync_file, temp_beside
-from newslake.versions import files_of, open_lake
+from newslake.versions.catalog import files_of, open_lake
+from newslake.versions.publish import publishing
 
 
 @dataclass
@@ -111,8 +111,7 @@ def repair_from_copies(root: Path, backup: Path | None = None, lock_wait: float 
     lake = open_lake(root)
     if backup is not None and not backup.is_dir():
         raise LakeError(f"--from {backup}: not a folder (give a backup or copy of the lake)")
-    with publisher_lock(lake, lock_wait):
-        recover(lake)
+    with publishing(lake.root, lock_wait, refresh_warehouse=False):  # recovered first, as a run would
         checked, damaged = find_damage(lake)
         restored, lost = [], []
         for damage in damaged.values():
@@ -149,7 +148,7 @@ def drop_versions(root: Path, versions: list[str], keep: str, lock_wait: float =
     """Remove `versions` (never `keep`, the rebuilt one) and the parts only they listed."""
     lake = Lake(root)
     gone = []
-    with publisher_lock(lake, lock_wait):
+    with publishing(root, lock_wait, refresh_warehouse=False):
         for version in versions:
             if version == keep or lake.current_version() == version:
                 continue

@@ -1,4 +1,4 @@
-"""Versions people can trust: list them, prove them intact, go back to one, query one.
+"""Versions people can trust: list them, prove them intact, query one.
 
 A lake keeps its newest `keep_versions` versions on disk. Each is a manifest that
 records every part's size and sha256, so whether a version still holds exactly
@@ -14,19 +14,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 
 from newslake import schema
-from newslake.config import Settings
-from newslake.lake import integrity, runs_log
-from newslake.lake.commit import recover, switch_current
+from newslake.lake import integrity
 from newslake.lake.layout import VERSION, Lake, LakeError, Manifest, Part, link_path
-from newslake.lake.lock import publisher_lock
 from newslake.lake.query import connect, register
-from newslake.runlog import RunReport, new_run_id
 
 MAIN_TABLES = ("articles", "entity_mentions", "entities")
 
@@ -117,41 +112,6 @@ def files_of(lake: Lake, version: str, part: Part) -> list[Path]:
     if canonical.exists() and linked.exists() and os.path.samefile(canonical, linked):
         return [canonical]
     return [canonical, linked]
-
-
-def rollback_to(settings: Settings, version: str) -> dict:
-    """Make `version` current again, after verifying it, under the publisher lock.
-
-    The lake is first recovered from any killed run (as a run would), so a version a
-    killed run left half-switched is finished and logged before we go back past it;
-    otherwise the next run's recovery would "roll forward" over the rollback. The
-    warehouse is rebuilt for the version, and the rollback is a row of the runs log
-    (status rolled_back, published_version the version made current), which the
-    next run's `runs` table takes in like any other logged run."""
-    lake = open_lake(settings.lake)
-    now = datetime.now(timezone.utc)
-    with publisher_lock(lake, settings.lock_wait):
-        notes = recover(lake)
-        manifest = manifest_of(lake, version)
-        previous = lake.current_version()
-        checked, problems = verify_version(lake, manifest)
-        if problems:
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            raise LakeError(
-                f"refusing to roll back to {manifest.version}: {problems[0]}{more}; run `newslake verify {manifest.version}` for every file"
-            )
-        if previous != manifest.version:
-            switch_current(lake, manifest.version)
-        report = RunReport(run_id=new_run_id(now), source=manifest.run.get("source", ""), lake=str(settings.lake), started_at=now)
-        report.status = "rolled_back"
-        report.version = manifest.version
-        report.validation = manifest.validation or None
-        report.finished_at = datetime.now(timezone.utc)
-        runs_log.write_run(lake, runs_log.row_to_json(report.row()))
-        from newslake.warehouse import build_warehouse
-
-        build_warehouse(lake)
-        return {"run_id": report.run_id, "version": manifest.version, "previous": previous, "files": checked, "notes": notes}
 
 
 def version_connection(lake: Lake, manifest: Manifest) -> duckdb.DuckDBPyConnection:

@@ -1,0 +1,143 @@
+"""The plan stage: what the source holds against what the lake has taken in.
+
+Discovery hashes every file; the ledger sorts each one as unchanged, new, changed
+(same path, new content) or gone. The plan owns what follows from that: which
+current articles are superseded (their file changed or went), which near copies
+lose their canonical article and are linked again, and which unchanged files must
+be read again because they hold an article whose other file went away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from newslake import schema
+from newslake.config import Settings
+from newslake.lake import Lake, LakeError, Manifest
+from newslake.lake.parts import read_parts
+from newslake.lake.query import parts_holding
+from newslake.ledger import FILE_PART_SQL, STAT_CACHE, Ledger, SourceFile, discover, file_part
+from newslake.progress import progress
+from newslake.storage import atomic_write_parquet, read_parquet_or_empty
+
+
+@dataclass
+class Plan:
+    files: list[SourceFile]
+    unchanged: list[SourceFile]
+    todo: list[SourceFile]  # new or changed: parsed
+    changed: set[str]
+    deleted: list[str]
+    refreshed: list[dict]  # ledger rows of unchanged files seen under a new path or mtime
+    superseded: pa.Table  # current (article_id, source_uri) of changed or deleted files
+    orphans: pa.Table  # near copies whose canonical article is superseded: linked again
+    revive: dict[str, set[str]] = field(default_factory=dict)  # unchanged file -> article ids to take again
+    unchanged_items: int = 0  # items (files and records) of the unchanged files
+
+    @property
+    def gone(self) -> set[str]:
+        return self.changed | set(self.deleted)
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not self.todo and not self.deleted
+
+    @property
+    def removed_ids(self) -> set[str]:
+        """Articles the plan takes out: superseded ones, and near copies to link again."""
+        return set(self.superseded.column("article_id").to_pylist()) | set(self.orphans.column("article_id").to_pylist())
+
+    def to_parse(self) -> list[SourceFile]:
+        """New and changed files, and unchanged files with articles to revive, in the
+        order that decides which copy of an article is seen first: by path."""
+        by_uri = {f.uri: f for f in self.unchanged}
+        return sorted(self.todo + [by_uri[u] for u in self.revive], key=lambda f: f.uri)
+
+
+def load_ledger(lake: Lake, base: Manifest | None) -> Ledger:
+    """The ledger of the version a run builds on, with the hints of runs that had
+    nothing to publish."""
+    hints = read_parquet_or_empty(lake.stat_cache_path, STAT_CACHE)
+    return Ledger(read_parts(lake, base.parts("ledger") if base else [], schema.LEDGER), hints)
+
+
+def plan(settings: Settings, lake: Lake, base: Manifest | None, ledger: Ledger, source_label: str, con: duckdb.DuckDBPyConnection) -> Plan:
+    """Discover the source and sort every file: unchanged, new, changed or gone."""
+    if not settings.source.is_dir():
+        raise LakeError(f"source folder not found: {settings.source}")
+    shown = progress()
+    shown.start("discover", None, "files")
+    files = discover(settings.source, settings.ignore, known=ledger.known_sha, on_file=lambda: shown.advance("discover"))
+    shown.finish("discover")
+    unchanged = [f for f in files if ledger.seen(f.sha256)]
+    todo = [f for f in files if not ledger.seen(f.sha256)]
+    changed = {f.uri for f in todo if ledger.changed(f.uri, f.sha256)}
+    deleted = [] if settings.deleted_files == "keep" else ledger.missing({f.uri for f in files})
+    if deleted and not files:
+        raise LakeError(
+            f"source folder {settings.source} holds no files, but the lake has {len(deleted)}: refusing to remove "
+            "every article (set deleted_files=keep for an inbox that is emptied once ingested)"
+        )
+    built_from = (base.run.get("source") if base else None) or source_label
+    if deleted and built_from != source_label:
+        raise LakeError(
+            f"lake {lake.root} was built from {built_from}, not {source_label}: refusing to remove "
+            f"the articles of {len(deleted)} files this folder does not hold (run with the lake's own source "
+            "folder, or set deleted_files=keep to add to the lake from several folders)"
+        )
+    base_articles = base.parts("articles") if base else []
+    gone = changed | set(deleted)
+    superseded = _superseded(con, lake, base_articles, gone)
+    removed = set(superseded.column("article_id").to_pylist())
+    return Plan(
+        files=files,
+        unchanged=unchanged,
+        todo=todo,
+        changed=changed,
+        deleted=deleted,
+        refreshed=ledger.refreshed(unchanged),
+        superseded=superseded,
+        orphans=_orphans(con, lake, base_articles, removed),
+        revive=ledger.holders(removed, unchanged),
+        unchanged_items=sum(ledger.items_of(f.sha256) for f in unchanged),
+    )
+
+
+def _superseded(con, lake: Lake, parts, gone: set[str]) -> pa.Table:
+    empty = pa.table({"article_id": pa.array([], pa.string()), "source_uri": pa.array([], pa.string())})
+    holding = parts_holding(con, lake, parts, FILE_PART_SQL.format(column="source_uri"), gone)
+    if not holding:
+        return empty
+    rows = read_parts(lake, holding, schema.ARTICLES, columns=["article_id", "source_uri"])
+    files = pa.array([file_part(u) for u in rows.column("source_uri").to_pylist()], pa.string())
+    return rows.filter(pc.is_in(files, value_set=pa.array(sorted(gone), pa.string())))
+
+
+def _orphans(con, lake: Lake, parts, removed: set[str]) -> pa.Table:
+    holding = parts_holding(con, lake, parts, "duplicate_of", removed)
+    if not holding:
+        return schema.ARTICLES.empty_table()
+    rows = read_parts(lake, holding, schema.ARTICLES)
+    linked = pc.fill_null(pc.is_in(rows.column("duplicate_of"), value_set=pa.array(sorted(removed), pa.string())), False)
+    mine = pc.is_in(rows.column("article_id"), value_set=pa.array(sorted(removed), pa.string()))
+    return rows.filter(pc.and_(linked, pc.invert(mine)))
+
+
+def save_hints(lake: Lake, files: list[SourceFile] | list[dict]) -> None:
+    """Keep the sha256 of files as size+mtime hints in the stat cache, so the run that
+    follows (the flow, after the nothing-new check) does not read them again."""
+    rows = [
+        f if isinstance(f, dict) else {"source_uri": f.uri, "sha256": f.sha256, "size": f.size, "mtime_ns": f.mtime_ns}
+        for f in files
+    ]
+    rows = [r for r in rows if r["sha256"] is not None]
+    if not rows:
+        return
+    new = pa.Table.from_pylist([{k: r[k] for k in STAT_CACHE.names} for r in rows], schema=STAT_CACHE)
+    old = read_parquet_or_empty(lake.stat_cache_path, STAT_CACHE)
+    keep = old.filter(pc.invert(pc.is_in(old.column("source_uri"), value_set=new.column("source_uri"))))
+    atomic_write_parquet(pa.concat_tables([keep, new]), lake.stat_cache_path, "stat_cache")

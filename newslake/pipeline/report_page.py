@@ -1,0 +1,62 @@
+"""The run report page of a checkpoint: runs/<run_id>/report.html.
+
+Written after the commit for a published checkpoint, or before the abort for a
+refused one, when it says why nothing was published. A page is not worth failing
+a run for: a failure to write it is a note.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newslake import schema
+from newslake.lake import Part
+from newslake.lake.query import register_parts
+from newslake.pipeline.checkpoint import Checkpoint
+from newslake.storage import atomic_write_text
+
+PAGE_ENTITIES = 20  # the top entities the page lists
+
+
+def write_report_page(cp: Checkpoint) -> Path | None:
+    from newslake.html_report import render
+
+    path = cp.lake.run_dir(cp.run_id) / "report.html"
+    try:
+        refused = cp.report.status != "published"
+        parts = cp.txn.parts if refused else cp.manifest.parts
+        data_from = f"the version this run refused to publish ({cp.version})" if refused else f"version {cp.version}"
+        cp.report.html_report = str(path)
+        html = render(
+            cp.report.to_dict(),
+            cp.validation.to_dict(detail=True),
+            quarantine=_quarantine_reasons(cp),
+            entities=_query(cp, parts("entities"), "entities", f"select name, label, mention_count, article_count from t order by mention_count desc, name limit {PAGE_ENTITIES}"),
+            timeline=_query(cp, parts("dates"), "dates", "select date, published_count, mentioned_count from t where published_count > 0 or mentioned_count > 0 order by date"),
+            data_from=data_from,
+        )
+        atomic_write_text(html, path, "report")
+        return path
+    except Exception as exc:  # noqa: BLE001 - the run's outcome stands without its page
+        cp.report.html_report = None
+        cp.report.notes.append(f"the run report was not written: {type(exc).__name__}: {exc}")
+        return None
+
+
+def _query(cp: Checkpoint, parts: list[Part], table: str, sql: str) -> list[dict]:
+    if not parts:
+        return []
+    register_parts(cp.con, cp.lake, "t", parts, schema.TABLES[table].schema)
+    return cp.con.sql(sql).to_arrow_table().to_pylist()
+
+
+def _quarantine_reasons(cp: Checkpoint, examples: int = 3) -> list[dict]:
+    """This checkpoint's quarantined files and records by reason, a few of each shown."""
+    rows = cp.changes.quarantine.to_pylist() if cp.changes is not None else []
+    by_reason: dict[str, list[dict]] = {}
+    for row in rows:
+        by_reason.setdefault(row["reason"], []).append(row)
+    return [
+        {"reason": reason, "count": len(items), "examples": [{k: r[k] for k in ("source_uri", "line", "detail")} for r in items[:examples]]}
+        for reason, items in sorted(by_reason.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    ]

@@ -1,0 +1,193 @@
+"""A run's hold on its lake: the lock, the plan, and the checkpoints it commits.
+
+    with open_session(settings) as session:    lock the lake, finish what a killed run left
+        plan_backlog(session)                  discover; unchanged / new / changed / gone
+        for chunk in chunks(session):          the backlog, a checkpoint's worth at a time
+            cp = open_checkpoint(session, chunk)
+            ... parse, merge, write, extract, derive, gate (the stage modules)
+            commit(cp)                         one manifest, one rename; the after-commit hooks
+
+A run that finds nothing new ends as `nothing_new` (a row of the runs log, no
+version); one that fails before a checkpoint's switch leaves that checkpoint's
+lake as it was, while the checkpoints it committed before stay published.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Iterator
+
+import duckdb
+
+from newslake import schema
+from newslake.config import Settings
+from newslake.lake import Manifest
+from newslake.lake.compact import compact_small_parts
+from newslake.lake.query import connect
+from newslake.ledger import Ledger
+from newslake.pipeline.checkpoint import Checkpoint, Chunk
+from newslake.pipeline.plan import Plan, load_ledger, plan, save_hints
+from newslake.report import ValidationFailed
+from newslake.runlog import RunReport, new_run_id
+from newslake.versions.publish import Publisher, after_commit, publishing
+
+
+class NothingToDo(Exception):
+    """Internal: the plan found nothing new; the run ends as nothing_new."""
+
+
+class HandOver(Exception):
+    """Internal: a pre-check found work; it leaves no trace and the flow takes over."""
+
+
+@dataclass
+class Session:
+    settings: Settings
+    publisher: Publisher
+    base: Manifest | None  # the version the run starts from (None: a rebuild, or an empty lake)
+    ledger: Ledger
+    report: RunReport  # of the checkpoint being built, or about to be
+    con: duckdb.DuckDBPyConnection
+    rebuild: bool = False
+    plan: Plan | None = None
+    active: Checkpoint | None = None
+    committed: list[dict] = field(default_factory=list)  # the report of every checkpoint committed
+
+    @property
+    def lake(self):
+        return self.publisher.lake
+
+
+def _new_report(settings: Settings, now: datetime) -> RunReport:
+    return RunReport(run_id=new_run_id(now), source=str(settings.source.resolve()), lake=str(settings.lake), started_at=now)
+
+
+@contextmanager
+def open_session(settings: Settings, rebuild: bool = False) -> Iterator[Session]:
+    """A run holding the lake's lock; the lake is recovered from any killed run first.
+    `rebuild`: build the version from the source files alone, on no earlier version
+    (`newslake repair`, when a part has no good copy left)."""
+    report = _new_report(settings, datetime.now(timezone.utc))
+    with publishing(settings.lake, settings.lock_wait) as publisher:
+        report.notes.extend(publisher.notes)
+        lake = publisher.lake
+        base = None if rebuild else lake.manifest()
+        if rebuild:
+            report.notes.append("rebuilt from the source files alone, on no earlier version")
+        from newslake.versions.publish import refuse_unreadable
+
+        refuse_unreadable(lake, base)
+        report.current_version = lake.current_version()
+        session = Session(settings, publisher, base, load_ledger(lake, base), report, connect(), rebuild)
+        try:
+            yield session
+        except NothingToDo:
+            finish_nothing_new(session)
+        except HandOver:
+            pass
+        except ValidationFailed:
+            raise
+        except BaseException as exc:
+            if not fail(session, exc) or not isinstance(exc, Exception):
+                raise  # a published checkpoint ends as published, with the failure as a note
+        finally:
+            session.con.close()
+
+
+def plan_backlog(session: Session) -> Plan:
+    """The plan stage, with its counts on the first checkpoint's report."""
+    session.plan = plan(session.settings, session.lake, session.base, session.ledger, session.report.source, session.con)
+    c = session.report.counts
+    c.files_seen = len(session.plan.files)
+    c.unchanged = c.items_seen = session.plan.unchanged_items
+    c.deleted_files = len(session.plan.deleted)
+    return session.plan
+
+
+def check_nothing_to_do(session: Session) -> None:
+    """End the run as nothing_new when no file is new, changed or gone."""
+    if session.plan.nothing_to_do:
+        raise NothingToDo
+
+
+def chunks(session: Session) -> Iterator[Chunk]:
+    """The backlog as chunks, one checkpoint each."""
+    yield Chunk(run_id=session.report.run_id, now=session.report.started_at, files=session.plan.to_parse())
+
+
+def open_checkpoint(session: Session, chunk: Chunk) -> Checkpoint:
+    if chunk.run_id != session.report.run_id:
+        session.report = _new_report(session.settings, chunk.now)
+        session.report.run_id = chunk.run_id
+        session.report.current_version = session.lake.current_version()
+    txn = session.publisher.begin(session.report.run_id, rebuild=session.rebuild and chunk.first)
+    session.active = Checkpoint(session.settings, session.publisher, session.plan, chunk, txn, session.report, session.con)
+    return session.active
+
+
+def check_changes(cp: Checkpoint) -> None:
+    """End the run as nothing_new when the new files changed nothing either."""
+    if cp.changes.empty:
+        raise NothingToDo
+
+
+def commit(cp: Checkpoint) -> dict:
+    """Seal and commit the checkpoint's version, then the after-commit hooks.
+
+    Safe to call again after a failure (the flow retries it): the manifest is sealed
+    once, and the commit finishes a version it already renamed into place."""
+    s = cp.settings
+    if cp.manifest is None:
+        cp.manifest = cp.publisher.seal(
+            cp.txn, cp.report, compact=lambda txn: compact_small_parts(cp.lake, txn, s.compact_small_parts, s.compact_target_bytes)
+        )
+    cp.publisher.commit(cp.manifest, cp.report, after_commit(s.keep_versions))
+    return cp.report.to_dict()
+
+
+def finish_checkpoint(session: Session, cp: Checkpoint) -> None:
+    """The checkpoint is over: the next one builds on its version."""
+    session.committed.append(cp.report.to_dict())
+    session.base = cp.manifest
+    session.active = None
+
+
+def finish_nothing_new(session: Session) -> dict:
+    if session.active is not None:
+        session.active.txn.abort()
+    if session.plan is not None:
+        save_hints(session.lake, session.plan.refreshed)
+    report = session.report
+    report.status = "nothing_new"
+    manifest = session.lake.manifest()
+    report.rows = {k: v for k, v in (manifest.rows() if manifest else {}).items() if k in schema.PUBLISHED}
+    return session.publisher.log(report)
+
+
+def fail(session: Session, exc: BaseException) -> bool:
+    """The run stops; True when its checkpoint was published all the same (see
+    `Publisher.fail`)."""
+    cp = session.active
+    if cp is None:
+        session.report.status = "failed"
+        session.report.error = f"{type(exc).__name__}: {exc}"
+        session.publisher.log(session.report)
+        return False
+    return cp.publisher.fail(cp.txn, cp.report, exc)
+
+
+def run_if_nothing_new(settings: Settings) -> dict | None:
+    """The nothing-new decision, before any orchestrator starts: when no file is new,
+    changed or gone, record the run (status nothing_new) and return its report; else
+    return None, leaving nothing behind but the hashes it read, for the flow to reuse."""
+    with open_session(settings) as session:
+        session.report.stage_seconds["discover"] = 0.0
+        with session.report.timed("discover"):
+            plan_backlog(session)
+        if session.plan.nothing_to_do:
+            raise NothingToDo
+        save_hints(session.lake, session.plan.todo)
+        raise HandOver
+    return session.report.to_dict() if session.report.status == "nothing_new" else None
