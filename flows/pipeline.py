@@ -13,19 +13,18 @@ from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
 from prefect.futures import as_completed
-from prefect.utilities.annotations import quote
 
 from newslake.config import load_settings
 from newslake.failpoints import failpoint
-from newslake.ingest import Batch
 from newslake.ledger import SourceFile
-from newslake.pipeline import base_tables, derive, extraction, gate, merge, parse
+from newslake.pipeline import base_tables, derive, extraction, gate, merge, parse, pool
 from newslake.pipeline import session as run
 from newslake.pipeline.checkpoint import Checkpoint
 from newslake.pipeline.extraction import ExtractJob, Extracted
-from newslake.pipeline.parse import ParseJob
+from newslake.pipeline.parse import ParseJob, Spilled
 from newslake.pipeline.report_page import write_report_page
 from newslake.progress import progress
+from newslake.splits import Piece
 from newslake.report import ValidationFailed, summary_lines, summary_markdown
 
 
@@ -37,17 +36,20 @@ def plan_run(session: run.Session) -> None:
     )
 
 
-@task(cache_policy=NONE)
-def parse_files(job: ParseJob, files: list[SourceFile]) -> Batch:
-    batch = job.parse(files)
+@task(cache_policy=NONE, cache_result_in_memory=False)
+def parse_files(job: ParseJob, files: list[SourceFile | Piece]) -> Spilled:
+    """Parse a batch; its articles go to the spill folder, the result is their name."""
+    spilled = job.run(files)
     failpoint("parse.after_batch")
-    get_run_logger().info("parsed %d files: %d articles, %d quarantined", len(files), len(batch.articles), len(batch.quarantine))
-    return batch
+    get_run_logger().info("parsed %d files: %d articles, %d quarantined", len(files), spilled.articles, spilled.quarantined)
+    return spilled
 
 
 @task(cache_policy=NONE)
-def merge_batches(cp: Checkpoint, batches: list[Batch]) -> None:
-    changes = merge.merge(cp, batches)
+def merge_batches(cp: Checkpoint, spilled: list[Spilled]) -> None:
+    changes = merge.merge(cp, [s.load() for s in spilled])
+    for s in spilled:
+        s.forget()
     c = cp.counts
     get_run_logger().info(
         "%d new articles, %d duplicates, %d quarantined, %d rows to remove", c.new_articles, c.duplicates, c.quarantined, len(changes.removed_ids)
@@ -133,43 +135,53 @@ def news_pipeline(
     except ValidationFailed as failed:  # its report says why nothing was published
         publish_artifacts(failed.report)
         raise
-    if report.status == "nothing_new":
-        print("nothing new: the current version stays", report.current_version)
+    if report["status"] == "nothing_new":
+        print("nothing new: the current version stays", report["current_version"] or "none")
     try:
-        publish_artifacts(report.to_dict())
+        publish_artifacts(report)
     except Exception as exc:  # noqa: BLE001 - the UI's copy of the summary is not worth failing a published run
         get_run_logger().warning("the run's summary was not sent to Prefect: %s: %s", type(exc).__name__, exc)
-    return report.to_dict()
+    return report
 
 
-def _run(settings, shown, rebuild=False):
+def _run(settings, shown, rebuild=False) -> dict:
     with run.open_session(settings, rebuild) as session:
         with session.report.timed("discover"):
             plan_run(session)
         run.check_nothing_to_do(session)
-        for chunk in run.chunks(session):
+        shown.start("backlog", run.backlog_articles(session), "articles")
+        chunker = run.Chunker(session)
+        chunk = chunker.next()
+        pool.warm_up(settings, chunk.articles)
+        parsing = _submit_parse(chunk, session, settings)
+        while chunk is not None:
             cp = run.open_checkpoint(session, chunk)
-            _checkpoint(cp, settings, shown)
+            chunk, parsing = _checkpoint(cp, parsing, chunker, session, settings, shown)
             run.finish_checkpoint(session, cp)
-    return session.report
+            shown.advance("backlog", cp.chunk.articles)
+            if chunk is not None or cp.chunk.number > 1:
+                shown.note(f"checkpoint {cp.chunk.number}: published {cp.version} ({cp.counts.new_articles:,} new articles)")
+        pool.stop()
+        shown.finish("backlog")
+    return run.run_report(session)
 
 
-def _checkpoint(cp: Checkpoint, settings, shown) -> None:
-    """One chunk through every stage: parse, merge, write, extract, derive, gate, publish."""
+def _checkpoint(cp: Checkpoint, parsing, chunker, session, settings, shown):
+    """One chunk through every stage: parse, merge, write, extract, derive, gate,
+    publish. The next chunk is parsed while this one is derived, validated and
+    committed; returns it with its parse in flight (None after the last)."""
     report = cp.report
-    extraction.warm_up(settings, cp.chunk.files)
     with report.timed("parse"):
-        batches = _parse(cp, settings, shown)
+        batches = _collect(parsing, shown)
     with report.timed("normalize"):
-        merge_batches(cp, quote(batches))  # not walked by Prefect: every article's every field (5 s at 12,000)
-        del batches  # the merged articles are all that is needed from here
+        merge_batches(cp, batches)
     run.check_changes(cp)
     with report.timed("write"):
         write_base_tables(cp)
     with report.timed("extract"):
         job, todo = extraction.job(cp), extraction.batches(cp, settings.extract_batch_size)
-        extraction.warm_up_validation()
-        shown.start("extract", sum(t.num_rows for t in todo), "articles")
+        if todo:
+            shown.start("extract", sum(t.num_rows for t in todo), "articles")
         if settings.dask or job.n_process > 1:
             # on Dask each worker takes batches; otherwise batches overlap in threads
             # that hand their articles to the extraction worker processes
@@ -181,8 +193,10 @@ def _checkpoint(cp: Checkpoint, settings, shown) -> None:
             for articles in todo:  # one at a time, in this process
                 extraction.add(cp, extract_batch(job, articles))
                 shown.advance("extract", articles.num_rows)
-        extraction.stop_workers()
-        shown.finish("extract")
+        if todo:
+            shown.finish("extract")
+    following = chunker.next()
+    parsing = _submit_parse(following, session, settings) if following is not None else None
     with report.timed("models"):
         build_models(cp)
     with report.timed("validate"):
@@ -190,22 +204,28 @@ def _checkpoint(cp: Checkpoint, settings, shown) -> None:
     with report.timed("publish"):
         publish(cp)
     write_run_report(cp)  # after the publish stage, so that its time is on the page
+    return following, parsing
 
 
-def _parse(cp: Checkpoint, settings, shown) -> list[Batch]:
-    """The parsed batches, in file order (the first copy seen wins). Their futures end
-    here: a future holds its result, and a batch holds every parsed article."""
-    chunks = parse.batches(cp.chunk.files, settings.batch_size)
+def _submit_parse(chunk, session, settings):
+    """The chunk's parse batches, submitted: (batches, futures)."""
+    chunks = parse.batches(chunk.work, settings.batch_size, settings.records_per_piece)
+    job = parse.parse_job(settings, chunk.run_id, chunk.now, session.plan.revive, chunk.articles)
+    return chunks, parse_files.map(unmapped(job), chunks)
+
+
+def _collect(parsing, shown) -> list[Spilled]:
+    """The parsed batches, in file order (the first copy seen wins)."""
+    chunks, futures = parsing
     shown.start("parse", sum(len(c) for c in chunks), "files")
-    job = parse.parse_job(settings, cp.run_id, cp.chunk.now, cp.plan.revive if cp.chunk.first else {})
-    futures = parse_files.map(unmapped(job), chunks)
-    done: dict[int, Batch] = {}
+    done: dict[int, Spilled] = {}
     position = {id(future): i for i, future in enumerate(futures)}
     for future in as_completed(futures):
         i = position[id(future)]
         done[i] = future.result()
         shown.advance("parse", len(chunks[i]))
     shown.finish("parse")
+    del futures
     return [done.pop(i) for i in range(len(chunks))]
 
 

@@ -71,7 +71,23 @@ class Settings(BaseSettings):
     extract_batch_size: int = Field(
         1000, ge=1, description="articles per extraction task (each task's parts are written as it ends)"
     )
-    max_file_bytes: int = Field(50_000_000, ge=1, description="files larger than this are quarantined as too_large")
+    checkpoint_articles: int = Field(
+        20_000, ge=1,
+        description="a run over a large backlog commits a version every this many new articles (a checkpoint: a"
+        " killed run resumes after the last one)",
+    )
+    checkpoint_seconds: float = Field(
+        600.0, gt=0, description="and at least this often: checkpoints are made smaller when a chunk takes longer"
+    )
+    records_per_piece: int = Field(
+        2_000, ge=1,
+        description="a JSONL file longer than this many lines is read in pieces of this many lines, each committed"
+        " and resumed on its own",
+    )
+    max_file_bytes: int = Field(
+        50_000_000, ge=1,
+        description="files larger than this are quarantined as too_large (for a JSONL file read in pieces: lines)",
+    )
     max_extract_chars: int = Field(
         MAX_EXTRACT_CHARS,
         ge=1,
@@ -85,7 +101,7 @@ class Settings(BaseSettings):
         default_factory=lambda: len(os.sched_getaffinity(0)), ge=1, description="spaCy worker processes (default: the cores available)"
     )
     workers_from: int = Field(
-        400, ge=1, description="articles from which a run extracts in worker processes (fewer: in its own process)"
+        400, ge=1, description="articles from which a run (a checkpoint) parses and extracts in worker processes (fewer: in its own process)"
     )
     dask: str | None = Field(
         None,

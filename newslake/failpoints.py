@@ -2,7 +2,8 @@
 leaves the lake whole.
 
 `NEWSLAKE_FAILPOINTS=commit.before_switch newslake run` sends SIGKILL to the run
-itself when it reaches that point: no cleanup handler runs, exactly as with
+itself when it reaches that point (or the N-th time it does, with `name@N`, for
+the N-th checkpoint of a backfill): no cleanup handler runs, exactly as with
 `kill -9`. The points are listed in `POINTS`.
 
 `NEWSLAKE_FAULT_ENOSPC=manifest newslake run` makes that write fail as on a full
@@ -29,6 +30,7 @@ POINTS = (
     "commit.before_rename",  # the version folder is staged, not yet renamed into place
     "commit.before_switch",  # the version exists, `current` still points at the previous one
     "commit.after_switch",  # `current` switched; the runs log and the warehouse are not yet written
+    "checkpoint.committed",  # a checkpoint's version is current and logged; the run goes on to the next chunk
 )
 
 ENOSPC_ENV = "NEWSLAKE_FAULT_ENOSPC"
@@ -64,11 +66,17 @@ def _names(env: str, known: tuple[str, ...]) -> dict[str, int]:
     return names
 
 
+_points_seen: dict[str, int] = {}
+
+
 def failpoint(name: str) -> None:
     if name not in POINTS:
         raise ValueError(f"unknown failpoint {name!r}")
-    if name in _names(ENV, POINTS):
-        os.kill(os.getpid(), signal.SIGKILL)
+    armed = _names(ENV, POINTS)
+    if name in armed:
+        _points_seen[name] = _points_seen.get(name, 0) + 1
+        if _points_seen[name] >= armed[name]:
+            os.kill(os.getpid(), signal.SIGKILL)
 
 
 _writes_seen: dict[tuple[str, str], int] = {}  # (the armed list, write name) -> writes so far

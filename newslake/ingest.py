@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
+import pyarrow as pa
+
+from newslake import schema
+
 from newslake.language import choose_language, detect_languages
-from newslake.ledger import SourceFile, file_part
+from newslake.ledger import PIECES, SEGMENT, SourceFile
 from newslake.normalize import MAX_EXTRACT_CHARS, normalize_article
 from newslake.readers import RawArticle, ReaderOptions, Rejected, Rejection, read_document
 from newslake.readers.archives import RejectedMember, is_archive, iter_members
 from newslake.readers.base import DEFAULT_OPTIONS
+from newslake.splits import Piece, read_piece
 
 
 @dataclass
@@ -46,13 +51,25 @@ class Counts:
 
 @dataclass
 class Batch:
-    """One batch's parsed articles (not yet deduplicated), rejections and ledger rows."""
+    """One batch's parsed articles (not yet deduplicated), rejections and ledger rows, as
+    Arrow tables of the contract's schemas: compact in memory, cheap to send between
+    processes, and what the stages after parsing read."""
 
-    articles: list[dict] = field(default_factory=list)
-    quarantine: list[dict] = field(default_factory=list)
-    ledger: list[dict] = field(default_factory=list)
+    articles: pa.Table
+    quarantine: pa.Table
+    ledger: pa.Table
+    revived: pa.Table  # articles taken again from unchanged files
     items: int = 0  # items read: articles and rejections, archive members' included
-    revived: list[dict] = field(default_factory=list)  # articles taken again from unchanged files
+
+    @classmethod
+    def of(cls, articles: list[dict], quarantine: list[dict], ledger: list[dict], items: int, revived: list[dict]) -> "Batch":
+        return cls(
+            articles=schema.to_table(articles, schema.ARTICLES),
+            quarantine=schema.to_table(quarantine, schema.QUARANTINE),
+            ledger=schema.to_table(ledger, schema.LEDGER),
+            items=items,
+            revived=schema.to_table(revived, schema.ARTICLES),
+        )
 
 
 @dataclass
@@ -126,7 +143,7 @@ def _outcome(items: list) -> str:
 
 
 def parse_batch(
-    files: list[SourceFile],
+    files: list[SourceFile | Piece],
     *,
     run_id: str,
     now: datetime,
@@ -137,34 +154,50 @@ def parse_batch(
     use_file_mtime: bool = False,
     max_extract_chars: int = MAX_EXTRACT_CHARS,
 ) -> Batch:
-    """Read and normalize `files`. A file named in `revive` is unchanged and already
-    counted: only its articles with the given ids are taken (into `Batch.revived`),
-    because the file that owned them went away; it adds no items, rejections or
-    ledger rows."""
+    """Read and normalize `files` (whole files, and pieces of large JSONL files). A file
+    named in `revive` is unchanged and already counted: only its articles with the given
+    ids are taken (into `Batch.revived`), because the file that owned them went away; it
+    adds no items, rejections or ledger rows."""
     revive = revive or {}
-    batch = Batch()
-    parsed: list[tuple[Unit, RawArticle, Collection[str] | None, int]] = []
-    for source in files:
+    articles: list[dict] = []
+    quarantine: list[dict] = []
+    ledger: list[dict] = []
+    revived: list[dict] = []
+    items_read = 0
+    parsed: list[tuple[Unit, RawArticle, Collection[str] | None, int, list[dict]]] = []
+    for item in files:
+        source = item.file if isinstance(item, Piece) else item
         wanted = revive.get(source.uri)
-        units = read_units(source, limits, options)
+        if isinstance(item, Piece):
+            units = [Unit(source.uri, source.sha256, item.end_byte - item.start_byte, list(read_piece(item, limits.max_bytes, options)))]
+        else:
+            units = read_units(source, limits, options)
+        rows: list[dict] = []
+        if wanted is None:
+            items = [entry for unit in units for entry in unit.items]
+            items_read += len(items)
+            if isinstance(item, Piece):
+                rows.append(_ledger_row(item.uri, source.sha256, units[0].size, source.mtime_ns, SEGMENT, len(items), run_id,
+                                        end=(item.end_byte, item.end_line)))
+                if item.last:
+                    ledger.append(_ledger_row(source.uri, source.sha256, source.size, source.mtime_ns, PIECES, 0, run_id))
+            else:
+                outcome = "archive" if any(unit.member for unit in units) else _outcome(items)
+                rows.append(_ledger_row(source.uri, source.sha256, source.size, source.mtime_ns, outcome, len(items), run_id))
+            ledger.extend(rows)
         for unit in units:
-            for item in unit.items:
-                if not isinstance(item, Rejection):
-                    parsed.append((unit, item, wanted, source.mtime_ns))
+            unit_rows = rows
+            if unit.member and wanted is None:
+                member_row = _ledger_row(unit.uri, unit.sha256, unit.size, 0, "member", len(unit.items), run_id)
+                ledger.append(member_row)
+                unit_rows = rows + [member_row]
+            for entry in unit.items:
+                if not isinstance(entry, Rejection):
+                    parsed.append((unit, entry, wanted, source.mtime_ns, unit_rows))
                 elif wanted is None:
-                    batch.quarantine.append(_quarantine_row(unit, item, run_id, now))
-        if wanted is not None:
-            continue
-        items = [item for unit in units for item in unit.items]
-        batch.items += len(items)
-        outcome = "archive" if any(unit.member for unit in units) else _outcome(items)
-        batch.ledger.append(_ledger_row(source.uri, source.sha256, source.size, source.mtime_ns, outcome, len(items), run_id))
-        for unit in units:
-            if unit.member:
-                batch.ledger.append(_ledger_row(unit.uri, unit.sha256, unit.size, 0, "member", len(unit.items), run_id))
-    languages = detect_languages([raw.body for _, raw, _, _ in parsed], default_language)
-    by_uri = {row["source_uri"]: row for row in batch.ledger}
-    for (unit, raw, wanted, mtime_ns), detected in zip(parsed, languages):
+                    quarantine.append(_quarantine_row(unit, entry, run_id, now))
+    languages = detect_languages([raw.body for _, raw, _, _, _ in parsed], default_language)
+    for (unit, raw, wanted, mtime_ns, rows), detected in zip(parsed, languages):
         row = normalize_article(
             raw,
             language=choose_language(raw.language, detected),
@@ -178,15 +211,17 @@ def parse_batch(
         )
         if wanted is not None:
             if row["article_id"] in wanted:
-                batch.revived.append(row)
+                revived.append(row)
             continue
-        batch.articles.append(row)
-        for uri in {unit.uri, file_part(unit.uri)}:
-            by_uri[uri]["article_ids"].append(row["article_id"])
-    return batch
+        articles.append(row)
+        for ledger_row in rows:
+            ledger_row["article_ids"].append(row["article_id"])
+    return Batch.of(articles, quarantine, ledger, items_read, revived)
 
 
-def _ledger_row(uri: str, sha: str | None, size: int, mtime_ns: int, outcome: str, items: int, run_id: str) -> dict:
+def _ledger_row(
+    uri: str, sha: str | None, size: int, mtime_ns: int, outcome: str, items: int, run_id: str, end: tuple[int, int] | None = None
+) -> dict:
     return {
         "source_uri": uri,
         "sha256": sha,
@@ -196,4 +231,6 @@ def _ledger_row(uri: str, sha: str | None, size: int, mtime_ns: int, outcome: st
         "item_count": items,
         "article_ids": [],
         "run_id": run_id,
+        "end_byte": end[0] if end else None,
+        "end_line": end[1] if end else None,
     }

@@ -184,19 +184,52 @@ def _link_note(path: Path, exc: OSError) -> str:
     return f" (a symbolic link loop through '{target}')" if exc.errno == errno.ELOOP else f" (a dangling link to '{target}')"
 
 
+@dataclass(frozen=True)
+class Resume:
+    """Where a file read in pieces stands: the pieces committed so far."""
+
+    sha256: str
+    end_byte: int  # where the next piece starts
+    end_line: int
+    items: int  # records of the committed pieces
+
+
+SEGMENT = "segment"  # ledger outcome of one committed piece of a file (newslake.splits)
+PIECES = "pieces"  # ledger outcome of a file read in pieces, once its last piece is committed
+NOT_FILES = ("member", SEGMENT)  # ledger rows that are not files of the source
+
+
 class Ledger:
     """What the lake has already ingested: the ledger rows of the current version,
-    plus size+mtime hints that runs with nothing to publish keep in the stat cache."""
+    plus size+mtime hints that runs with nothing to publish keep in the stat cache.
+
+    A file read in pieces has a segment row per committed piece, and a file row once
+    its last piece is committed; until then it is partial, and `resume` says where."""
 
     def __init__(self, table: pa.Table, hints: pa.Table | None = None):
         self.table = table
-        columns = table.select(["source_uri", "sha256", "size", "mtime_ns", "item_count", "outcome"]).to_pydict()
-        self._items = dict(zip(columns["sha256"], columns["item_count"]))
-        self._by_uri = {
-            uri: (sha, size, mtime)
-            for uri, sha, size, mtime in zip(columns["source_uri"], columns["sha256"], columns["size"], columns["mtime_ns"])
-        }
-        self._files = [uri for uri, outcome in zip(columns["source_uri"], columns["outcome"]) if outcome != "member"]
+        columns = table.select(["source_uri", "sha256", "size", "mtime_ns", "item_count", "outcome", "end_byte", "end_line"]).to_pydict()
+        rows = list(zip(columns["source_uri"], columns["sha256"], columns["size"], columns["mtime_ns"], columns["item_count"],
+                        columns["outcome"], columns["end_byte"], columns["end_line"]))
+        files = [r for r in rows if r[5] != SEGMENT]
+        segments: dict[str, Resume] = {}
+        for uri, sha, _size, _mtime, items, outcome, end_byte, end_line in rows:
+            if outcome == SEGMENT:
+                file = file_part(uri)
+                was = segments.get(file)
+                if was is None or was.sha256 != sha or end_byte > was.end_byte:
+                    segments[file] = Resume(sha, end_byte, end_line, (was.items if was and was.sha256 == sha else 0) + (items or 0))
+                else:
+                    segments[file] = Resume(sha, was.end_byte, was.end_line, was.items + (items or 0))
+        self._items = {sha: items for _uri, sha, _s, _m, items, outcome, _b, _l in files if outcome != PIECES}
+        for uri, sha, _s, _m, _items, outcome, _b, _l in files:
+            if outcome == PIECES:
+                self._items[sha] = segments[uri].items if uri in segments else 0
+        self._by_uri = {uri: (sha, size, mtime) for uri, sha, size, mtime, *_ in files}
+        self._files = [uri for uri, *_rest, outcome, _b, _l in files if outcome != "member"]
+        complete = set(self._by_uri)
+        self._partial = {uri: r for uri, r in segments.items() if uri not in complete}
+        self._files += sorted(self._partial)
         self._hints: dict[str, tuple[str, int, int]] = {}
         if hints is not None and hints.num_rows:
             h = hints.to_pydict()
@@ -219,9 +252,16 @@ class Ledger:
         return None
 
     def changed(self, uri: str, sha256: str | None) -> bool:
-        """True when `uri` was ingested before with other content."""
+        """True when `uri` was ingested before (whole, or some of its pieces) with other content."""
         entry = self._by_uri.get(uri)
-        return entry is not None and entry[0] != sha256
+        partial = self._partial.get(uri)
+        return (entry is not None and entry[0] != sha256) or (partial is not None and partial.sha256 != sha256)
+
+    def resume(self, uri: str, sha256: str | None) -> Resume | None:
+        """Where to go on reading `uri`, when earlier runs committed some of its pieces
+        and its content is the same."""
+        partial = self._partial.get(uri)
+        return partial if partial is not None and partial.sha256 == sha256 else None
 
     def recorded(self, uri: str) -> bool:
         return uri in self._by_uri
@@ -242,12 +282,23 @@ class Ledger:
             return []
         wanted = {f.sha256 for f in stale}
         first_by_sha: dict[str, dict] = {}
-        for row in self.table.filter(pc.is_in(self.table.column("sha256"), value_set=pa.array(sorted(wanted)))).to_pylist():
+        files = self.table.filter(pc.invert(pc.fill_null(pc.equal(self.table.column("outcome"), SEGMENT), False)))
+        for row in files.filter(pc.is_in(files.column("sha256"), value_set=pa.array(sorted(wanted)))).to_pylist():
             first_by_sha.setdefault(row["sha256"], row)
-        return [
-            {**first_by_sha[f.sha256], "source_uri": f.uri, "size": f.size, "mtime_ns": f.mtime_ns}
-            for f in stale
-        ]
+        rows = []
+        for f in stale:
+            first = first_by_sha[f.sha256]
+            rows.append({**first, "source_uri": f.uri, "size": f.size, "mtime_ns": f.mtime_ns})
+            if first["outcome"] == PIECES and first["source_uri"] != f.uri:  # its segments, under the new name
+                rows += [
+                    {**seg, "source_uri": f.uri + seg["source_uri"][len(first["source_uri"]):], "mtime_ns": f.mtime_ns}
+                    for seg in self._segments_of(first["source_uri"], f.sha256)
+                ]
+        return rows
+
+    def _segments_of(self, uri: str, sha256: str) -> list[dict]:
+        segments = self.table.filter(pc.fill_null(pc.equal(self.table.column("outcome"), SEGMENT), False))
+        return [r for r in segments.to_pylist() if r["sha256"] == sha256 and file_part(r["source_uri"]) == uri]
 
     def entries(self, uris: set[str]) -> list[dict]:
         """The ledger rows of these files and of their archive members."""

@@ -14,6 +14,7 @@ class Reporter(Protocol):
     def start(self, stage: str, total: int | None, unit: str) -> None: ...
     def advance(self, stage: str, amount: int = 1) -> None: ...
     def finish(self, stage: str) -> None: ...
+    def note(self, text: str) -> None: ...
 
 
 class Silent:
@@ -24,6 +25,9 @@ class Silent:
         pass
 
     def finish(self, stage: str) -> None:
+        pass
+
+    def note(self, text: str) -> None:
         pass
 
 
@@ -78,6 +82,10 @@ class Lines:
             self._say(stage)
             del self.stages[stage]
 
+    def note(self, text: str) -> None:
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
 
 class Live:
     """A rich live display: one bar per stage with n of N, rate and time left."""
@@ -98,6 +106,7 @@ class Live:
             transient=False,
         )
         self.tasks: dict[str, int] = {}
+        self.bar_of: dict[str, int] = {}  # every stage's bar, reused when a backfill's next chunk starts it again
         self.started: dict[str, float] = {}
 
     def __enter__(self) -> "Live":
@@ -108,7 +117,11 @@ class Live:
         self.bars.stop()
 
     def start(self, stage: str, total: int | None, unit: str) -> None:
-        self.tasks[stage] = self.bars.add_task(stage, total=total, unit=unit, rate="")
+        if stage in self.bar_of:
+            self.bars.reset(self.bar_of[stage], total=total, unit=unit, rate="")
+        else:
+            self.bar_of[stage] = self.bars.add_task(stage, total=total, unit=unit, rate="")
+        self.tasks[stage] = self.bar_of[stage]
         self.started[stage] = time.monotonic()
 
     def advance(self, stage: str, amount: int = 1) -> None:
@@ -124,6 +137,9 @@ class Live:
             task = self.tasks.pop(stage)
             done = self.bars.tasks[task].completed
             self.bars.update(task, total=done, completed=done)
+
+    def note(self, text: str) -> None:
+        self.bars.console.print(text, highlight=False)
 
 
 _reporter: Reporter = Silent()

@@ -225,10 +225,12 @@ LEDGER = pa.schema(
         col("sha256", pa.string(), "its sha256 when ingested"),
         col("size", pa.int64(), "its size in bytes"),
         col("mtime_ns", pa.int64(), "its modification time; with size, lets a rerun trust the recorded sha256 without reading"),
-        col("outcome", pa.string(), "article | quarantined | mixed | archive | member"),
-        col("item_count", pa.int32(), "records the file held (1 for a one-article file)"),
+        col("outcome", pa.string(), "article | quarantined | mixed | archive | member | pieces (a JSONL file read in pieces: its counts are in its segment rows) | segment (one piece of such a file, `big.jsonl#L2001-4000`)"),
+        col("item_count", pa.int32(), "records the file held (1 for a one-article file); for a segment, the records of its lines"),
         col("article_ids", pa.list_(pa.string()), "ids of the articles it held, duplicates included"),
         col("run_id", pa.string(), "the run that ingested it"),
+        col("end_byte", pa.int64(), "for a segment: the byte offset where the file's next piece starts; null otherwise"),
+        col("end_line", pa.int64(), "for a segment: the line the file's next piece starts at; null otherwise"),
     ]
 )
 
@@ -264,7 +266,7 @@ TABLES: dict[str, TableSpec] = {
     "entity_daily": TableSpec(ENTITY_DAILY, "derived", 1, description="One row per entity and day (the articles' reference date): mentions and articles."),
     "dates": TableSpec(DATES, "derived", 1, description="One row per calendar day covered by the lake: calendar attributes and published and mentioned counts."),
     "runs": TableSpec(RUNS, "log", 2, description="One row per run, whatever its outcome: counts, stage timings, validation outcome and the version it published."),
-    "ledger": TableSpec(LEDGER, "state", 1, description="The lake's bookkeeping (not published): one row per ingested file, so a rerun skips what it has seen."),
+    "ledger": TableSpec(LEDGER, "state", 2, description="The lake's bookkeeping (not published): one row per ingested file, so a rerun skips what it has seen."),
     "signatures": TableSpec(SIGNATURES, "state", 1, description="The lake's bookkeeping (not published): near-duplicate MinHash signatures of canonical articles."),
 }
 # Run metadata: the columns that say which run wrote a row and when, not what the row

@@ -84,3 +84,43 @@ def rows_of(lake_dir, table: str, version: str | None = None) -> list[tuple]:
     columns = content_columns(table)
     data = table_of(lake_dir, table, version).select(columns)
     return sorted(tuple(json.dumps(v, default=str) for v in row.values()) for row in data.to_pylist())
+
+
+_PEOPLE = ("Anna Price", "Tom Hughes", "Sara Khan", "Owen Lloyd", "Ruth Moore", "Liam Walsh", "Jane Fisher", "Paul Grant",
+           "Emma Shaw", "Rhys Evans", "Nora Bell", "Adam Cole", "Lucy Ward", "Ian Ross", "Mia Cross", "Joe Hunt")
+_PLACES = ("Leeds", "York", "Bristol", "Cardiff", "Glasgow", "Belfast", "Norwich", "Exeter", "Durham", "Chester", "Lincoln", "Oxford")
+_BODIES = ("council", "committee", "union", "board", "court", "agency", "company", "club", "school", "hospital")
+_VERBS = ("approved", "rejected", "delayed", "announced", "questioned", "defended", "reviewed", "praised", "criticised", "funded")
+_THINGS = ("a budget", "new roads", "a bridge", "a strike", "a merger", "the plan", "a festival", "a library", "new homes", "a report")
+_WHEN = ("on Monday", "on Tuesday", "last week", "in March", "on Friday", "this year", "in April", "yesterday")
+
+
+def synthetic_record(i: int) -> dict:
+    """A short news record of its own (JSONL fields title/text/published/url): names,
+    places and dates for extraction, and sentences drawn by a seeded generator so that
+    no two records are near copies."""
+    import random
+
+    rng = random.Random(i)
+    sentences = []
+    for _ in range(6):
+        person, place = rng.choice(_PEOPLE), rng.choice(_PLACES)
+        sentences.append(
+            f"The {rng.choice(_BODIES)} of {place} {rng.choice(_VERBS)} {rng.choice(_THINGS)} {rng.choice(_WHEN)}, "
+            f"and {person} said {rng.randint(2, 900)} people would be affected."
+        )
+    place = rng.choice(_PLACES)
+    return {
+        "title": f"{place} story {i}: {rng.choice(_BODIES)} {rng.choice(_VERBS)} {rng.choice(_THINGS)}",
+        "text": " ".join(sentences),
+        "published": f"2021-{1 + i % 12:02d}-{1 + i % 28:02d}",
+        "url": f"https://news.example.org/{i}",
+    }
+
+
+def write_jsonl(path: Path, records) -> Path:
+    import json
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path

@@ -431,7 +431,7 @@ def test_the_run_is_plain_domain_code_and_a_retried_commit_publishes_once(tmp_pa
         for chunk in run.chunks(session):
             cp = run.open_checkpoint(session, chunk)
             job = parse.parse_job(settings, cp.run_id, chunk.now, session.plan.revive)
-            merge.merge(cp, [job.parse(files) for files in parse.batches(chunk.files, 5)])
+            merge.merge(cp, [job.parse(files) for files in parse.batches(chunk.work, 5, settings.records_per_piece)])
             run.check_changes(cp)
             base_tables.write_base_tables(cp)
             assert extraction.batches(cp, 5) == []

@@ -209,25 +209,6 @@ def test_prefect_yaml_deploys_the_served_deployment(api_url, tmp_path):
     assert Settings().cron == "*/15 * * * *"  # the serve default is the same schedule
 
 
-def test_dask_publishes_what_the_default_runner_publishes(sample_lake, tmp_path, monkeypatch):
-    """The samples on a local two-worker Dask cluster: parse and extraction batches run
-    on the workers, which write their parts; the run commits the same content."""
-    from flows.pipeline import pipeline_for
-    from newslake import schema
-    from newslake.config import load_settings
-
-    monkeypatch.setenv("NEWSLAKE_EXTRACT_BATCH_SIZE", "4")
-    default_lake, _ = sample_lake
-    lake = tmp_path / "lake"
-    settings = load_settings(source=SAMPLES, lake=lake, dask="local:2", batch_size=4)
-    report = pipeline_for(settings)(source=str(SAMPLES), lake=str(lake), dask="local:2", batch_size=4)
-    assert report["status"] == "published"
-    assert len(Lake(lake).manifest().parts("entity_mentions")) >= 2  # several batches wrote parts
-    for table in schema.PUBLISHED:
-        if table != "runs":
-            assert rows_of(lake, table) == rows_of(default_lake, table), table
-
-
 def test_extraction_workers_publish_what_one_process_does(sample_lake, tmp_path, monkeypatch):
     """Extraction (and the signatures) in two worker processes, as large runs do."""
     from flows.pipeline import news_pipeline

@@ -18,7 +18,7 @@ GOOD = "A headline\n\nJanuary 10, 2020\n\nA body paragraph with words.\n"
 def quarantine_of(tmp_path: Path, name: str, data: bytes, max_bytes: int = 1_000_000) -> list[dict]:
     (tmp_path / name).write_bytes(data)
     batch = parse_batch(discover(tmp_path), run_id="r", now=NOW, limits=Limits(max_bytes, 10 * max_bytes))
-    return batch.quarantine
+    return batch.quarantine.to_pylist()
 
 
 @pytest.mark.parametrize(
@@ -67,17 +67,17 @@ def test_unreadable_file_from_discovery(tmp_path):
     (tmp_path / "dangling.txt").symlink_to(tmp_path / "missing.txt")
     files = discover(tmp_path)
     batch = parse_batch(files, run_id="r", now=NOW, limits=Limits(1000, 10_000))
-    assert [r["reason"] for r in batch.quarantine] == ["unreadable"]
-    assert "FileNotFoundError" in batch.quarantine[0]["detail"]
+    assert [r["reason"] for r in batch.quarantine.to_pylist()] == ["unreadable"]
+    assert "FileNotFoundError" in batch.quarantine.to_pylist()[0]["detail"]
 
 
 def test_good_file_next_to_bad_ones(tmp_path):
     (tmp_path / "good.txt").write_text(GOOD)
     (tmp_path / "empty.txt").write_bytes(b"")
     batch = parse_batch(discover(tmp_path), run_id="r", now=NOW, limits=Limits(10_000, 100_000))
-    assert [a["title"] for a in batch.articles] == ["A headline"]
-    assert [q["reason"] for q in batch.quarantine] == ["empty"]
-    assert sorted(l["outcome"] for l in batch.ledger) == ["article", "quarantined"]
+    assert [a["title"] for a in batch.articles.to_pylist()] == ["A headline"]
+    assert [q["reason"] for q in batch.quarantine.to_pylist()] == ["empty"]
+    assert sorted(l["outcome"] for l in batch.ledger.to_pylist()) == ["article", "quarantined"]
 
 
 def test_archive_members_become_ledger_units(tmp_path):
@@ -104,14 +104,14 @@ def test_archive_members_become_ledger_units(tmp_path):
     (tmp_path / "broken.zip").write_bytes(b"PK\x03\x04 not really a zip")
 
     batch = parse_batch(discover(tmp_path), run_id="r", now=NOW, limits=Limits(10_000, 100_000))
-    by_uri = {a["source_uri"]: a for a in batch.articles}
+    by_uri = {a["source_uri"]: a for a in batch.articles.to_pylist()}
     assert set(by_uri) == {"bundle.zip!inner/story.json", "bundle.tar.gz!a.txt", "single.txt.gz!single.txt"}
     assert by_uri["bundle.zip!inner/story.json"]["title"] == "Zipped story"
-    assert {(q["source_uri"], q["reason"]) for q in batch.quarantine} == {
+    assert {(q["source_uri"], q["reason"]) for q in batch.quarantine.to_pylist()} == {
         ("bundle.zip!inner/empty.txt", "empty"),
         ("broken.zip", "undecodable"),
     }
-    ledger = {row["source_uri"]: row for row in batch.ledger}
+    ledger = {row["source_uri"]: row for row in batch.ledger.to_pylist()}
     assert ledger["bundle.zip"]["outcome"] == "archive" and ledger["bundle.zip"]["item_count"] == 2
     assert ledger["bundle.zip!inner/story.json"]["outcome"] == "member"
     assert ledger["bundle.zip!inner/story.json"]["sha256"] != ledger["bundle.zip"]["sha256"]

@@ -261,6 +261,9 @@ def recover(lake: Lake) -> list[str]:
         runs_log.write_run(lake, manifest.run)
         notes.append(f"wrote the runs-log row of {manifest.run_id}, stopped after publishing {manifest.version}")
     removed = collect_garbage(lake)
+    if lake.spill_dir.is_dir():  # no run is active under the lock: what a run spilled is its leftovers
+        removed += sum(1 for p in lake.spill_dir.rglob("*") if p.is_file())
+        shutil.rmtree(lake.spill_dir, ignore_errors=True)
     if removed:
         notes.append(f"removed {removed} files left by stopped runs")
     return notes

@@ -7,6 +7,7 @@
     runs/<run_id>/run.parquet                                the runs log: one row per run, any outcome
     runs/<run_id>/validation.json                            what the gate found
     state/stat_cache.parquet                                 size+mtime hints for unchanged files
+    spill/<run_id>/                                          parsed batches between parse and merge
     warehouse.duckdb                                         analyst views over published/current
     .lock                                                    held by the one run that may publish
 
@@ -197,6 +198,11 @@ class Lake:
     @property
     def lock_path(self) -> Path:
         return self.root / ".lock"
+
+    @property
+    def spill_dir(self) -> Path:
+        """Parsed batches on their way from the parse tasks to the merge (a run's own)."""
+        return self.root / "spill"
 
     def run_dir(self, run_id: str) -> Path:
         return self.runs_root / run_id

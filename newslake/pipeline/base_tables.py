@@ -40,7 +40,7 @@ def write_base_tables(cp: Checkpoint) -> None:
     cp.txn.add("articles", write_partitioned(cp.lake, "articles", ch.articles, months, run_id=run_id, schema=spec.schema, schema_version=spec.version))
     for table, data in (
         ("quarantine", ch.quarantine),
-        ("ledger", schema.to_table(ch.ledger_rows, schema.LEDGER)),
+        ("ledger", ch.ledger),
         ("signatures", ch.signatures),
     ):
         if data.num_rows:

@@ -22,8 +22,7 @@ from newslake import gates, models, schema
 from newslake.config import Settings
 from newslake.lake import Lake, Manifest, Transaction
 from newslake.lake.query import register_parts
-from newslake.ledger import SourceFile
-from newslake.pipeline.plan import Plan
+from newslake.pipeline.plan import Plan, Work
 from newslake.runlog import RunReport
 from newslake.storage import atomic_write_json
 from newslake.versions.publish import Publisher
@@ -31,15 +30,20 @@ from newslake.versions.publish import Publisher
 
 @dataclass
 class Chunk:
-    """The work of one checkpoint: files to parse, in order. The first chunk of a run
-    also carries the plan's removals (superseded articles, links to redo)."""
+    """The work of one checkpoint: files and pieces to parse, in order. The first chunk
+    of a run also carries the plan's removals (superseded articles, links to redo)."""
 
     run_id: str
     now: datetime
-    files: list[SourceFile]
+    work: list[Work]
+    number: int = 1  # 1-based, within the run
     first: bool = True
     last: bool = True
-    estimated_articles: int = 0
+
+    @property
+    def articles(self) -> int:
+        """The articles its work may hold (an estimate until parsed)."""
+        return sum(w.articles for w in self.work)
 
 
 @dataclass
@@ -49,7 +53,7 @@ class Changes:
     articles: pa.Table  # rows to add: new, revived, and near copies linked again
     removed_ids: set[str]  # article rows to remove (superseded, and old rows of re-linked copies)
     quarantine: pa.Table
-    ledger_rows: list[dict]
+    ledger: pa.Table
     signatures: pa.Table
 
     @property
@@ -59,7 +63,7 @@ class Changes:
 
     @property
     def empty(self) -> bool:
-        return not (self.articles.num_rows or self.removed_ids or self.quarantine.num_rows or self.ledger_rows)
+        return not (self.articles.num_rows or self.removed_ids or self.quarantine.num_rows or self.ledger.num_rows)
 
 
 @dataclass

@@ -1,10 +1,8 @@
 """The extract stage: entity and date mentions of a chunk's canonical articles.
 
-It owns where extraction runs: in long-lived worker processes
-(`newslake.extract_pool`) once a chunk holds enough articles to pay for starting
-them, on Dask workers when the run is on Dask, else in the run's own process.
-Each batch's mentions are written as parts as soon as it is done, invisible
-until the checkpoint commits.
+It runs where `pool` says: the run's worker processes for a large chunk, Dask
+workers on Dask, else the run's own process. Each batch's mentions are written as
+parts as soon as it is done, invisible until the checkpoint commits.
 """
 
 from __future__ import annotations
@@ -14,46 +12,12 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from newslake import gates, schema
-from newslake.config import Settings
+from newslake import schema
 from newslake.lake import Lake, Part
 from newslake.lake.parts import month_of, write_partitioned
-from newslake.ledger import SourceFile
 from newslake.normalize import MAX_EXTRACT_CHARS
+from newslake.pipeline import pool
 from newslake.pipeline.checkpoint import Checkpoint
-
-BYTES_PER_ARTICLE = 2_500  # a rough size of one article in its source file, for planning
-
-
-def uses_workers(settings: Settings, articles: int) -> bool:
-    """Worker processes pay off from a few hundred articles: starting them costs
-    seconds. On Dask the Dask workers are the processes."""
-    s = settings
-    return s.extract and not s.dask and s.n_process > 1 and articles >= s.workers_from
-
-
-def expects_many_articles(settings: Settings, files: list[SourceFile]) -> bool:
-    """Before parsing, from the bytes to parse: whether to start the workers early."""
-    return uses_workers(settings, sum(f.size for f in files) // BYTES_PER_ARTICLE)
-
-
-def warm_up(settings: Settings, files: list[SourceFile]) -> None:
-    """Start what the later stages need while the run parses: for a large run the
-    worker processes with their model, else GX's import (see `warm_up_validation`)."""
-    if expects_many_articles(settings, files):
-        from newslake.extract_pool import warm
-
-        warm(settings.spacy_model, settings.n_process, settings.nlp_batch_size)
-    else:
-        gates.preload()
-
-
-def warm_up_validation() -> None:
-    """Import GX now, as extraction starts, if `warm_up` left it: while the workers
-    extract, this process only waits for them, and during parsing GX's 4 s of
-    imports held the lock that the parser needed."""
-    gates.preload()
-
 
 def batches(cp: Checkpoint, size: int) -> list[pa.Table]:
     """The checkpoint's canonical new articles in extraction batches."""
@@ -71,17 +35,9 @@ def job(cp: Checkpoint) -> "ExtractJob":
         run_id=cp.run_id,
         spacy_model=s.spacy_model,
         nlp_batch_size=s.nlp_batch_size,
-        n_process=s.n_process if uses_workers(s, cp.changes.to_extract.num_rows) else 1,
+        n_process=s.n_process if pool.uses_workers(s, cp.changes.to_extract.num_rows) else 1,
         max_extract_chars=s.max_extract_chars,
     )
-
-
-def stop_workers() -> None:
-    """Stop the extraction workers, if this process started them: the stages that
-    follow do not need their memory."""
-    from newslake.extract_pool import shutdown
-
-    shutdown()
 
 
 @dataclass
@@ -114,7 +70,7 @@ class ExtractJob:
 
     def extract(self, articles: pa.Table) -> Extracted:
         if self.n_process > 1:
-            from newslake.extract_pool import extract_in_workers
+            from newslake.workers import extract_in_workers
 
             found = extract_in_workers(
                 articles, model=self.spacy_model, processes=self.n_process, batch_size=self.nlp_batch_size,

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import Iterator
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from newslake import gates, schema
 from newslake.checks import CheckInputs, run_checks
@@ -22,30 +23,32 @@ from newslake.pipeline.checkpoint import Checkpoint
 from newslake.report import ValidationFailed
 
 
-def gate_articles(cp: Checkpoint, rows: list[dict]) -> tuple[list[dict], list[dict]]:
-    """Row-level expectations on the new articles: (rows kept, quarantine rows)."""
+def gate_articles(cp: Checkpoint, rows: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """Row-level expectations on the new articles: (rows kept, their quarantine rows)."""
     path = gates.suite_path_for(cp.settings.expectations_dir, "articles")
-    if not rows or not path.is_file():
-        return rows, []
-    table = schema.to_table(rows, schema.ARTICLES)
-    result = gates.validate_arrow("articles", table, path)
+    if not rows.num_rows or not path.is_file():
+        return rows, schema.QUARANTINE.empty_table()
+    result = gates.validate_arrow("articles", rows, path)
     cp.validation = cp.validation.with_results(result)
     if not result.success:
         refuse(cp)
+    failing = sorted(result.quarantined)
+    taken = rows.take(pa.array(failing, pa.int64())).select(["source_uri", "source_sha256"]).to_pylist()
     refused = [
         {
-            "source_uri": rows[i]["source_uri"],
-            "source_sha256": rows[i]["source_sha256"],
-            "line": _line_of(rows[i]["source_uri"]),
+            "source_uri": row["source_uri"],
+            "source_sha256": row["source_sha256"],
+            "line": _line_of(row["source_uri"]),
             "reason": "failed_expectation",
-            "detail": "articles: " + "; ".join(labels),
+            "detail": "articles: " + "; ".join(result.quarantined[i]),
             "quarantined_at": cp.chunk.now,
             "run_id": cp.run_id,
         }
-        for i, labels in sorted(result.quarantined.items())
+        for i, row in zip(failing, taken)
     ]
-    keep = [row for i, row in enumerate(rows) if i not in result.quarantined]
-    return keep, refused
+    if failing:
+        rows = rows.filter(pc.invert(pc.is_in(pa.array(range(rows.num_rows), pa.int64()), value_set=pa.array(failing, pa.int64()))))
+    return rows, schema.to_table(refused, schema.QUARANTINE)
 
 
 def gate_version(cp: Checkpoint) -> gates.ValidationReport:

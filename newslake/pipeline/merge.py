@@ -8,8 +8,10 @@ against the lake's canonical articles and each other).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Sequence
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from newslake import dedup, schema
 from newslake.ingest import Batch
@@ -17,42 +19,46 @@ from newslake.lake.layout import version_number
 from newslake.lake.parts import read_parts
 from newslake.lake.query import parts_holding
 from newslake.ledger import file_part
-from newslake.pipeline import extraction, gate
+from newslake.pipeline import gate, pool
 from newslake.pipeline.checkpoint import Changes, Checkpoint
 
-import pyarrow as pa
 
 
 def merge(cp: Checkpoint, batches: Sequence[Batch]) -> Changes:
     """Exact duplicates, the article gate, near copies, and the counts."""
     plan, first = cp.plan, cp.chunk.first
     superseded = set(plan.superseded.column("article_id").to_pylist()) if first else set()
-    candidates = [row for batch in batches for row in batch.articles]
-    in_lake = _lake_ids(cp, {r["article_id"] for r in candidates} - superseded)
-    seen, new_rows, duplicates = set(in_lake), [], 0
-    for row in candidates:
-        if row["article_id"] in seen:
-            duplicates += 1
-            continue
-        seen.add(row["article_id"])
-        new_rows.append(row)
-    revived = [r for batch in batches for r in batch.revived if r["article_id"] not in seen]
-    revived = list({r["article_id"]: r for r in revived}.values())
+    candidates = _concat([b.articles for b in batches], schema.ARTICLES)
+    ids = candidates.column("article_id").to_pylist()
+    seen = set(_lake_ids(cp, set(ids) - superseded))
+    keep = []
+    for i, article_id in enumerate(ids):
+        if article_id not in seen:
+            seen.add(article_id)
+            keep.append(i)
+    duplicates = len(ids) - len(keep)
+    new_rows = candidates.take(pa.array(keep, pa.int64()))
+    del candidates
 
-    quarantine = [row for batch in batches for row in batch.quarantine]
+    revived = _concat([b.revived for b in batches], schema.ARTICLES)
+    first_of: dict[str, int] = {}
+    for i, article_id in enumerate(revived.column("article_id").to_pylist()):
+        if article_id not in seen:
+            first_of.setdefault(article_id, i)
+    revived = revived.take(pa.array(sorted(first_of.values()), pa.int64()))
+
     new_rows, refused = gate.gate_articles(cp, new_rows)
-    quarantine += refused
+    quarantine = _concat([b.quarantine for b in batches] + [refused], schema.QUARANTINE)
 
-    orphans = plan.orphans.to_pylist() if first else []
-    for row in orphans:
-        row["duplicate_of"] = None
-    to_link = sorted(
-        new_rows + revived + orphans,
-        key=lambda r: (r["published_at"] is None, r["published_at"] or datetime.min.replace(tzinfo=timezone.utc), r["source_uri"]),
-    )
-    signatures = _link(cp, to_link, superseded)
-    new_ids = {r["article_id"] for r in new_rows}
-    near = sum(1 for r in to_link if r["article_id"] in new_ids and r["duplicate_of"] is not None)
+    orphans = plan.orphans if first else schema.ARTICLES.empty_table()
+    orphans = orphans.set_column(orphans.schema.get_field_index("duplicate_of"), schema.ARTICLES.field("duplicate_of"), pa.nulls(orphans.num_rows, pa.string()))
+    # In parse order: a near copy links to the first article seen, as an exact copy does,
+    # and a chunked run sees them in the same order as one that takes the backlog whole.
+    to_link = pa.concat_tables([new_rows, revived, orphans])
+    to_link, signatures = _link(cp, to_link, superseded)
+    new_ids = set(new_rows.column("article_id").to_pylist())
+    linked = to_link.filter(pc.is_valid(to_link.column("duplicate_of"))).column("article_id").to_pylist()
+    near = sum(1 for article_id in linked if article_id in new_ids)
 
     from_changed = {
         article_id
@@ -61,22 +67,28 @@ def merge(cp: Checkpoint, batches: Sequence[Batch]) -> Changes:
     } if first else set()
     c = cp.counts
     c.items_seen = c.unchanged + sum(batch.items for batch in batches)
-    c.new_articles = len(new_rows) - near
+    c.new_articles = new_rows.num_rows - near
     c.duplicates = duplicates + near
     c.near_duplicates = near
-    c.quarantined = len(quarantine)
+    c.quarantined = quarantine.num_rows
     c.replaced = len(from_changed - new_ids)
     c.removed = len(superseded - from_changed - new_ids)
     c.check()
 
+    refreshed = schema.to_table(plan.refreshed if first else [], schema.LEDGER)
     cp.changes = Changes(
-        articles=schema.to_table(to_link, schema.ARTICLES),
-        removed_ids=superseded | {r["article_id"] for r in orphans},
-        quarantine=schema.to_table(quarantine, schema.QUARANTINE),
-        ledger_rows=[row for batch in batches for row in batch.ledger] + (plan.refreshed if first else []),
+        articles=to_link,
+        removed_ids=superseded | set(orphans.column("article_id").to_pylist()),
+        quarantine=quarantine,
+        ledger=_concat([b.ledger for b in batches] + [refreshed], schema.LEDGER),
         signatures=signatures,
     )
     return cp.changes
+
+
+def _concat(tables: list[pa.Table], contract: pa.Schema) -> pa.Table:
+    tables = [t for t in tables if t.num_rows]
+    return pa.concat_tables(tables) if tables else contract.empty_table()
 
 
 def _lake_ids(cp: Checkpoint, ids: set[str]) -> set[str]:
@@ -87,25 +99,25 @@ def _lake_ids(cp: Checkpoint, ids: set[str]) -> set[str]:
     return ids.intersection(found)
 
 
-def _link(cp: Checkpoint, rows: list[dict], excluded: set[str]) -> pa.Table:
-    """Set `duplicate_of` on `rows` (in order) against the lake's canonical articles
-    and each other; returns the signatures of the ones that stay canonical."""
-    if not rows:
-        return schema.SIGNATURES.empty_table()
-    ids = [r["article_id"] for r in rows]
-    texts = [dedup.dedup_text(r["title"], r["body"]) for r in rows]
+def _link(cp: Checkpoint, rows: pa.Table, excluded: set[str]) -> tuple[pa.Table, pa.Table]:
+    """`rows` (in order) with `duplicate_of` set against the lake's canonical articles
+    and each other, and the signatures of the ones that stay canonical."""
+    if not rows.num_rows:
+        return rows, schema.SIGNATURES.empty_table()
+    ids = rows.column("article_id").to_pylist()
+    texts = [dedup.dedup_text(t, b) for t, b in zip(rows.column("title").to_pylist(), rows.column("body").to_pylist())]
     s = cp.settings
-    if extraction.uses_workers(s, len(rows)):
-        from newslake.extract_pool import signatures_in_workers
+    if pool.uses_workers(s, len(ids)):
+        from newslake.workers import signatures_in_workers
 
-        sigs = signatures_in_workers(texts, model=s.spacy_model, processes=s.n_process, batch_size=s.nlp_batch_size)
+        sigs = signatures_in_workers(texts, **pool.pool_args(s))
     else:
         sigs = dedup.signatures(texts)
+    del texts
     cp.base_view("signatures")
     cp.con.execute("create or replace temp view signatures as select * from base_signatures")
     lake_ids, lake_sigs = dedup.lake_candidates(cp.con, sigs, sorted(excluded))
     links = dedup.link_signatures(lake_ids, lake_sigs, ids, sigs)
-    for row, target in zip(rows, links):
-        row["duplicate_of"] = target
+    rows = rows.set_column(rows.schema.get_field_index("duplicate_of"), schema.ARTICLES.field("duplicate_of"), pa.array(links, pa.string()))
     keep = [i for i, target in enumerate(links) if target is None and not dedup.is_empty(sigs[i])]
-    return dedup.signature_table([ids[i] for i in keep], sigs[keep], version_number(cp.version) * 1_000_000_000)
+    return rows, dedup.signature_table([ids[i] for i in keep], sigs[keep], version_number(cp.version) * 1_000_000_000)

@@ -6,14 +6,22 @@ process (a Dask worker): the run's id and time, the limits, the reader options.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+
+import pyarrow.feather as feather
 
 from newslake.config import Settings
 from newslake.ingest import Batch, Limits, parse_batch
+from newslake.lake import Lake
 from newslake.ledger import SourceFile
 from newslake.normalize import MAX_EXTRACT_CHARS
+from newslake.pipeline import pool
+from newslake.pipeline.plan import Work
 from newslake.readers import ReaderOptions
+from newslake.splits import Piece
 
 
 @dataclass(frozen=True)
@@ -26,8 +34,28 @@ class ParseJob:
     revive: dict[str, set[str]]
     use_file_mtime: bool = False
     max_extract_chars: int = MAX_EXTRACT_CHARS
+    workers: dict | None = None  # the run's worker pool (`pool.pool_args`), when the chunk is large
+    spill_dir: str | None = None  # where a batch is written for the merge (the task returns its name)
 
-    def parse(self, files: list[SourceFile]) -> Batch:
+    def run(self, files: list[SourceFile | Piece]) -> "Spilled":
+        """One parse batch, in a worker process when the job says so, else here; written
+        to the spill folder, so that a task's result is a name and a few counts."""
+        if self.workers is not None:
+            from newslake.workers import parse_in_workers
+
+            return parse_in_workers(self, files, **self.workers)
+        return self.spill(files)
+
+    def spill(self, files: list[SourceFile | Piece]) -> "Spilled":
+        batch = self.parse(files)
+        folder = Path(self.spill_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = folder / f"batch-{uuid.uuid4().hex}"
+        for name in SPILLED:
+            feather.write_feather(getattr(batch, name), f"{stem}.{name}.arrow", compression="lz4")
+        return Spilled(str(stem), batch.items, batch.articles.num_rows, batch.quarantine.num_rows)
+
+    def parse(self, files: list[SourceFile | Piece]) -> Batch:
         return parse_batch(
             files,
             run_id=self.run_id,
@@ -41,7 +69,30 @@ class ParseJob:
         )
 
 
-def parse_job(settings: Settings, run_id: str, now: datetime, revive: dict[str, set[str]]) -> ParseJob:
+SPILLED = ("articles", "quarantine", "ledger", "revived")
+
+
+@dataclass(frozen=True)
+class Spilled:
+    """A parsed batch on disk, as a parse task returns it: its name and its counts."""
+
+    stem: str
+    items: int
+    articles: int
+    quarantined: int
+
+    def load(self) -> Batch:
+        """The batch, memory-mapped (its files go once the merge is done: `forget`)."""
+        tables = {name: feather.read_table(f"{self.stem}.{name}.arrow", memory_map=True) for name in SPILLED}
+        return Batch(items=self.items, **tables)
+
+    def forget(self) -> None:
+        for name in SPILLED:
+            Path(f"{self.stem}.{name}.arrow").unlink(missing_ok=True)
+
+
+def parse_job(settings: Settings, run_id: str, now: datetime, revive: dict[str, set[str]], articles: int = 0) -> ParseJob:
+    """How a chunk of `articles` articles (as estimated) is parsed."""
     return ParseJob(
         run_id=run_id,
         now=now,
@@ -51,9 +102,27 @@ def parse_job(settings: Settings, run_id: str, now: datetime, revive: dict[str, 
         revive=revive,
         use_file_mtime=settings.dct_file_mtime,
         max_extract_chars=settings.max_extract_chars,
+        workers=pool.pool_args(settings) if pool.uses_workers(settings, articles) else None,
+        spill_dir=str(Lake(settings.lake).spill_dir / run_id),
     )
 
 
-def batches(files: list[SourceFile], size: int) -> list[list[SourceFile]]:
-    """Files in parse batches of `size`, in the order given."""
-    return [files[i : i + size] for i in range(0, len(files), size)]
+def batches(work: list[Work], files: int, articles: int) -> list[list[SourceFile | Piece]]:
+    """Parse batches, in the order given: up to `files` whole files holding about
+    `articles` articles at most; a piece of a large file is a batch of its own."""
+    out: list[list[SourceFile | Piece]] = []
+    pending: list[SourceFile | Piece] = []
+    held = 0
+    for w in work:
+        if isinstance(w.item, Piece) or (pending and (len(pending) >= files or held + w.articles > articles)):
+            if pending:
+                out.append(pending)
+            pending, held = [], 0
+        if isinstance(w.item, Piece):
+            out.append([w.item])
+            continue
+        pending.append(w.item)
+        held += w.articles
+    if pending:
+        out.append(pending)
+    return out

@@ -10,6 +10,7 @@ be read again because they hold an article whose other file went away.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 import duckdb
 import pyarrow as pa
@@ -20,9 +21,50 @@ from newslake.config import Settings
 from newslake.lake import Lake, LakeError, Manifest
 from newslake.lake.parts import read_parts
 from newslake.lake.query import parts_holding
-from newslake.ledger import FILE_PART_SQL, STAT_CACHE, Ledger, SourceFile, discover, file_part
+from newslake.ledger import FILE_PART_SQL, STAT_CACHE, Ledger, Resume, SourceFile, discover, file_part
 from newslake.progress import progress
+from newslake.splits import Piece, cut, splittable
 from newslake.storage import atomic_write_parquet, read_parquet_or_empty
+
+
+BYTES_PER_ARTICLE = 2_500  # a rough size of one article in its source file, for planning
+ONE_ARTICLE = {".txt", ".text", "", ".html", ".htm", ".xhtml"}  # formats that hold one article a file
+
+
+@dataclass(frozen=True)
+class Work:
+    """One thing to parse, a whole file or a piece of one, with the articles it may hold."""
+
+    item: SourceFile | Piece
+    articles: int
+
+    @property
+    def uri(self) -> str:
+        return self.item.uri
+
+
+def estimate(file: SourceFile) -> int:
+    """Articles a whole file may hold: one for a page or a text, else by its size."""
+    if PurePosixPath(file.uri).suffix.lower() in ONE_ARTICLE and "!" not in file.uri:
+        return 1
+    return max(1, file.size // BYTES_PER_ARTICLE)
+
+
+def work_of(files: list[SourceFile], records_per_piece: int, resumed: dict[str, Resume]) -> list[Work]:
+    """Each file whole, or cut into pieces when it is a JSONL file longer than one piece
+    (from where earlier runs left it, for a file they committed pieces of)."""
+    out = []
+    for f in files:
+        at = resumed.get(f.uri)
+        if not splittable(f) or f.size == 0:
+            out.append(Work(f, estimate(f)))
+            continue
+        pieces = cut(f, records_per_piece, *((at.end_byte, at.end_line) if at is not None else (0, 1)))
+        if at is None and len(pieces) == 1:  # short enough to read whole
+            out.append(Work(f, pieces[0].lines))
+        else:
+            out += [Work(p, p.lines) for p in pieces]
+    return out
 
 
 @dataclass
@@ -36,7 +78,10 @@ class Plan:
     superseded: pa.Table  # current (article_id, source_uri) of changed or deleted files
     orphans: pa.Table  # near copies whose canonical article is superseded: linked again
     revive: dict[str, set[str]] = field(default_factory=dict)  # unchanged file -> article ids to take again
-    unchanged_items: int = 0  # items (files and records) of the unchanged files
+    unchanged_items: int = 0  # items (files and records) of the unchanged files, and of pieces committed before
+    resumed: dict[str, Resume] = field(default_factory=dict)  # files read in pieces that earlier runs began
+    records_per_piece: int = 2_000
+    work: list[Work] | None = None  # to_parse(), once computed
 
     @property
     def gone(self) -> set[str]:
@@ -51,11 +96,25 @@ class Plan:
         """Articles the plan takes out: superseded ones, and near copies to link again."""
         return set(self.superseded.column("article_id").to_pylist()) | set(self.orphans.column("article_id").to_pylist())
 
-    def to_parse(self) -> list[SourceFile]:
-        """New and changed files, and unchanged files with articles to revive, in the
-        order that decides which copy of an article is seen first: by path."""
-        by_uri = {f.uri: f for f in self.unchanged}
-        return sorted(self.todo + [by_uri[u] for u in self.revive], key=lambda f: f.uri)
+    def to_parse(self) -> list[Work]:
+        """What to parse, in the order that decides which copy of an article is seen
+        first: files that replace or give back articles (changed files, and unchanged
+        files with articles to revive), then new files; each group by path. The first
+        group goes in the run's first checkpoint, with the removals it answers. Cut
+        once (large JSONL files into pieces), then kept."""
+        if self.work is None:
+            by_uri = {f.uri: f for f in self.unchanged}
+            first = [f for f in self.todo if f.uri in self.changed] + [by_uri[u] for u in self.revive]
+            rest = [f for f in self.todo if f.uri not in self.changed]
+            self.work = [
+                w for group in (first, rest) for w in work_of(sorted(group, key=lambda f: f.uri), self.records_per_piece, self.resumed)
+            ]
+        return self.work
+
+    @property
+    def first_group(self) -> set[str]:
+        """Files the first checkpoint must take (see `to_parse`)."""
+        return set(self.changed) | set(self.revive)
 
 
 def load_ledger(lake: Lake, base: Manifest | None) -> Ledger:
@@ -75,6 +134,7 @@ def plan(settings: Settings, lake: Lake, base: Manifest | None, ledger: Ledger, 
     shown.finish("discover")
     unchanged = [f for f in files if ledger.seen(f.sha256)]
     todo = [f for f in files if not ledger.seen(f.sha256)]
+    resumed = {f.uri: r for f in todo if (r := ledger.resume(f.uri, f.sha256)) is not None}
     changed = {f.uri for f in todo if ledger.changed(f.uri, f.sha256)}
     deleted = [] if settings.deleted_files == "keep" else ledger.missing({f.uri for f in files})
     if deleted and not files:
@@ -103,7 +163,9 @@ def plan(settings: Settings, lake: Lake, base: Manifest | None, ledger: Ledger, 
         superseded=superseded,
         orphans=_orphans(con, lake, base_articles, removed),
         revive=ledger.holders(removed, unchanged),
-        unchanged_items=sum(ledger.items_of(f.sha256) for f in unchanged),
+        unchanged_items=sum(ledger.items_of(f.sha256) for f in unchanged) + sum(r.items for r in resumed.values()),
+        resumed=resumed,
+        records_per_piece=settings.records_per_piece,
     )
 
 

@@ -14,6 +14,8 @@ lake as it was, while the checkpoints it committed before stay published.
 
 from __future__ import annotations
 
+import shutil
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -23,6 +25,7 @@ import duckdb
 
 from newslake import schema
 from newslake.config import Settings
+from newslake.failpoints import failpoint
 from newslake.lake import Manifest
 from newslake.lake.compact import compact_small_parts
 from newslake.lake.query import connect
@@ -94,6 +97,7 @@ def open_session(settings: Settings, rebuild: bool = False) -> Iterator[Session]
                 raise  # a published checkpoint ends as published, with the failure as a note
         finally:
             session.con.close()
+            shutil.rmtree(lake.spill_dir, ignore_errors=True)  # under the lock: only this run spilled there
 
 
 def plan_backlog(session: Session) -> Plan:
@@ -112,9 +116,59 @@ def check_nothing_to_do(session: Session) -> None:
         raise NothingToDo
 
 
+class Chunker:
+    """The backlog as chunks of about `checkpoint_articles` articles, one checkpoint each
+    (a backlog smaller than that is one chunk: one version, as any run).
+
+    A chunk is also cut smaller when checkpoints take longer than `checkpoint_seconds`:
+    each next chunk is sized from the rate measured since the run's first. The first
+    chunk holds every file that answers the plan's removals (see `Plan.to_parse`)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.work = session.plan.to_parse()
+        self.taken = 0  # work items handed out
+        self.number = 0
+        self.articles = 0  # articles of the chunks handed out
+        self.began = time.monotonic()
+
+    def next(self) -> Chunk | None:
+        s, work = self.session.settings, self.work
+        if self.number and self.taken >= len(work):
+            return None
+        budget = s.checkpoint_articles
+        if self.number:
+            rate = max(self.articles, 1) / max(time.monotonic() - self.began, 1e-3)
+            budget = max(1, min(budget, int(rate * s.checkpoint_seconds)))
+        must = self.session.plan.first_group if not self.number else set()
+        start, held = self.taken, 0
+        while self.taken < len(work) and (held < budget or _file_of(work[self.taken].uri) in must):
+            held += work[self.taken].articles
+            self.taken += 1
+        self.number += 1
+        self.articles += held
+        first = self.number == 1
+        now = self.session.report.started_at if first else datetime.now(timezone.utc)
+        run_id = self.session.report.run_id if first else new_run_id(now)
+        return Chunk(run_id, now, work[start : self.taken], self.number, first=first, last=self.taken >= len(work))
+
+
 def chunks(session: Session) -> Iterator[Chunk]:
-    """The backlog as chunks, one checkpoint each."""
-    yield Chunk(run_id=session.report.run_id, now=session.report.started_at, files=session.plan.to_parse())
+    """Every chunk of the backlog in turn (see `Chunker`)."""
+    chunker = Chunker(session)
+    while (chunk := chunker.next()) is not None:
+        yield chunk
+
+
+def _file_of(uri: str) -> str:
+    from newslake.ledger import file_part
+
+    return file_part(uri)
+
+
+def backlog_articles(session: Session) -> int:
+    """The articles the plan's work may hold, for progress over the whole backlog."""
+    return sum(w.articles for w in session.plan.to_parse())
 
 
 def open_checkpoint(session: Session, chunk: Chunk) -> Checkpoint:
@@ -152,6 +206,33 @@ def finish_checkpoint(session: Session, cp: Checkpoint) -> None:
     session.committed.append(cp.report.to_dict())
     session.base = cp.manifest
     session.active = None
+    failpoint("checkpoint.committed")
+
+
+def run_report(session: Session) -> dict:
+    """What the run did: its one checkpoint's report; for a run of several, the last
+    one's with the counts and stage times of all of them summed, and a list of the
+    checkpoints (run id, version, new articles)."""
+    last = session.report.to_dict()
+    done = session.committed + ([] if session.committed and session.committed[-1]["run_id"] == last["run_id"] else [last])
+    if len(done) <= 1:
+        return last
+    counts = {k: sum(d["counts"][k] for d in done) for k in last["counts"]}
+    stages: dict[str, float] = {}
+    for d in done:
+        for stage, seconds in d["stage_seconds"].items():
+            stages[stage] = stages.get(stage, 0.0) + seconds
+    return {
+        **last,
+        "counts": counts,
+        "stage_seconds": stages,
+        "notes": [n for d in done for n in d["notes"]],
+        "checkpoints": [
+            {"run_id": d["run_id"], "version": d["version"], "status": d["status"], "new_articles": d["counts"]["new_articles"],
+             "models_seconds": d["stage_seconds"].get("models")}
+            for d in done
+        ],
+    }
 
 
 def finish_nothing_new(session: Session) -> dict:

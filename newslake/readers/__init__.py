@@ -12,13 +12,14 @@ from typing import Iterator
 from newslake.readers.base import DEFAULT_OPTIONS, RawArticle, ReaderOptions, Rejected, Rejection
 from newslake.readers.decode import decode_text
 from newslake.readers.html import read_html
+from newslake.readers import jsonrec
 from newslake.readers.jsonrec import read_json, read_jsonl
 from newslake.readers.text import parse_text_article
 from newslake.readers.warc import read_warc
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
 JSON_SUFFIXES = {".json"}
-JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+JSONL_SUFFIXES = set(jsonrec.JSONL_SUFFIXES)
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 WARC_SUFFIXES = {".warc", ".warc.gz"}  # matched on the full name ending: "x.warc.gz" is a WARC, not a .gz archive
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES | WARC_SUFFIXES

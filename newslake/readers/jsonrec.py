@@ -51,6 +51,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "language": ("language", "lang", "inLanguage"),
     "dateline": ("dateline",),
 }
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
 WRAPPER_KEYS = ("articles", "items", "data", "results", "records", "docs", "entries")
 
 # JSON nested deeper than this is quarantined before it is parsed: the standard parser
@@ -317,24 +318,33 @@ def read_json(text: str, options: ReaderOptions = DEFAULT_OPTIONS) -> Iterator[R
 def _read_lines(text: str, source_format: str, options: ReaderOptions) -> Iterator[RawArticle | Rejection]:
     found = False
     for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        found = True
-        deep = nesting_too_deep(line)
-        if deep is not None:
-            yield _too_deep(line, deep, number)
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Rejection("malformed_json", f"line {number}: {exc.msg} at column {exc.colno}", number)
-            continue
-        try:
-            yield record_to_article(record, source_format, number, options)
-        except Rejected as rejected:
-            yield rejected.rejection
+        if line.strip():
+            found = True
+            yield from read_jsonl_line(line, number, options, source_format)
     if not found:
         yield Rejection("empty", "JSONL file holds only blank lines")
+
+
+def read_jsonl_line(
+    line: str, number: int, options: ReaderOptions = DEFAULT_OPTIONS, source_format: str = "jsonl"
+) -> Iterator[RawArticle | Rejection]:
+    """The record on one line (line `number` of its file): an article or a rejection;
+    nothing for a blank line."""
+    if not line.strip():
+        return
+    deep = nesting_too_deep(line)
+    if deep is not None:
+        yield _too_deep(line, deep, number)
+        return
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        yield Rejection("malformed_json", f"line {number}: {exc.msg} at column {exc.colno}", number)
+        return
+    try:
+        yield record_to_article(record, source_format, number, options)
+    except Rejected as rejected:
+        yield rejected.rejection
 
 
 def read_jsonl(text: str, options: ReaderOptions = DEFAULT_OPTIONS) -> Iterator[RawArticle | Rejection]:

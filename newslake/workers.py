@@ -1,11 +1,13 @@
-"""Extraction on all cores: long-lived worker processes, each with the model loaded once.
+"""All cores for a large run: long-lived worker processes that parse, sign and extract.
 
 spaCy's own `n_process` forks new workers at every `nlp.pipe` call, and a forked
 child carries (and is counted with) everything the run has imported. These workers
-are spawned once per process, import only what extraction needs, load the model
-once, and run both extractors (spaCy's NER and our temporal tagger) on the articles
-they are sent, so the date tagger runs in parallel too. A batch is split across the
-workers and its mentions come back in article order.
+are spawned once per run, import only what they need, and (when the run extracts)
+load the model once. They parse batches of files (the GIL keeps threads of one
+process to one core), compute near-duplicate signatures, and run both extractors
+(spaCy's NER and our temporal tagger) on the articles they are sent, so the date
+tagger runs in parallel too. A batch to extract is split across the workers and its
+mentions come back in article order.
 """
 
 from __future__ import annotations
@@ -22,28 +24,34 @@ from newslake.normalize import MAX_EXTRACT_CHARS
 from newslake.schema import DATE_MENTIONS, ENTITY_MENTIONS, slice_copy
 
 _nlp = None
-_pools: dict[tuple[str, int, int], ProcessPoolExecutor] = {}
+_pools: dict[tuple[str | None, int, int], ProcessPoolExecutor] = {}
 _lock = threading.Lock()
 
 
-def _load(model: str) -> None:
+def _load(model: str | None) -> None:
     global _nlp
+    if model is None:  # a run that does not extract: its workers parse and sign only
+        return
     from newslake.entities import load_nlp
 
     _nlp = load_nlp(model)
+
+
+def _parse(job, files):
+    return job.spill(files)
 
 
 def _extract(articles: pa.Table, batch_size: int, max_chars: int) -> Mentions:
     return extract_mentions(_nlp, articles, batch_size=batch_size, n_process=1, max_chars=max_chars)
 
 
-def _pool(model: str, processes: int, batch_size: int) -> ProcessPoolExecutor:
+def _pool(model: str | None, processes: int, batch_size: int) -> ProcessPoolExecutor:
     key = (model, processes, batch_size)
     with _lock:  # batches arrive from several threads at once
         return _pools[key] if key in _pools else _new_pool(key)
 
 
-def _new_pool(key: tuple[str, int, int]) -> ProcessPoolExecutor:
+def _new_pool(key: tuple[str | None, int, int]) -> ProcessPoolExecutor:
     model, processes, _ = key
     for other in list(_pools):  # one pool a process: the settings changed
         _pools.pop(other).shutdown(cancel_futures=True)
@@ -56,14 +64,19 @@ def _new_pool(key: tuple[str, int, int]) -> ProcessPoolExecutor:
     return _pools[key]
 
 
-def warm(model: str, processes: int, batch_size: int) -> None:
-    """Start the workers now (each loads the model), while the run parses."""
+def warm(model: str | None, processes: int, batch_size: int) -> None:
+    """Start the workers now (each loads the model, when there is one)."""
     pool = _pool(model, processes, batch_size)
     for _ in range(processes):
         pool.submit(int)
 
 
-def signatures_in_workers(texts: list[str], *, model: str, processes: int, batch_size: int):
+def parse_in_workers(job, files: list, *, model: str | None, processes: int, batch_size: int):
+    """`job.spill(files)` (a `newslake.pipeline.parse.ParseJob`) in a worker process."""
+    return _pool(model, processes, batch_size).submit(_parse, job, files).result()
+
+
+def signatures_in_workers(texts: list[str], *, model: str | None, processes: int, batch_size: int):
     """MinHash signatures of `texts` (dedup.signatures), computed across the workers."""
     import numpy as np
 

@@ -1,0 +1,45 @@
+"""Where a chunk's heavy work runs: the run's worker processes, Dask, or this process.
+
+Parsing, near-duplicate signatures and extraction are CPU work in Python: threads of
+one process share one core. A chunk of a few hundred articles or more runs them in
+the run's worker processes (`newslake.workers`, spawned once a run, the model
+loaded once when the run extracts); on Dask the Dask workers are the processes; a
+small chunk stays in this process, since starting workers costs seconds.
+"""
+
+from __future__ import annotations
+
+from newslake import gates
+from newslake.config import Settings
+
+
+def uses_workers(settings: Settings, articles: int) -> bool:
+    s = settings
+    return not s.dask and s.n_process > 1 and articles >= s.workers_from
+
+
+def pool_args(settings: Settings) -> dict:
+    """The one pool a run uses: with the model only when the run extracts."""
+    return {
+        "model": settings.spacy_model if settings.extract else None,
+        "processes": settings.n_process,
+        "batch_size": settings.nlp_batch_size,
+    }
+
+
+def warm_up(settings: Settings, articles: int) -> None:
+    """Start what the later stages need: for a chunk of many articles (as the plan
+    estimates them) the worker processes, which parse it; GX's import either way, in
+    a thread (the first gate would otherwise wait for it)."""
+    if uses_workers(settings, articles):
+        from newslake.workers import warm
+
+        warm(**pool_args(settings))
+    gates.preload()
+
+
+def stop() -> None:
+    """Stop the worker processes, if this process started them: the run is done with them."""
+    from newslake.workers import shutdown
+
+    shutdown()
