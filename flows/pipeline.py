@@ -74,7 +74,10 @@ def extract_batch(job: ExtractJob, articles: pa.Table) -> Extracted:
 @task(cache_policy=NONE)
 def build_models(cp: Checkpoint) -> None:
     built = derive.derive(cp)
-    get_run_logger().info("sql models (%s): rebuilt %s; unchanged %s", built.mode, ", ".join(built.rebuilt) or "none", ", ".join(built.kept) or "none")
+    repaired = f"; after moved aliases, repaired {built.repaired['moved']} entities and {built.repaired['articles']} articles" if built.repaired else ""
+    get_run_logger().info(
+        "sql models (%s): rebuilt %s; unchanged %s%s", built.mode, ", ".join(built.rebuilt) or "none", ", ".join(built.kept) or "none", repaired
+    )
 
 
 @task(cache_policy=NONE)

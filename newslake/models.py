@@ -11,7 +11,9 @@ Two ways to build, with the same result (a test holds them equal):
 - `incremental`: a run that only adds rows runs each model over the rows it adds
   (schema `delta`) and merges that into the previous version's table (schema
   `previous`) with `sql/merge/<model>.sql`; per-article models just gain a part. A
-  model whose delta is empty keeps its parts: its inputs did not change.
+  model whose delta is empty keeps its parts: its inputs did not change. When the
+  added rows move an old alias to another entity, the rows that can have changed are
+  repaired (`REPAIRS`, schema `repair`) instead of rebuilding everything.
 """
 
 from __future__ import annotations
@@ -71,8 +73,33 @@ FROM_MERGED_STAGING = {"dates": "stg_day_counts", "entity_aliases": "stg_alias_c
 LAKE_WIDE = frozenset({"entity_aliases"})
 
 
+# When a run's mentions move an old alias to another entity (a bare surname joins the one
+# full name it now fits, a name's label vote turns), the rows of old articles that name
+# it change too. Rather than rebuild every model over the whole lake, the merge repairs
+# exactly the rows that can have changed, each recomputed by the model's own SQL over the
+# mentions that make it (`stg_entity_mentions`, filtered): per model, (which mentions,
+# which rows of the merged table they replace).
+#   moved:      the entities that lost or gained an alias (old and new ids)
+#   articles:   old articles that mention a moved alias: their per-article rows change
+#   neighbours: every entity those articles name, old ids and new (an article's top
+#               entities, and so its pairs, can change with its mentions' entities)
+_MOVED = "entity_id in (select entity_id from repair.moved)"
+_ARTICLES = "article_id in (select article_id from repair.articles)"
+REPAIRS = {
+    "entities": (_MOVED, _MOVED),
+    "entity_daily": (_MOVED, _MOVED),
+    "roles": (_ARTICLES, _ARTICLES),
+    "article_entities": (_ARTICLES, _ARTICLES),
+    "entity_cooccurrence": (
+        "article_id in (select article_id from repair.pair_articles)",
+        "entity_a in (select entity_id from repair.neighbours) or entity_b in (select entity_id from repair.neighbours)",
+    ),
+}
+
+
 class ResolutionMoved(Exception):
-    """The added rows change which entity an old alias belongs to: a merge cannot say so."""
+    """The added rows change which entity an old alias belongs to, and the old base rows
+    needed to repair the models are not at hand."""
 
 
 @dataclass
@@ -81,6 +108,7 @@ class ModelBuild:
     rebuilt: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
     changed_rows: dict[str, pa.Table] = field(default_factory=dict)  # what the gate validates
+    repaired: dict[str, int] = field(default_factory=dict)  # after moved aliases: the sets repaired, by size
 
 
 def _sql(sql_dir: Path, *names: str) -> str:
@@ -99,7 +127,7 @@ def _params(sql: str, values: Mapping) -> dict | None:
 
 def model_connection() -> duckdb.DuckDBPyConnection:
     con = connect()
-    for name in ("delta", "previous"):
+    for name in ("delta", "previous", "repair"):
         con.execute(f"create schema if not exists {name}")
     return con
 
@@ -165,22 +193,99 @@ def run_models(tables: Mapping[str, pa.Table], sql_dir: Path, *, top_entities: i
 
 
 def merge_models(
-    previous: Mapping[str, pa.Table], added: Mapping[str, pa.Table], sql_dir: Path, *, top_entities: int = TOP_ENTITIES
+    previous: Mapping[str, pa.Table],
+    added: Mapping[str, pa.Table],
+    sql_dir: Path,
+    *,
+    top_entities: int = TOP_ENTITIES,
+    base: Mapping[str, pa.Table] | None = None,
 ) -> dict[str, pa.Table]:
     """The incremental way on in-memory tables: `previous` derived tables updated with the
-    base rows in `added`. Equals `run_models` over the old and added rows together."""
+    base rows in `added`. Equals `run_models` over the old and added rows together.
+    `base`: the previous version's base tables, which the repair after a moved alias
+    reads; without them a moved alias raises ResolutionMoved."""
+    values = model_params(top_entities)
     with model_connection() as con:
         for table in BASE:
-            _arrow_view(con, "delta", table, added.get(table, schema.TABLES[table].schema.empty_table()))
-            # the whole version's base is not held here; merges never read it, but the
-            # staging views over it must bind
-            _arrow_view(con, "main", table, schema.TABLES[table].schema.empty_table())
+            empty = schema.TABLES[table].schema.empty_table()
+            new = added.get(table, empty)
+            _arrow_view(con, "delta", table, new)
+            whole = pa.concat_tables([base.get(table, empty), new]) if base is not None else empty
+            _arrow_view(con, "main", table, whole)  # the whole version (the staging views over it must bind)
         for model in MODELS:
             _arrow_view(con, "previous", model, previous[model])
+        moved, repairing = False, False
         for kind, name in STEPS:
-            if _merge_step(con, sql_dir, kind, name, model_params(top_entities)) == "rebuilt" and name in LAKE_WIDE and resolution_moved(con):
-                raise ResolutionMoved("an alias of the previous tables changed entity: rebuild in full")
+            how = _merge_step(con, sql_dir, kind, name, values)
+            if how == "rebuilt" and name in LAKE_WIDE and resolution_moved(con):
+                if base is None:
+                    raise ResolutionMoved("an alias of the previous tables changed entity: rebuild in full")
+                moved = True
+            if moved and not repairing and name in REPAIRS:  # the staging views it reads are defined by now
+                _mark_repairs(con)
+                repairing = True
+            if repairing and name in REPAIRS:
+                _repair(con, sql_dir, name, values, append=how in ("append", "kept") and name in APPEND)
         return {name: con.sql(_conformed(f"main.{ident(name)}", name)).to_arrow_table() for name in MODELS}
+
+
+def _mark_repairs(con) -> dict[str, int]:
+    """The sets a repair recomputes (see REPAIRS), as tables of schema `repair`; their sizes."""
+    con.execute(
+        "create or replace table repair.moved_aliases as select p.alias_id, p.entity_id as old_id, m.entity_id as new_id "
+        "from previous.entity_aliases as p join main.entity_aliases as m using (alias_id) where p.entity_id <> m.entity_id"
+    )
+    con.execute(
+        "create or replace table repair.moved as select old_id as entity_id from repair.moved_aliases "
+        "union select new_id from repair.moved_aliases"
+    )
+    con.execute(
+        "create or replace table repair.articles as select distinct article_id from main.entity_mentions "
+        "where alias_id in (select alias_id from repair.moved_aliases) "
+        "and article_id not in (select article_id from delta.articles)"
+    )
+    con.execute(
+        "create or replace table repair.neighbours as "
+        "select entity_id from main.stg_entity_mentions where article_id in (select article_id from repair.articles) "
+        "union select entity_id from previous.article_entities where article_id in (select article_id from repair.articles) "
+        "union select entity_id from repair.moved"
+    )
+    con.execute(
+        "create or replace table repair.pair_articles as select distinct article_id from main.stg_entity_mentions "
+        "where entity_id in (select entity_id from repair.neighbours)"
+    )
+    return {name: _rows(con, f"repair.{name}") for name in ("moved", "articles", "neighbours", "pair_articles")}
+
+
+def _repair(con, sql_dir: Path, name: str, values: Mapping, append: bool) -> None:
+    """Recompute the rows of `name` a moved alias can have changed (REPAIRS) and put them
+    in place of the merged ones: `main.<name>` becomes the repaired table, and
+    `repair.<name>` holds the recomputed rows."""
+    mentions, rows = REPAIRS[name]
+    for view, sql in (
+        ("stg_entity_mentions", f"select * from main.stg_entity_mentions where {mentions}"),
+        ("stg_entity_names", "select * from main.stg_entity_names"),
+        ("entity_aliases", "select * from main.entity_aliases"),
+    ):
+        con.execute(f"create or replace view repair.{view} as {sql}")
+    _materialize(con, "repair", name, _sql(sql_dir, f"{name}.sql"), values)
+    kept = f"select * from previous.{ident(name)} where not ({rows})"
+    if append:  # previous rows of other articles, this run's rows, the repaired ones
+        con.execute(
+            f"create or replace view main.{ident(name)} as {kept} "
+            f"union all select * from delta.{ident(name)} union all select * from repair.{ident(name)} where {rows}"
+        )
+    else:
+        merged = f"select * from main.{ident(name)} where not ({rows})"
+        con.execute(f"create or replace table repair.{ident(name + '_merged')} as {merged} union all select * from repair.{ident(name)} where {rows}")
+        con.execute(f"drop {'view' if _is_view(con, name) else 'table'} main.{ident(name)}")
+        con.execute(f"create table main.{ident(name)} as select * from repair.{ident(name + '_merged')}")
+
+
+def _is_view(con, name: str) -> bool:
+    return bool(con.execute(
+        "select count(*) from duckdb_views() where schema_name = 'main' and view_name = ? and not internal", [name]
+    ).fetchone()[0])
 
 
 def _arrow_view(con, where: str, name: str, table: pa.Table) -> None:
@@ -229,20 +334,9 @@ def _merge_step(con, sql_dir: Path, kind: str, name: str, values: Mapping) -> st
     return "rebuilt"
 
 
-def _clear_main(con) -> None:
-    """Drop what a merge left in `main` (tables and views by the models' names)."""
-    names = {name for _, name in STEPS}
-    for kind, name in con.execute(
-        "select 'table', table_name from duckdb_tables() where schema_name = 'main' "
-        "union all select 'view', view_name from duckdb_views() where schema_name = 'main' and not internal"
-    ).fetchall():
-        if name in names:
-            con.execute(f"drop {kind} main.{ident(name)}")
-
-
 def resolution_moved(con) -> bool:
     """Did an alias the previous version held change entity? Then rows of old articles
-    change too, and the models are rebuilt in full (a merge only adds)."""
+    change too, and the merge repairs them (see REPAIRS)."""
     return bool(
         con.execute(
             "select count(*) from previous.entity_aliases as p join main.entity_aliases as m using (alias_id) "
@@ -283,7 +377,8 @@ def build(
         else:
             result = _full(con, lake, txn, sql_dir, values)
         for model in result.rebuilt:
-            result.changed_rows[model] = con.sql(_changed(model, result.mode)).to_arrow_table()
+            mode = "full" if model in REPAIRS and result.repaired else result.mode  # repaired rows count as changed
+            result.changed_rows[model] = con.sql(_changed(model, mode)).to_arrow_table()
         return result
 
 
@@ -315,12 +410,22 @@ def _full(con, lake: Lake, txn: Transaction, sql_dir: Path, values: Mapping) -> 
 
 def _incremental(con, lake: Lake, txn: Transaction, sql_dir: Path, values: Mapping) -> ModelBuild:
     result = ModelBuild("incremental")
+    moved = False
     for kind, name in STEPS:
         how = _merge_step(con, sql_dir, kind, name, values)
         if name in LAKE_WIDE and how == "rebuilt" and resolution_moved(con):
-            _clear_main(con)
-            return _full(con, lake, txn, sql_dir, values)
-        if how == "kept":
+            moved = True
+        if moved and not result.repaired and name in REPAIRS:  # the staging views it reads are defined by now
+            result.repaired = _mark_repairs(con)
+        if result.repaired and name in REPAIRS:
+            append = name in APPEND
+            _repair(con, sql_dir, name, values, append=append)
+            if append:
+                _repair_parts(con, lake, txn, name, write_delta=how == "append")
+            else:
+                _publish_model(con, lake, txn, name)
+            result.rebuilt.append(name)
+        elif how == "kept":
             result.kept.append(name)
         elif how == "append":
             txn.add(name, [write_relation(con, lake, name, f"delta.{ident(name)}", txn.run_id)])
@@ -329,3 +434,21 @@ def _incremental(con, lake: Lake, txn: Transaction, sql_dir: Path, values: Mappi
             _publish_model(con, lake, txn, name)
             result.rebuilt.append(name)
     return result
+
+
+def _repair_parts(con, lake: Lake, txn: Transaction, name: str, write_delta: bool) -> None:
+    """An appended model after a repair: the parts holding repaired articles' rows are
+    rewritten without them (copy-on-write), and the recomputed rows join as a part."""
+    from newslake.lake.parts import key_in, rewrite_without
+    from newslake.lake.query import parts_holding
+
+    spec = schema.TABLES[name]
+    ids = [row[0] for row in con.execute("select article_id from repair.articles").fetchall()]
+    for part in parts_holding(con, lake, txn.parts(name), "article_id", ids):
+        new = rewrite_without(lake, part, name, drop=key_in("article_id", ids), run_id=txn.run_id, schema=spec.schema,
+                              schema_version=spec.version)
+        txn.replace(name, part, new)
+    if write_delta:
+        txn.add(name, [write_relation(con, lake, name, f"delta.{ident(name)}", txn.run_id)])
+    rows = REPAIRS[name][1]
+    txn.add(name, [write_relation(con, lake, name, f"(select * from repair.{ident(name)} where {rows})", txn.run_id)], new_rows=False)

@@ -95,54 +95,39 @@ def one_shot(source: Path, lake: Path, monkeypatch, **env: str) -> Path:
     return lake
 
 
-def test_a_kill_between_checkpoints_loses_nothing_and_redoes_nothing(api_url, tmp_path, monkeypatch):
+def test_a_kill_between_checkpoints_or_inside_a_large_jsonl_redoes_nothing_committed(api_url, tmp_path, monkeypatch):
+    """Two small files and a file of 30 lines in pieces of 5, checkpoints of 10: a kill as
+    the second checkpoint is about to commit loses that chunk only; a kill after it commits
+    loses nothing; each rerun starts at the line the ledger recorded, not at the top of the
+    file, and parses no file an earlier checkpoint committed."""
     source = tmp_path / "inbox"
-    for f in range(3):
-        write_jsonl(source / f"day_{f}.jsonl", [synthetic_record(100 + 8 * f + i) for i in range(8)])
-    env = {"NEWSLAKE_CHECKPOINT_ARTICLES": "8"}
-    lake = Lake(tmp_path / "lake")
-    killed = cli("run", "--no-extract", "--source", str(source), "--lake", str(lake.root), api_url=api_url,
-                 **env, **{ENV: "checkpoint.committed@2"})
-    assert killed.returncode == -9, killed.stderr[-2000:]
-    assert lake.current_version() == "v000002" and lake.manifest().tables["articles"].rows == 16
-
-    resumed = cli("run", "--no-extract", "--source", str(source), "--lake", str(lake.root), api_url=api_url, **env)
-    assert resumed.returncode == 0, resumed.stderr[-2000:]
-    last = published_runs(lake)[-1]
-    assert (last["unchanged"], last["new_articles"], last["duplicates"]) == (16, 8, 0)  # nothing committed is parsed again
-
-    assert content(lake.root) == content(one_shot(source, tmp_path / "whole", monkeypatch))
-    assert_no_repeats(lake.root)
-
-
-def test_a_kill_inside_one_large_jsonl_resumes_at_the_recorded_line(api_url, tmp_path, monkeypatch):
-    """30 lines in pieces of 5, checkpoints of 10: a kill as the second checkpoint is
-    about to switch loses that chunk only; a kill after it commits loses nothing; each
-    rerun starts at the line the ledger recorded, not at the top of the file."""
-    source = tmp_path / "inbox"
-    write_jsonl(source / "archive.jsonl", [synthetic_record(200 + i) for i in range(29)] + [{"title": "no text"}])
+    write_jsonl(source / "a_day.jsonl", [synthetic_record(300 + i) for i in range(4)])
+    write_jsonl(source / "b_day.jsonl", [synthetic_record(310 + i) for i in range(4)])
+    write_jsonl(source / "c_archive.jsonl", [synthetic_record(200 + i) for i in range(29)] + [{"title": "no text"}])
     env = {"NEWSLAKE_CHECKPOINT_ARTICLES": "10", "NEWSLAKE_RECORDS_PER_PIECE": "5", "NEWSLAKE_BATCH_SIZE": "1"}
     lake = Lake(tmp_path / "lake")
     run = ("run", "--no-extract", "--source", str(source), "--lake", str(lake.root))
 
     in_flight = cli(*run, api_url=api_url, **env, **{ENV: "commit.before_rename@2"})  # chunk 2, staged
     assert in_flight.returncode == -9, in_flight.stderr[-2000:]
-    assert lake.current_version() == "v000001" and lake.manifest().tables["articles"].rows == 10
+    assert lake.current_version() == "v000001" and lake.manifest().tables["articles"].rows == 8 + 5  # two files, a piece
     segments = [r for r in table_of(lake.root, "ledger").to_pylist() if r["outcome"] == "segment"]
-    assert sorted(r["source_uri"] for r in segments) == ["archive.jsonl#L1-5", "archive.jsonl#L6-10"]
-    assert max(r["end_line"] for r in segments) == 11
+    assert [(r["source_uri"], r["end_line"]) for r in segments] == [("c_archive.jsonl#L1-5", 6)]
 
     after_commit = cli(*run, api_url=api_url, **env, **{ENV: "checkpoint.committed@1"})
     assert after_commit.returncode == -9, after_commit.stderr[-2000:]
-    assert lake.current_version() == "v000002" and lake.manifest().tables["articles"].rows == 20
-    assert published_runs(lake)[-1]["unchanged"] == 10  # lines 1-10 were not parsed again
+    assert lake.current_version() == "v000002" and lake.manifest().tables["articles"].rows == 8 + 15
+    resumed = published_runs(lake)[-1]
+    assert (resumed["unchanged"], resumed["new_articles"]) == (8 + 5, 10)  # nothing committed was parsed again
 
+    before = len(published_runs(lake))
     done = cli(*run, api_url=api_url, **env)
     assert done.returncode == 0, done.stderr[-2000:]
-    last = published_runs(lake)[-1]
-    assert (last["unchanged"], last["new_articles"], last["quarantined"]) == (20, 9, 1)
+    checkpoints = published_runs(lake)[before:]
+    assert [c["published_version"] for c in checkpoints] == ["v000003", "v000004"]
+    assert [sum(c[k] for c in checkpoints) for k in ("unchanged", "new_articles", "quarantined")] == [8 + 15, 14, 1]
     ledger = {r["source_uri"]: r for r in table_of(lake.root, "ledger").to_pylist()}
-    assert ledger["archive.jsonl"]["outcome"] == "pieces" and len(ledger) == 7
+    assert ledger["c_archive.jsonl"]["outcome"] == "pieces" and len(ledger) == 2 + 6 + 1
 
     assert content(lake.root) == content(one_shot(source, tmp_path / "whole", monkeypatch, NEWSLAKE_RECORDS_PER_PIECE="5"))
     assert_no_repeats(lake.root)
@@ -151,4 +136,4 @@ def test_a_kill_inside_one_large_jsonl_resumes_at_the_recorded_line(api_url, tmp
     from newslake.pipeline.session import run_if_nothing_new
 
     again = run_if_nothing_new(load_settings(source=source, lake=lake.root, records_per_piece=5))
-    assert again["status"] == "nothing_new" and again["counts"]["unchanged"] == 30  # the file is whole in the ledger
+    assert again["status"] == "nothing_new" and again["counts"]["unchanged"] == 38  # every file whole in the ledger

@@ -295,7 +295,43 @@ def test_a_name_takes_the_label_most_of_its_mentions_carry():
     assert [e["label"] for e in built["entities"].to_pylist()] == ["ORG"]
 
 
-def test_a_merge_that_would_move_an_old_alias_says_so():
+def _dated(tables: dict[str, pa.Table], day: int) -> dict[str, pa.Table]:
+    from datetime import datetime, timezone
+
+    articles = tables["articles"]
+    at = pa.array([datetime(2021, 3, day + i, 12, tzinfo=timezone.utc) for i in range(articles.num_rows)], schema.UTC_TS)
+    return {**tables, "articles": articles.set_column(articles.schema.get_field_index("published_at"), schema.ARTICLES.field("published_at"), at)}
+
+
+def _sorted(table: pa.Table) -> list[tuple]:
+    return sorted(tuple(str(v) for v in row.values()) for row in table.to_pylist())
+
+
+def test_a_merge_that_moves_old_aliases_repairs_what_they_touch_and_equals_a_full_build():
+    """Old aliases move both ways a merge can move them: a bare surname joins the full
+    name a later article brings ("Blair"), and a name's label vote turns ("Gazprom",
+    ORG, outvoted three to one by later PERSON mentions). The repaired merge equals a
+    build over all articles in every model, pairs bounded to each article's top two."""
+    D, E = "d" * 16, "e" * 16
+    first = _dated(_lake_tables(
+        (A, "Blair spoke in London. Blair met Brown.", [("Blair", "PERSON"), ("London", "GPE"), ("Blair", "PERSON"), ("Brown", "PERSON")]),
+        (B, "Gazprom rose with Brown.", [("Gazprom", "ORG"), ("Brown", "PERSON")]),
+        (C, "Gordon Brown visited Paris.", [("Gordon Brown", "PERSON"), ("Paris", "GPE")]),
+    ), day=1)
+    later = _dated(_lake_tables(
+        (D, "Tony Blair spoke in Paris. Gazprom said so.", [("Tony Blair", "PERSON"), ("Paris", "GPE"), ("Gazprom", "PERSON")]),
+        (E, "Gazprom said so. Gazprom agreed. Gazprom left.", [("Gazprom", "PERSON")] * 3),
+    ), day=10)
+    previous = run_models(first, REPO / "sql", top_entities=2)
+    merged = merge_models(previous, later, REPO / "sql", top_entities=2, base=first)
+    whole = run_models({k: pa.concat_tables([first[k], later[k]]) for k in first}, REPO / "sql", top_entities=2)
+    assert _entity_of(whole, A, "Blair", first) == _entity_of(whole, D, "Tony Blair", later)
+    assert _entity_of(whole, B, "Gazprom", first) == _entity_of(whole, E, "Gazprom", later)
+    for model in whole:
+        assert _sorted(merged[model]) == _sorted(whole[model]), model
+
+
+def test_a_merge_that_would_move_an_old_alias_without_the_old_rows_says_so():
     first = _lake_tables((A, "Blair spoke.", [("Blair", "PERSON")]))
     later = _lake_tables((B, "Tony Blair spoke.", [("Tony Blair", "PERSON")]))
     previous = run_models(first, REPO / "sql")

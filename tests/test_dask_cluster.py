@@ -21,7 +21,7 @@ from newslake.lake import Lake
 
 from conftest import REPO, synthetic_record, table_of, write_jsonl
 
-ARTICLES = 1_600
+ARTICLES = 1_200
 BIN = Path(sys.executable).parent
 
 
@@ -84,12 +84,12 @@ def test_a_backfill_on_a_dask_cluster_survives_a_worker_and_equals_the_local_run
     address, processes, logs = cluster
     source = tmp_path / "inbox"
     for f in range(4):
-        write_jsonl(source / f"wire_{f}.jsonl", [synthetic_record(1000 + 400 * f + i) for i in range(400)])
+        write_jsonl(source / f"wire_{f}.jsonl", [synthetic_record(1000 + 300 * f + i) for i in range(300)])
     env = {
         **os.environ,
         "PREFECT_API_URL": prefect.settings.get_current_settings().api.url,
         "PREFECT_LOGGING_LEVEL": "WARNING",
-        "NEWSLAKE_CHECKPOINT_ARTICLES": "800",
+        "NEWSLAKE_CHECKPOINT_ARTICLES": "600",
         "NEWSLAKE_EXTRACT_BATCH_SIZE": "100",
     }
     lake = Lake(tmp_path / "lake")
@@ -113,11 +113,10 @@ def test_a_backfill_on_a_dask_cluster_survives_a_worker_and_equals_the_local_run
                           env=env, cwd=REPO, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
 
-    def checksums(lake_dir: Path) -> list[str]:
-        shown = subprocess.run([sys.executable, "-m", "newslake.cli", "verify", "--content", "--lake", str(lake_dir)],
-                               env=env, cwd=REPO, capture_output=True, text=True, timeout=300)
-        assert shown.returncode == 0, shown.stderr
-        rows = [line.split() for line in shown.stdout.splitlines()[1:]]  # after the "vN OK" line: table, rows, checksum
-        return sorted(" ".join(row) for row in rows if len(row) == 3 and row[0] != "runs")
+    def checksums(lake_dir: Path) -> dict[str, tuple[int, str]]:  # what `newslake verify --content` prints
+        from newslake.lake.content import version_checksums
+
+        found = version_checksums(Lake(lake_dir), Lake(lake_dir).manifest())
+        return {table: value for table, value in found.items() if table != "runs"}
 
     assert checksums(lake.root) == checksums(local)
