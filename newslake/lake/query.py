@@ -2,8 +2,13 @@
 
 Parts of one table may come from older schemas: `union_by_name` gives their
 missing columns as NULL, and the view always has the contract's columns, in the
-contract's order, with the contract's types. Hive partition folders
-(`month=2020-01`) are not turned into a column: the contract does not have one.
+contract's order, with the contract's types. Parts of one schema version hold the
+same columns in the same order (every writer conforms to the contract), so a view
+over those alone skips `union_by_name`, which reads every file's schema to plan a
+query: over the thousands of small parts a backfill's checkpoints leave, that
+planning was most of a table-wide check. Parts never change once written, so a
+connection caches their Parquet metadata. Hive partition folders (`month=2020-01`)
+are not turned into a column: the contract does not have one.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from newslake.lake.layout import Lake, Part
 def connect() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("set TimeZone = 'UTC'")
+    con.execute("set parquet_metadata_cache = true")  # parts are immutable: their footers never change
     return con
 
 
@@ -51,10 +57,11 @@ def _type_of(arrow_type: pa.DataType) -> str:
     return _TYPES[key]
 
 
-def parts_relation(paths: Sequence[str], schema: pa.Schema, present: Iterable[str] | None = None) -> str:
+def parts_relation(paths: Sequence[str], schema: pa.Schema, present: Iterable[str] | None = None, *, uniform: bool = False) -> str:
     """SQL for the rows of these Parquet files as the contract's columns.
 
-    `present`: the columns some part holds (from DESCRIBE); the others are NULL."""
+    `present`: the columns some part holds (from DESCRIBE); the others are NULL.
+    `uniform`: every file holds the same columns in the same order."""
     listing = "[" + ", ".join(quote(p) for p in paths) + "]"
     have = set(schema.names) if present is None else set(present)
     columns = ", ".join(
@@ -62,7 +69,7 @@ def parts_relation(paths: Sequence[str], schema: pa.Schema, present: Iterable[st
         else f"cast(null as {_type_of(f.type)}) as {ident(f.name)}"
         for f in schema
     )
-    return f"select {columns} from read_parquet({listing}, union_by_name = true, hive_partitioning = false)"
+    return f"select {columns} from read_parquet({listing}, union_by_name = {'false' if uniform else 'true'}, hive_partitioning = false)"
 
 
 def empty_relation(schema: pa.Schema) -> str:
@@ -78,23 +85,25 @@ def register(
     *,
     where: str = "main",
     temporary: bool = False,
+    uniform: bool = False,
 ) -> None:
     """View `where.name` (a temporary view `name`, with `temporary`) over the files at
     `paths` (absolute, or relative to the connection's file_search_path), with the
-    contract's columns; an empty relation of that shape when there are no files."""
+    contract's columns; an empty relation of that shape when there are no files.
+    `uniform`: the files hold the same columns in the same order (see the module)."""
     target = ident(name) if temporary else f"{ident(where)}.{ident(name)}"
     create = "create or replace temporary view" if temporary else "create or replace view"
     if not paths:
         con.execute(f"{create} {target} as {empty_relation(schema)}")
         return
-    listing = "[" + ", ".join(quote(p) for p in paths) + "]"
+    listing = "[" + ", ".join(quote(p) for p in (paths[:1] if uniform else paths)) + "]"
     present = [
         row[0]
         for row in con.execute(
             f"select column_name from (describe select * from read_parquet({listing}, union_by_name = true, hive_partitioning = false))"
         ).fetchall()
     ]
-    con.execute(f"{create} {target} as {parts_relation(paths, schema, present)}")
+    con.execute(f"{create} {target} as {parts_relation(paths, schema, present, uniform=uniform)}")
 
 
 def register_parts(
@@ -102,7 +111,8 @@ def register_parts(
 ) -> None:
     """View `where.name` over a version's parts, each checked against its manifest first."""
     check_parts(lake, parts)
-    register(con, name, [str(lake.path_of(p)) for p in parts], schema, where=where)
+    uniform = len({p.schema_version for p in parts}) == 1
+    register(con, name, [str(lake.path_of(p)) for p in parts], schema, where=where, uniform=uniform)
 
 
 def parts_holding(
