@@ -8,13 +8,18 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: run test venv clean bench
+.PHONY: run test check venv clean bench
 
 run: $(STAMP)
 	$(BIN)/newslake run
 
+# The whole suite, one worker process per core (pytest-xdist).
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
+
+# The fast loop: the tests that start no Prefect server, flow or newslake process.
+check: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not e2e"
 
 venv: $(STAMP)
 

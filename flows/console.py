@@ -39,3 +39,25 @@ def validation_failures_off_the_console():
     finally:
         for handler in handlers.values():
             handler.removeFilter(keep)
+
+
+@contextlib.contextmanager
+def run_log_file(path):
+    """Every Prefect log line of the run (INFO and up), also in `runs/<run_id>/prefect.log`:
+    the terminal shows progress and the summary, the file and the UI the whole story."""
+    from pathlib import Path
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter("%(asctime)s.%(msecs)03d | %(levelname)-7s | %(name)s - %(message)s", "%H:%M:%S"))
+    loggers = [logging.getLogger(name) for name in ("prefect.flow_runs", "prefect.task_runs")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield path
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+        handler.close()

@@ -14,6 +14,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
 from prefect.futures import as_completed
 
+from flows.console import run_log_file
 from newslake.config import load_settings
 from newslake.failpoints import failpoint
 from newslake.ledger import SourceFile
@@ -148,7 +149,7 @@ def news_pipeline(
 
 
 def _run(settings, shown, rebuild=False) -> dict:
-    with run.open_session(settings, rebuild) as session:
+    with run.open_session(settings, rebuild) as session, run_log_file(session.lake.run_dir(session.report.run_id) / "prefect.log"):
         with session.report.timed("discover"):
             plan_run(session)
         run.check_nothing_to_do(session)

@@ -6,7 +6,11 @@ import contextlib
 import csv
 import json
 import os
+import signal
 import sys
+
+if __name__ == "__main__" or os.path.basename(sys.argv[0]) == "newslake":  # the command itself, not an import of it
+    signal.signal(signal.SIGINT, lambda *_: sys.exit(130))  # Ctrl-C while the command loads: no traceback
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -31,9 +35,24 @@ err = Console(stderr=True)
 _state = {"debug": False}
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        console.print(
+            f"newslake {version('newslake')} (Prefect {version('prefect')}, DuckDB {version('duckdb')}, "
+            f"Great Expectations {version('great-expectations')}, spaCy {version('spacy')}, Python {sys.version.split()[0]})",
+            highlight=False, soft_wrap=True,
+        )
+        raise typer.Exit()
+
+
 @app.callback()
 def _options(
     debug: bool = typer.Option(False, "--debug", help="Show the traceback of an error, not only its one-line message."),
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the versions of newslake and its stack, and exit."
+    ),
 ) -> None:
     _state["debug"] = debug
 
@@ -50,6 +69,9 @@ def _fail(message: str, exc: BaseException | None = None, code: int = 2) -> None
 
 
 LakeOption = typer.Option(None, "--lake", help="Lake folder (default from settings: data/lake).", show_default=False)
+
+
+JsonOption = typer.Option(False, "--json", help="Print JSON (one array of objects) for scripts, not a table.")
 
 
 class OutputFormat(str, Enum):
@@ -84,6 +106,13 @@ def run(
         None, "--extract/--no-extract", help="Run entity and date extraction (default: on).", show_default=False
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the summary: no progress, no Prefect log lines."),
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="Also print Prefect's log lines (INFO and up); they are always in runs/<run_id>/prefect.log and the UI."
+    ),
+    log_level: Optional[str] = typer.Option(
+        None, "--log-level", metavar="LEVEL", help="The least level of Prefect's log lines printed: DEBUG, INFO, WARNING (default), ERROR.",
+        show_default=False,
+    ),
     dask: Optional[str] = typer.Option(
         None, "--dask", metavar="[ADDRESS]",
         help="Run parse and extraction batches on Dask: a scheduler address, or nothing (or 'local') for a local cluster sized to the cores.",
@@ -100,12 +129,14 @@ def run(
     import time
 
     from newslake import progress
-    from newslake.config import use_prefect_home
     from newslake.lake import Lake, LakeError
     from newslake.report import EXAMPLE_QUERY, ValidationFailed, summary_lines
     from newslake.pipeline.session import run_if_nothing_new
 
     settings = _settings(source=source, lake=lake, expectations_dir=expectations, extract=extract, dask=dask)
+    level = (log_level or ("INFO" if verbose else "WARNING")).upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        _fail(f"--log-level {log_level!r} is no level: give DEBUG, INFO, WARNING, ERROR or CRITICAL")
     if not settings.source.is_dir():
         what = "is a file, not a folder" if settings.source.exists() else "not found"
         _fail(f"source folder {what}: {settings.source} (pass a folder of article files with --source)")
@@ -120,9 +151,9 @@ def run(
     try:
         report = run_if_nothing_new(settings)
         if report is None:
-            use_prefect_home(settings)
-            if quiet or err.is_terminal:
-                os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")  # the UI keeps every line
+            _use_server(settings, stack, quiet)
+            # the terminal shows progress and the summary; the log file and the UI keep every line
+            os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", level)
             if not quiet:
                 live = progress.Live(err) if err.is_terminal else None
                 progress.use(live.__enter__() if live else progress.Lines(sys.stderr))
@@ -163,6 +194,30 @@ def run(
         console.print(f"\nTry: [bold]newslake query{lake_flag} \"{EXAMPLE_QUERY}\"[/bold]", soft_wrap=True)
 
 
+def _use_server(settings, stack: contextlib.ExitStack, quiet: bool) -> None:
+    """Send the run to the lake's kept Prefect server (started if none is up), unless the
+    caller configured one or `server_idle_minutes` is 0 (Prefect's temporary server)."""
+    from newslake.config import configured_api_url, use_prefect_home
+    from newslake.server import ServerStartFailed, kept_server, ui_url, using_server
+
+    home = use_prefect_home(settings, find_server=False)
+    if configured_api_url() or settings.server_idle_minutes == 0:
+        return
+    stack.enter_context(using_server(home))
+    try:
+        url, started = kept_server(
+            home, port=settings.server_port, timeout=settings.server_start_timeout, idle_minutes=settings.server_idle_minutes
+        )
+    except (ServerStartFailed, OSError) as exc:
+        _fail(f"could not start the lake's Prefect server (tried twice): {exc}", exc)
+    os.environ["PREFECT_API_URL"] = url
+    if started and not quiet:
+        err.print(
+            f"Started the lake's Prefect server: UI at {ui_url(url)} (stops after {settings.server_idle_minutes:g} minutes"
+            " with no run; `newslake server --stop` stops it now)", soft_wrap=True, highlight=False,
+        )
+
+
 def _close(live) -> None:
     if live is not None:
         live.__exit__(None, None, None)
@@ -172,6 +227,7 @@ def _close(live) -> None:
 def runs(
     lake: Optional[Path] = LakeOption,
     n: int = typer.Option(10, "-n", min=1, help="How many of the most recent runs."),
+    as_json: bool = JsonOption,
 ) -> None:
     """List the lake's recent runs (any outcome) and where their Prefect UI is."""
     from newslake.config import prefect_home_of
@@ -184,6 +240,9 @@ def runs(
     if not the_lake.root.is_dir():
         _fail(f"no lake at {the_lake.root}: run `newslake run` first")
     rows = read_runs(the_lake).to_pylist()[-n:]
+    if as_json:
+        print(_json(list(reversed(rows))))
+        return
     table = Table(box=None, header_style="bold")
     for name in ("run", "started (UTC)", "status"):
         table.add_column(name, no_wrap=True)
@@ -198,12 +257,36 @@ def runs(
             "" if seconds is None else f"{seconds:.1f}",
             row["published_version"] or "",
         )
-    console.print(table)
+    _print_whole(table)
     url = running_server(prefect_home_of(settings))
     if url:
         console.print(f"Prefect UI: [bold]{ui_url(url)}[/bold] (flow run logs and history)")
     else:
-        console.print("[dim]No Prefect server is running for this lake: `newslake serve` starts one and shows every run in its UI.[/dim]")
+        console.print("[dim]No Prefect server is running for this lake: the next `newslake run` starts one and its UI shows every run.[/dim]")
+
+
+@app.command()
+def server(
+    lake: Optional[Path] = LakeOption,
+    stop: bool = typer.Option(False, "--stop", help="Stop the lake's kept server now (it also stops once idle)."),
+) -> None:
+    """Show (or --stop) the Prefect server newslake keeps for this lake.
+
+    A run with no PREFECT_API_URL starts it; later runs reuse it; it stops after
+    `server_idle_minutes` with no run."""
+    from newslake.config import prefect_home_of
+    from newslake.server import running_server, stop_kept_server, ui_url
+
+    settings = _settings(lake=lake)
+    home = prefect_home_of(settings)
+    if stop:
+        console.print("Stopped the lake's Prefect server." if stop_kept_server(home) else "No kept Prefect server was running for this lake.")
+        return
+    url = running_server(home)
+    if url:
+        console.print(f"Prefect server for {settings.lake}: UI at [bold]{ui_url(url)}[/bold], API {url} (database in {home})")
+    else:
+        console.print(f"No Prefect server is running for {settings.lake}: the next `newslake run` starts one.")
 
 
 @app.command()
@@ -224,22 +307,24 @@ def serve(
     from newslake.config import use_prefect_home
     from newslake.server import start_server, ui_url
 
-    settings = _settings(source=source, lake=lake, cron=cron)
+    settings = _settings(source=source, lake=lake, cron=cron)  # a bad cron stops here, before any server
     if not settings.source.is_dir():
         _fail(f"source folder not found: {settings.source}")
+    # From here a signal at any moment stops what was started: start_server takes its
+    # process group down if interrupted, and the block below stops a server that answered.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     home = use_prefect_home(settings)
     server = None
-    if not os.environ.get("PREFECT_API_URL"):
-        try:
-            server = start_server(home, port=settings.server_port)
-        except (OSError, RuntimeError) as exc:
-            _fail(str(exc), exc)
-        os.environ["PREFECT_API_URL"] = server.api_url
-        console.print(f"Started a Prefect server: UI at [bold]{ui_url(server.api_url)}[/bold] (database in {home})")
-    else:
-        console.print(f"Using the Prefect server at {ui_url(os.environ['PREFECT_API_URL'])}")
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
+        if not os.environ.get("PREFECT_API_URL"):
+            try:
+                server = start_server(home, port=settings.server_port, timeout=settings.server_start_timeout)
+            except (OSError, RuntimeError) as exc:
+                _fail(str(exc), exc)
+            os.environ["PREFECT_API_URL"] = server.api_url
+            console.print(f"Started a Prefect server: UI at [bold]{ui_url(server.api_url)}[/bold] (database in {home})")
+        else:
+            console.print(f"Using the Prefect server at {ui_url(os.environ['PREFECT_API_URL'])}")
         from flows.pipeline import serve_pipeline
 
         console.print(f"Serving news_pipeline on '{settings.cron}': {settings.source} -> {settings.lake}")
@@ -300,6 +385,7 @@ def query(
     from newslake import analyst
     from newslake.lake import Lake, LakeError
     from newslake.sandbox import Refused, check_sql
+    from newslake.versions.publish import refuse_unreadable
     from newslake.warehouse import ensure_current, run_statements
 
     settings = _settings(lake=lake)
@@ -330,6 +416,7 @@ def query(
     the_lake = Lake(settings.lake)
     try:
         check_sql(sql, script=script)  # a refused statement touches nothing, the warehouse included
+        refuse_unreadable(the_lake, the_lake.manifest())  # a lake `run` would refuse is not answered from either
         if version is None:
             ensure_current(the_lake)
             results = run_statements(the_lake, sql, params, script=script)
@@ -346,7 +433,7 @@ def query(
         with open(output, "w", encoding="utf-8", newline="") as out:
             for i, (_, table) in enumerate(shown):
                 _write_result(table, fmt, out, first=i == 0, raw=True)
-        console.print(f"wrote {sum(t.num_rows for _, t in shown)} rows to {_visible(str(output))}", highlight=False)
+        console.print(f"wrote {_count(sum(t.num_rows for _, t in shown), 'row')} to {_visible(str(output))}", highlight=False)
         return
     for i, (statement, table) in enumerate(shown):
         if len(shown) > 1 and fmt is OutputFormat.table:
@@ -365,19 +452,29 @@ def _check_output(output: Path, fmt: OutputFormat, lake: Path) -> None:
 
 
 def _query_failed(exc: BaseException) -> None:
-    """A query DuckDB refused or could not run: its first line (the rest is the SQL
-    quoted back), with a hint when the sandbox is why."""
+    """A query DuckDB refused or could not run: its message whole, hint lines included
+    ("Did you mean", candidate bindings, the LINE and caret under the mistake), plus a hint
+    when the sandbox is why. Exit 2 for a mistake in the SQL (it does not parse, or names
+    a table or column that does not exist), 1 for a query that failed as it ran."""
     import duckdb
 
     if _state["debug"]:
         import traceback
 
         traceback.print_exception(exc, file=sys.stderr)
-    message = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    lines = [line.rstrip() for line in str(exc).strip().splitlines() if line.strip()] or [type(exc).__name__]
     if isinstance(exc, duckdb.PermissionException):
-        message += " (newslake query reads only the lake's published tables; for more, open its Parquet files in your own DuckDB: see the README)"
-    err.print(f"[red]query failed:[/red] {_escape(message)}", soft_wrap=True, highlight=False)
-    raise typer.Exit(1)
+        lines[0] += " (newslake query reads only the lake's published tables; for more, open its Parquet files in your own DuckDB: see the README)"
+    err.print(f"[red]query failed:[/red] {_escape(lines[0])}", soft_wrap=True, highlight=False)
+    for line in lines[1:]:
+        err.print(_visible(line), soft_wrap=True, highlight=False, markup=False)
+    mistake = (duckdb.ParserException, duckdb.BinderException, duckdb.CatalogException)
+    raise typer.Exit(2 if isinstance(exc, mistake) else 1)
+
+
+def _count(n: int, noun: str) -> str:
+    """`1 row`, `2 rows`, `1,204 rows`."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _with_declared_defaults(path: Path, given: dict[str, str]) -> dict[str, str | None]:
@@ -428,7 +525,7 @@ def _write_result(result, fmt: OutputFormat, out, *, first: bool, raw: bool) -> 
         for row in rows:
             table.add_row(*("[dim]NULL[/dim]" if v is None else _escape(_cell(v)) for v in row.values()))
         console.print(table)
-        console.print(f"[dim]{len(rows)} rows[/dim]")
+        console.print(f"[dim]{_count(len(rows), 'row')}[/dim]")
 
 
 def _escape(text: str) -> str:
@@ -456,7 +553,34 @@ def compact(lake: Optional[Path] = LakeOption) -> None:
 
 
 @app.command()
-def versions(lake: Optional[Path] = LakeOption) -> None:
+def warehouse(lake: Optional[Path] = LakeOption) -> None:
+    """Rebuild warehouse.duckdb over the current version, where the lake is now.
+
+    Any command that publishes or queries does this when the file is stale or the lake
+    was moved or copied; this command does it on its own (e.g. before a GUI tool opens
+    the file)."""
+    from newslake.lake import LakeError
+    from newslake.versions import open_lake
+    from newslake.versions.publish import publishing
+    from newslake.warehouse import build_warehouse
+
+    settings = _settings(lake=lake)
+    try:
+        the_lake = open_lake(settings.lake)
+        with publishing(the_lake.root, settings.lock_wait, refresh_warehouse=False):
+            if the_lake.current_version() is None:
+                raise LakeError(f"lake {the_lake.root} has no current version: run `newslake run`, or `newslake rollback vN`")
+            views = build_warehouse(the_lake)
+    except LakeError as exc:
+        _fail(str(exc), exc)
+    console.print(
+        f"{the_lake.warehouse_path}: {len(views)} views over {the_lake.current_version()}; open it from any folder, "
+        f"e.g. duckdb.connect({str(the_lake.warehouse_path.resolve())!r}, read_only=True)", highlight=False, soft_wrap=True,
+    )
+
+
+@app.command()
+def versions(lake: Optional[Path] = LakeOption, as_json: bool = JsonOption) -> None:
     """List the published versions still on disk (the newest `keep_versions`), marking the current one."""
     from newslake.lake import LakeError
     from newslake.versions import MAIN_TABLES, list_versions, open_lake
@@ -466,6 +590,13 @@ def versions(lake: Optional[Path] = LakeOption) -> None:
         found = list_versions(open_lake(settings.lake))
     except LakeError as exc:
         _fail(str(exc), exc)
+    if as_json:
+        print(_json([
+            {"version": i.version, "current": i.current, "run_id": i.run_id, "created_at": i.created_at, "rows": i.rows,
+             "validation": i.validation, "built_on": i.previous_version}
+            for i in reversed(found)
+        ]))
+        return
     table = Table(box=None, header_style="bold")
     for name in ("", "version", "run", "created (UTC)"):
         table.add_column(name, no_wrap=True)
@@ -483,14 +614,30 @@ def versions(lake: Optional[Path] = LakeOption) -> None:
         )
     _print_whole(table)
     current = next((i.version for i in found if i.current), None)
-    console.print(f"[dim]* current: {current or 'none'}; {len(found)} versions on disk[/dim]")
+    console.print(f"[dim]* current: {current or 'none'}; {_count(len(found), 'version')} on disk[/dim]", highlight=False)
 
 
 def _print_whole(table: Table) -> None:
     """A terminal gets the table fitted to its width; a pipe or file gets every cell
-    whole, so `grep` and scripts never see a run id cut short with an ellipsis."""
+    whole, so `grep` and scripts never see a run id cut short with an ellipsis. A
+    terminal too narrow for every column gets the ones that fit, whole, and a line
+    naming the others (as DuckDB's CLI does)."""
     if console.is_terminal:
+        from rich.text import Text
+
+        def whole(column) -> int:  # the column's width with every cell whole, padding included
+            cells = [column.header, *column._cells]
+            return 2 + max(Text.from_markup(c).cell_len if isinstance(c, str) else console.measure(c).maximum for c in cells)
+
+        hidden = []
+        while len(table.columns) > 2 and sum(whole(c) for c in table.columns) > console.width:
+            hidden.insert(0, table.columns.pop().header or "(marker)")
+        for column in table.columns:
+            column.no_wrap = True
         console.print(table)
+        if hidden:
+            console.print(f"[dim]{len(hidden)} columns hidden at {console.width} characters: {', '.join(hidden)} "
+                          "(widen the terminal, or use --json)[/dim]", highlight=False)
     else:
         Console(width=max(console.width, console.measure(table, options=console.options.update_width(1_000)).maximum)).print(table)
 
@@ -501,6 +648,7 @@ def verify(
     lake: Optional[Path] = LakeOption,
     content: bool = typer.Option(False, "--content", help="Also print each published table's rows and content checksum (run metadata left out): equal checksums, equal data, whichever run or lake wrote it."),
     every: bool = typer.Option(False, "--all", help="Check every version on disk (a part shared by versions is hashed once)."),
+    as_json: bool = JsonOption,
 ) -> None:
     """Check every part file of a version against the sha256 and size its manifest records.
 
@@ -516,11 +664,20 @@ def verify(
         manifests = [the_lake.manifest(v) for v in the_lake.versions()] if every else [manifest_of(the_lake, version)]
     except LakeError as exc:
         _fail(str(exc), exc)
-    bad = 0
-    for manifest in manifests:
-        checked, problems = verify_version(the_lake, manifest)
+    results = [(manifest, *verify_version(the_lake, manifest)) for manifest in manifests]
+    bad = sum(1 for _, _, problems in results if problems)
+    if as_json:
+        from newslake.lake.content import version_checksums
+
+        print(_json([
+            {"version": manifest.version, "files": checked, "ok": not problems, "problems": problems,
+             **({"tables": {t: {"rows": r, "checksum": c} for t, (r, c) in version_checksums(the_lake, manifest).items()}}
+                if content and not bad else {})}
+            for manifest, checked, problems in results
+        ]))
+        raise typer.Exit(1 if bad else 0)
+    for manifest, checked, problems in results:
         if problems:
-            bad += 1
             for problem in problems:
                 err.print(f"[red]✗[/red] {manifest.version}: {problem}", soft_wrap=True, highlight=False)
             err.print(f"[red bold]{manifest.version}: {len(problems)} of {checked} files missing or changed[/red bold]", soft_wrap=True)
@@ -738,6 +895,7 @@ def main() -> None:
         if arg == "--dask" and (i + 1 == len(argv) or argv[i + 1].startswith("-")):
             argv.insert(i + 1, "local")
             break
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # loaded: Ctrl-C is a KeyboardInterrupt again
     app(argv)
 
 

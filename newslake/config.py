@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import sys
 from pathlib import Path
 from typing import Any, Literal
 
@@ -132,7 +133,17 @@ class Settings(BaseSettings):
         None, description="PREFECT_HOME for runs and the served server: its database of flow runs (default: <lake>/prefect)"
     )
     cron: str = Field("*/15 * * * *", description="schedule of `newslake serve` (cron syntax)")
-    server_port: int = Field(4200, ge=1, le=65535, description="port of the Prefect server `newslake serve` starts (another free one if taken)")
+    server_port: int = Field(
+        4200, ge=1, le=65535, description="port of the Prefect server a run or `newslake serve` starts (another free one if taken)"
+    )
+    server_idle_minutes: float = Field(
+        30.0, ge=0,
+        description="a run with no PREFECT_API_URL starts the lake's own Prefect server, which later runs reuse and which"
+        " stops after this many minutes with no run (0: a temporary server per run, as Prefect does alone)",
+    )
+    server_start_timeout: float = Field(
+        180.0, gt=0, description="seconds a Prefect server may take to answer after it is started (tried twice)"
+    )
     ignore: list[str] = Field(list(DEFAULT_IGNORE), description="file name patterns that discovery skips")
     default_language: str = Field("en", description="language assumed when text is too short to detect")
     dct_file_mtime: bool = Field(
@@ -146,6 +157,19 @@ class Settings(BaseSettings):
         " language, dateline), tried before the built-in ones; dotted paths reach nested fields, e.g."
         ' {"published": ["meta.published"]}',
     )
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        from datetime import datetime
+
+        from cronsim import CronSim, CronSimError  # what Prefect's cron schedules parse with
+
+        try:
+            CronSim(value, datetime(2000, 1, 1))
+        except CronSimError as exc:
+            raise ValueError(f"not a cron schedule ({exc}); five fields, e.g. \"*/15 * * * *\" for every 15 minutes") from None
+        return value
 
     @field_validator("json_fields")
     @classmethod
@@ -167,21 +191,35 @@ class Settings(BaseSettings):
 
 
 def prefect_home_of(settings: "Settings") -> Path:
+    """The PREFECT_HOME of the lake's runs and servers: PREFECT_HOME when the caller set
+    it, else the `prefect_home` setting, else `<lake>/prefect`."""
+    if os.environ.get("PREFECT_HOME"):
+        return Path(os.environ["PREFECT_HOME"]).resolve()
     return (settings.prefect_home or settings.lake / "prefect").resolve()
 
 
-def use_prefect_home(settings: "Settings") -> Path:
+def use_prefect_home(settings: "Settings", find_server: bool = True) -> Path:
     """Point Prefect at the lake's own home (unless the caller chose one), before Prefect
-    is imported; and at the server `newslake serve` keeps there, when it is up and no
-    PREFECT_API_URL was given, so a run does not start a temporary server."""
+    is imported; and, with `find_server`, at the server newslake keeps there, when it is
+    up and no server was configured."""
     from newslake.server import running_server
 
-    home = Path(os.environ.setdefault("PREFECT_HOME", str(prefect_home_of(settings))))
-    if not os.environ.get("PREFECT_API_URL"):
+    home = prefect_home_of(settings)
+    os.environ["PREFECT_HOME"] = str(home)
+    if find_server and not configured_api_url():
         url = running_server(home)
         if url:
             os.environ["PREFECT_API_URL"] = url
     return home
+
+
+def configured_api_url() -> str | None:
+    """The Prefect server the caller chose: PREFECT_API_URL, or the API URL of Prefect
+    settings already in force in this process (a test harness, an embedding program)."""
+    if os.environ.get("PREFECT_API_URL"):
+        return os.environ["PREFECT_API_URL"]
+    prefect_settings = sys.modules.get("prefect.settings")
+    return prefect_settings.get_current_settings().api.url if prefect_settings is not None else None
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -27,14 +27,17 @@ from typing import Mapping
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from newslake import schema
 from newslake.config import Settings
 from newslake.failpoints import failpoint
 from newslake.lake import Lake, Part, Transaction
-from newslake.lake.parts import describe, new_part_path
+from newslake.lake.parts import COMPRESSION, check_nulls, conform, describe, new_part_path
 from newslake.lake.query import _type_of, connect, ident, quote, register_parts
-from newslake.storage import make_readable, temp_beside, writing
+from newslake.storage import fsync_file, make_readable, temp_beside, writing
+
+WRITE_BATCH_ROWS = 131_072  # rows per Arrow batch (and Parquet row group) of a model's part
 
 CALENDAR_WINDOW = {"min_date": date(1900, 1, 1), "max_date": date(2100, 1, 1)}
 # The bound on pairs per article (sql/entity_cooccurrence.sql); its owner is the setting.
@@ -170,15 +173,29 @@ def write_relation(con, lake: Lake, table: str, relation: str, run_id: str) -> P
     rel = new_part_path(table, run_id)
     path = lake.path_of(rel)
     failpoint("models.before_write")
+    rows = 0
     with writing("part.model", path):
         tmp = temp_beside(path)
         try:
-            con.execute(f"copy ({_conformed(relation, table)}) to {quote(str(tmp))} (format parquet, compression zstd)")
+            # Streamed through Arrow into a writer of the contract's schema, not DuckDB's
+            # COPY: COPY marks a column REQUIRED when this run's rows hold no null, so the
+            # physical schema would follow the data, not the contract.
+            reader = con.execute(_conformed(relation, table)).to_arrow_reader(WRITE_BATCH_ROWS)
+            try:
+                with pq.ParquetWriter(tmp, spec.schema, compression=COMPRESSION) as out:
+                    for batch in reader:
+                        chunk = conform(pa.Table.from_batches([batch]), spec.schema)
+                        check_nulls(chunk, spec.schema, table)
+                        out.write_table(chunk)
+                        rows += chunk.num_rows
+            finally:
+                reader.close()  # the connection is free for the next statement only once its result is closed
+            fsync_file(tmp)
             make_readable(tmp)
             os.replace(tmp, path)
         finally:
             tmp.unlink(missing_ok=True)
-    return describe(lake, rel, None, spec.version)
+    return describe(lake, rel, None, spec.version, rows=rows)
 
 
 def run_models(tables: Mapping[str, pa.Table], sql_dir: Path, *, top_entities: int = TOP_ENTITIES) -> dict[str, pa.Table]:

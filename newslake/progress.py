@@ -58,9 +58,11 @@ class Lines:
         self.every = every
         self.stages: dict[str, _Stage] = {}
         self.last: dict[str, float] = {}
+        self.said: dict[str, int] = {}  # the count each stage's last line gave
 
     def _say(self, stage: str) -> None:
         s = self.stages[stage]
+        self.said[stage] = s.done
         # written, not printed: a flow's log_prints would turn print() into a Prefect log record
         self.stream.write(describe(stage, s.done, s.total, s.unit, time.monotonic() - s.started) + "\n")
         self.stream.flush()
@@ -79,8 +81,10 @@ class Lines:
 
     def finish(self, stage: str) -> None:
         if stage in self.stages:
-            self._say(stage)
+            if self.said.get(stage) != self.stages[stage].done:  # never the same line twice
+                self._say(stage)
             del self.stages[stage]
+            self.said.pop(stage, None)
 
     def note(self, text: str) -> None:
         self.stream.write(text + "\n")

@@ -1,20 +1,28 @@
-"""A local Prefect server that newslake starts, finds again, and stops.
+"""Local Prefect servers that newslake starts, finds again, and stops.
 
-Prefect cannot schedule on the temporary server a flow starts for itself, and
-starting one costs 13-18 s a run. `newslake serve` therefore starts a real server
-(`prefect server start`, a subprocess) whose database lives under a newslake-owned
-`PREFECT_HOME` (`<lake>/prefect` unless `prefect_home` says otherwise), and notes
-its address in `newslake-server.json` there. Any `newslake run` for that lake finds
-it and sends its flow runs there: no server start, and every run is in one
-history that the UI shows.
+Prefect's own answer to a flow run with no server is a temporary one per run: it costs
+13-18 s a run, and on a busy machine it times out ("Timed out while attempting to
+connect to ephemeral Prefect API server"). So a run with no PREFECT_API_URL uses the
+lake's kept server instead: `prefect server start` under a small keeper process,
+with its database under a newslake-owned `PREFECT_HOME` (`<lake>/prefect` unless
+`prefect_home` says otherwise) and its address in `newslake-server.json` there. The
+first run starts it (`kept_server`); later runs find it; the keeper stops it once no
+run has used it for `server_idle_minutes`. A run holds a shared lock on
+`server.users` while it uses the server (`using_server`), and the keeper stops the
+server only while it holds that lock exclusively, so a server never goes away under
+a run; the kernel drops a killed run's lock.
 
-Nothing here imports Prefect: the server is a separate process.
+`newslake serve` starts a server of its own (`start_server`) and stops it with itself.
+Every start is interruptible: a signal while a server starts takes its process group
+down with it. Nothing here imports Prefect: a server is a separate process.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -22,10 +30,18 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 STATE_FILE = "newslake-server.json"
+USERS_FILE = "server.users"  # runs hold it shared while they use the kept server; its mtime is the last use
+LOG_FILE = "server.log"
+
+
+class ServerStartFailed(RuntimeError):
+    """A Prefect server did not come up: its one-line cause (from its log) and where the log is."""
 QUIET_ENVIRONMENT = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
 
 
@@ -54,9 +70,12 @@ def running_server(home: Path) -> str | None:
     except (OSError, json.JSONDecodeError):
         return None
     url, pid = state.get("api_url"), state.get("pid")
-    if not url or not isinstance(pid, int) or not _alive(pid) or not healthy(url):
+    if not url or not isinstance(pid, int) or not _alive(pid):
         return None
-    return url
+    for _ in range(3):  # its process is up: a busy machine can make it slow to answer, not gone
+        if healthy(url, timeout=5.0):
+            return url
+    return None
 
 
 def ui_url(api_url: str) -> str:
@@ -92,30 +111,204 @@ class LocalServer:
         (self.home / STATE_FILE).unlink(missing_ok=True)
 
 
-def start_server(home: Path, host: str = "127.0.0.1", port: int = 4200, timeout: float = 120.0) -> LocalServer:
+def _environment(home: Path, api_url: str) -> dict[str, str]:
+    return {**os.environ, **QUIET_ENVIRONMENT, "PREFECT_HOME": str(home), "PREFECT_API_URL": api_url}
+
+
+def _last_line(log: Path) -> str:
+    """The cause a failed start gives: the log's last exception line (`SomeError: why`),
+    else its last line."""
+    try:
+        lines = [line.strip() for line in log.read_text(errors="replace").splitlines() if line.strip()]
+    except OSError:
+        return ""
+    causes = [line for line in lines if re.match(r"^[\w.]*(Error|Exception)\b.*: ", line)]
+    return (causes or lines or [""])[-1][:300]
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    """SIGKILL the process group a server runs in (it was started in a session of its own)."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
+
+
+def _wait_until_up(process: subprocess.Popen, up, home: Path, timeout: float) -> None:
+    """Wait for `up()`; on exit, timeout or any signal, kill the server's process group."""
+    deadline = time.monotonic() + timeout
+    try:
+        while not up():
+            if process.poll() is not None:
+                cause = _last_line(home / LOG_FILE)
+                raise ServerStartFailed(
+                    f"the Prefect server exited with status {process.returncode}" + (f": {cause}" if cause else "")
+                    + f" (log: {home / LOG_FILE})"
+                )
+            if time.monotonic() > deadline:
+                raise ServerStartFailed(
+                    f"the Prefect server did not answer within {timeout:.0f} s (log: {home / LOG_FILE}); on a busy"
+                    " machine raise server_start_timeout, or point PREFECT_API_URL at a running server"
+                )
+            time.sleep(0.25)
+    except BaseException:
+        _kill_group(process)
+        raise
+
+
+def start_server(home: Path, host: str = "127.0.0.1", port: int = 4200, timeout: float = 180.0) -> LocalServer:
     """Start `prefect server start` with its database under `home`; return once it answers."""
     home = Path(home).resolve()
     home.mkdir(parents=True, exist_ok=True)
     port = free_port(host, port)
     api_url = f"http://{host}:{port}/api"
-    env = {**os.environ, **QUIET_ENVIRONMENT, "PREFECT_HOME": str(home), "PREFECT_API_URL": api_url}
-    log = open(home / "server.log", "ab")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # Ctrl-C in the terminal reaches newslake, which stops it in order
-    )
-    log.close()
-    deadline = time.monotonic() + timeout
-    while not healthy(api_url):
-        if process.poll() is not None:
-            raise RuntimeError(f"the Prefect server exited with status {process.returncode}; see {home / 'server.log'}")
-        if time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"the Prefect server did not answer within {timeout:.0f} s; see {home / 'server.log'}")
-        time.sleep(0.5)
+    with open(home / LOG_FILE, "ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
+            env=_environment(home, api_url),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C in the terminal reaches newslake, which stops it in order
+        )
+    _wait_until_up(process, lambda: healthy(api_url), home, timeout)
     server = LocalServer(home, api_url, process)
     (home / STATE_FILE).write_text(json.dumps({"api_url": api_url, "pid": process.pid}) + "\n")
     return server
+
+
+# The lake's kept server.
+
+
+@contextmanager
+def using_server(home: Path) -> Iterator[None]:
+    """Hold the kept server for the block: a shared lock on `server.users`, touched at
+    both ends (its mtime is what the keeper's idle clock counts from). Take it before
+    `kept_server`, so the server cannot stop between finding it and using it."""
+    home = Path(home)
+    home.mkdir(parents=True, exist_ok=True)
+    users = home / USERS_FILE
+    with open(users, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_SH)
+        os.utime(users)
+        try:
+            yield
+        finally:
+            os.utime(users)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def kept_server(home: Path, host: str = "127.0.0.1", port: int = 4200, timeout: float = 180.0,
+                idle_minutes: float = 30.0) -> tuple[str, bool]:
+    """The API URL of the lake's kept server, and whether this call started it: a failed
+    start is tried once more, then raises ServerStartFailed."""
+    from filelock import FileLock
+
+    home = Path(home).resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(home / "server.start.lock")):  # two runs at once start one server
+        url = running_server(home)
+        if url:
+            return url, False
+        try:
+            return _start_kept(home, host, port, timeout, idle_minutes), True
+        except ServerStartFailed:
+            return _start_kept(home, host, port, timeout, idle_minutes), True
+
+
+def _start_kept(home: Path, host: str, port: int, timeout: float, idle_minutes: float) -> str:
+    port = free_port(host, port)
+    api_url = f"http://{host}:{port}/api"
+    with open(home / LOG_FILE, "ab") as log:
+        keeper = subprocess.Popen(
+            [sys.executable, "-m", "newslake.server", str(home), host, str(port), str(idle_minutes * 60)],
+            env=_environment(home, api_url),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # outlives the run; a terminal's Ctrl-C does not reach it
+        )
+    _wait_until_up(keeper, lambda: running_server(home) == api_url, home, timeout)
+    return api_url
+
+
+def stop_kept_server(home: Path, timeout: float = 30.0) -> bool:
+    """Stop the lake's kept server (what its idle clock does); False when none was up."""
+    home = Path(home)
+    try:
+        state = json.loads((home / STATE_FILE).read_text())
+    except (OSError, json.JSONDecodeError):
+        return False
+    pid = state.get("pid")
+    if not state.get("kept") or not isinstance(pid, int) or not _alive(pid):
+        return False
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return True
+
+
+def _idle(users: Path, idle_seconds: float):
+    """An open handle holding `server.users` exclusively when no run holds it and none
+    used it for `idle_seconds`; None otherwise."""
+    handle = open(users, "a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return None
+    if time.time() - users.stat().st_mtime < idle_seconds:
+        handle.close()
+        return None
+    return handle
+
+
+def _keep(home: Path, host: str, port: int, idle_seconds: float) -> int:
+    """The keeper: run `prefect server start`, publish its address once it answers,
+    and stop it on SIGTERM or once idle. The state file names the keeper's pid."""
+    api_url = f"http://{host}:{port}/api"
+    stopping: list[int] = []
+    signal.signal(signal.SIGTERM, lambda signum, _: stopping.append(signum))
+    signal.signal(signal.SIGINT, lambda signum, _: stopping.append(signum))
+    users = home / USERS_FILE
+    users.touch()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
+        stdin=subprocess.DEVNULL,
+    )
+    published, held = False, None
+    try:
+        while not stopping and server.poll() is None:
+            if not published and healthy(api_url):
+                state = {"api_url": api_url, "pid": os.getpid(), "kept": True, "idle_minutes": idle_seconds / 60}
+                tmp = home / f".{STATE_FILE}.tmp"
+                tmp.write_text(json.dumps(state) + "\n")
+                os.replace(tmp, home / STATE_FILE)
+                published = True
+            if published:
+                held = _idle(users, idle_seconds)
+                if held is not None:
+                    break
+            time.sleep(1.0)
+    finally:
+        try:
+            if json.loads((home / STATE_FILE).read_text()).get("pid") == os.getpid():
+                (home / STATE_FILE).unlink()
+        except (OSError, json.JSONDecodeError):
+            pass
+        if server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        if held is not None:
+            held.close()
+    return 0
+
+
+if __name__ == "__main__":  # the keeper, started by `kept_server`
+    sys.exit(_keep(Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])))

@@ -1,12 +1,11 @@
 """The analyst database: `warehouse.duckdb`, views over the current version.
 
-Views read `published/<version>/<table>/**/*.parquet` of the version they were
-built for, and the runs log
-`runs/*/run.parquet` by paths relative to the lake, so a lake that is copied or
-moved opens and answers. DuckDB resolves relative paths against its
-`file_search_path`: `newslake query` sets it to the lake; in the DuckDB CLI,
-start inside the lake folder (`cd data/lake && duckdb -readonly warehouse.duckdb`)
-or `SET file_search_path = '<lake>'`.
+Views read `published/<version>/<table>/**/*.parquet` of the version they were built
+for, and the runs log `runs/*/run.parquet`, by absolute paths: the file answers from
+any working directory and in tools that have none (DBeaver, Metabase, a notebook).
+The file records the lake folder it was built in; a lake that is moved or copied is
+re-pointed by the next newslake command that reads it (`ensure_current`), or by
+`newslake warehouse`.
 
 Every publish rebuilds the file beside the old one and renames it over it. An
 analyst who holds the old file open is never blocked, and keeps a consistent
@@ -31,41 +30,28 @@ from newslake.lake.runs_log import GLOB as RUNS_GLOB
 from newslake.sandbox import lock_down, statements
 from newslake.storage import FILE_MODE, writing
 
-META = "newslake_warehouse"  # one row: the version the views were built for
+META = "newslake_warehouse"  # one row: the version the views were built for, and the lake folder
 
 
-def _open(lake: Lake, path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """A connection to the warehouse file at `path` that resolves the views' relative
-    paths against the lake (what an analyst's own DuckDB does with file_search_path)."""
+def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path), read_only=read_only)
-    con.execute(f"set file_search_path = {quote(str(lake.root.resolve()))}")
     con.execute("set TimeZone = 'UTC'")
     return con
 
 
-def sources(version: str | None, table: str) -> list[str]:
-    """The files a view reads, relative to the lake: the version's folder, or the runs log."""
-    return [RUNS_GLOB] if table == "runs" else [f"published/{version}/{table}/**/*.parquet"]
+def sources(lake: Lake, version: str | None, table: str) -> list[str]:
+    """The files a view reads, by absolute path: the version's folder, or the runs log."""
+    root = lake.root.resolve()
+    return [str(root / RUNS_GLOB)] if table == "runs" else [str(root / "published" / str(version) / table / "**" / "*.parquet")]
 
 
 def connect(lake: Lake) -> duckdb.DuckDBPyConnection:
     """The analyst's connection: the warehouse, read-only, sandboxed (`newslake.sandbox`)
-    to the files of the version its views were built for and the runs log.
-
-    The sandbox checks a relative path as written, before DuckDB resolves it against the
-    lake, so each view is shadowed by a temporary one of the same name over the same
-    files by absolute path; the warehouse's own views (and their comments) stay as built."""
-    con = _open(lake, lake.warehouse_path, read_only=True)
+    to the files of the version its views were built for and the runs log."""
+    con = _open(lake.warehouse_path, read_only=True)
     try:
-        version = con.execute(f"select version from {META}").fetchone()[0]
-        views = con.execute(
-            "select view_name from duckdb_views() where database_name = current_database() and schema_name = 'main' and not internal"
-        ).fetchall()
+        version = con.execute(f"select version from {META}").fetchall()[0][0]
         root = lake.root.resolve()
-        for (table,) in views:
-            if table in schema.PUBLISHED:
-                paths = [str(root / rel) for rel in sources(version, table)]
-                register(con, table, paths, schema.TABLES[table].schema, temporary=True)
         lock_down(con, directories=[*([root / "published" / version] if version else []), root / "runs"])
     except BaseException:
         con.close()
@@ -82,13 +68,17 @@ def build_warehouse(lake: Lake) -> list[str]:
     tmp = lake.warehouse_path.with_name(f".{lake.warehouse_path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
-        with writing("warehouse", lake.warehouse_path), _open(lake, tmp, read_only=False) as con:
+        with writing("warehouse", lake.warehouse_path), _open(tmp, read_only=False) as con:
             for table in tables:
-                register(con, table, sources(manifest.version, table), schema.TABLES[table].schema, where="main")
+                register(con, table, sources(lake, manifest.version, table), schema.TABLES[table].schema, where="main")
                 describe_view(con, table)
-            con.execute(f"create table {META} as select ? as version, now() as built_at", [manifest.version if manifest else None])
+            con.execute(
+                f"create table {META} as select ? as version, ? as lake, now() as built_at",
+                [manifest.version if manifest else None, str(lake.root.resolve())],
+            )
             con.execute(f"comment on table {META} is 'newslake bookkeeping: the version the views were built for'")
             con.execute(f"comment on column {META}.version is 'the published version (vNNNNNN) current when the views were built'")
+            con.execute(f"comment on column {META}.lake is 'the lake folder the views read (a moved lake is re-pointed)'")
             con.execute(f"comment on column {META}.built_at is 'when the warehouse file was built'")
         os.chmod(tmp, FILE_MODE)
         os.replace(tmp, lake.warehouse_path)
@@ -108,23 +98,36 @@ def describe_view(con: duckdb.DuckDBPyConnection, table: str) -> None:
         con.execute(f"comment on column {ident(table)}.{ident(fld.name)} is {quote(note)}")
 
 
-def warehouse_version(lake: Lake) -> str | None:
-    """The version the warehouse was built for, or None (missing, or unreadable)."""
+def built_for(lake: Lake) -> tuple[str | None, str | None]:
+    """The version and the lake folder the warehouse was built for; (None, None) when
+    it is missing or unreadable (a file of an older newslake has no lake folder)."""
     if not lake.warehouse_path.exists():
-        return None
+        return None, None
     try:
         with duckdb.connect(str(lake.warehouse_path), read_only=True) as con:
-            return con.execute(f"select version from {META}").fetchone()[0]
+            columns = {row[0] for row in con.execute(f"select column_name from (describe {META})").fetchall()}
+            row = con.execute(f"select version, {'lake' if 'lake' in columns else 'null'} from {META}").fetchall()[0]
+            return row[0], row[1]
     except duckdb.Error:
-        return None
+        return None, None
+
+
+def warehouse_version(lake: Lake) -> str | None:
+    """The version the warehouse was built for, or None (missing, or unreadable)."""
+    return built_for(lake)[0]
+
+
+def is_current(lake: Lake) -> bool:
+    """The warehouse reads the current version of this lake, where it is now."""
+    return built_for(lake) == (lake.current_version(), str(lake.root.resolve()))
 
 
 def ensure_current(lake: Lake) -> None:
     """Rebuild the warehouse when it was built for another version than `current`
-    (e.g. after a version switch whose rebuild failed). Best effort: a lake that
-    cannot be written is queried as it is."""
+    (e.g. after a version switch whose rebuild failed) or in another folder (a lake
+    moved or copied). Best effort: a lake that cannot be written is queried as it is."""
     current = lake.current_version()
-    if current and lake.warehouse_path.exists() and warehouse_version(lake) != current:
+    if current and lake.warehouse_path.exists() and not is_current(lake):
         try:
             build_warehouse(lake)
         except (OSError, duckdb.Error):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,9 @@ import pytest
 from newslake.config import use_embedded_environment
 
 use_embedded_environment()
+# A run started by a test with no server configured gets Prefect's temporary one, not a
+# kept server that would outlive the session; tests/test_server.py turns kept servers on.
+os.environ.setdefault("NEWSLAKE_SERVER_IDLE_MINUTES", "0")
 
 # Import the flow (and so configure Prefect's logging) before any test swaps
 # sys.stderr: typer's CliRunner replaces the streams and closes them afterwards,
@@ -124,3 +128,15 @@ def write_jsonl(path: Path, records) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return path
+
+
+# `e2e`: the test runs the real flow, a Prefect server or the `newslake` command in a
+# process of its own. `make check` runs the others (pure functions, DuckDB, GX and spaCy
+# on in-memory data) in about a minute.
+E2E_FIXTURES = {"prefect_server", "sample_lake", "api_url"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if E2E_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)

@@ -137,3 +137,6 @@ def test_a_kill_between_checkpoints_or_inside_a_large_jsonl_redoes_nothing_commi
 
     again = run_if_nothing_new(load_settings(source=source, lake=lake.root, records_per_piece=5))
     assert again["status"] == "nothing_new" and again["counts"]["unchanged"] == 38  # every file whole in the ledger
+
+
+pytestmark = pytest.mark.e2e  # runs the newslake command or a Prefect server in processes of their own

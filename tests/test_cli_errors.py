@@ -107,3 +107,21 @@ def test_a_failed_validation_prints_only_the_failures(prefect_server, tmp_path, 
 def test_debug_is_a_global_option(args):
     result = newslake(*args)
     assert result.returncode == 0 and "--debug" in result.stdout
+
+
+def test_serve_refuses_a_bad_cron_before_it_starts_anything(tmp_path):
+    result = newslake("serve", "--source", str(SAMPLES), "--lake", str(tmp_path / "lake"), "--cron", "every 5 minutes",
+                      env={"PREFECT_HOME": str(tmp_path / "home")})
+    one_error_line(result, "cron", "every 5 minutes", "*/15 * * * *")
+    assert not (tmp_path / "home").exists() and not (tmp_path / "lake").exists()  # no server, no lake
+
+
+def test_version_names_the_stack():
+    result = newslake("--version")
+    assert result.returncode == 0
+    from importlib.metadata import version
+
+    assert result.stdout.startswith(f"newslake {version('newslake')} (Prefect {version('prefect')}, DuckDB {version('duckdb')}")
+
+
+pytestmark = pytest.mark.e2e  # runs the newslake command or a Prefect server in processes of their own

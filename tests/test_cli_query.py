@@ -82,7 +82,6 @@ def test_an_open_analyst_connection_keeps_its_version(prefect_server, tmp_path, 
     lake = Lake(tmp_path / "lake")
     first = news_pipeline(source=str(source_copy), lake=str(lake.root), extract=False)
     analyst = duckdb.connect(str(lake.warehouse_path), read_only=True)
-    analyst.execute(f"set file_search_path = '{lake.root}'")
     before = analyst.execute("select count(*) from articles").fetchone()[0]
 
     (source_copy / "extra.txt").write_text("Another story\n\nJanuary 11, 2020\n\nIt has a body of a few words.\n")
@@ -94,3 +93,86 @@ def test_an_open_analyst_connection_keeps_its_version(prefect_server, tmp_path, 
     analyst.close()
     out = q(lake.root, "-f", "json", "select (select count(*) from articles) as n, (select version from newslake_warehouse) as v")
     assert json.loads(out.stdout) == [{"n": before + 1, "v": second["version"]}]
+
+
+def test_the_warehouse_opens_from_any_folder_and_follows_a_moved_lake(prefect_server, tmp_path, source_copy):
+    """Views name their files by absolute path: a plain DuckDB connection from another
+    folder answers; after the lake moves, the next newslake command re-points them."""
+    import shutil
+    import subprocess
+    import sys
+
+    from flows.pipeline import news_pipeline
+
+    lake = Lake(tmp_path / "lake")
+    report = news_pipeline(source=str(source_copy), lake=str(lake.root), extract=False)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    probe = "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); print(con.sql('select count(*) from articles').fetchall()[0][0], con.sql('select count(*) from runs').fetchall()[0][0])"
+
+    def counts(root: Path) -> str:
+        done = subprocess.run([sys.executable, "-c", probe, str(root / "warehouse.duckdb")], cwd=elsewhere, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split()
+
+    expected = [str(report["counts"]["new_articles"]), "1"]
+    assert counts(lake.root) == expected
+    moved = tmp_path / "moved"
+    shutil.move(lake.root, moved)
+    out = q(moved, "-f", "json", "select count(*) as n from articles")
+    assert out.exit_code == 0 and json.loads(out.stdout) == [{"n": int(expected[0])}]
+    assert counts(moved) == expected
+    shutil.copytree(moved, tmp_path / "copy", symlinks=True)
+    rebuilt = runner.invoke(app, ["warehouse", "--lake", str(tmp_path / "copy")])
+    assert rebuilt.exit_code == 0 and "views over v000001" in rebuilt.stdout
+    shutil.rmtree(moved)  # the copy's views read the copy's own files
+    assert counts(tmp_path / "copy") == expected
+
+
+def test_the_readme_duckdb_commands_run(sample_lake, tmp_path):
+    """Every shell block of the README that opens the lake with DuckDB runs as written,
+    with the test's lake for data/lake and this interpreter for .venv/bin/python."""
+    import re
+    import subprocess
+    import sys
+
+    lake, _ = sample_lake
+    blocks = [b for b in re.findall(r"```sh\n(.*?)```", (PROJECT_DIR / "README.md").read_text(), re.S) if "import duckdb" in b]
+    assert len(blocks) >= 2
+    for block in blocks:
+        script = "\n".join(line.strip() if not line.startswith("  ") else line[2:] for line in block.splitlines())
+        script = script.replace(".venv/bin/python", sys.executable).replace("data/lake", str(lake))
+        done = subprocess.run(["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, (block, done.stderr)
+    assert (tmp_path / "top_entities.csv").read_text().startswith("name,article_count\n")
+
+
+def test_sql_mistakes_keep_duckdbs_hints_and_exit_2(sample_lake):
+    lake, _ = sample_lake
+    typo = q(lake, "select * from artcles")
+    assert typo.exit_code == 2 and 'Did you mean "articles"' in typo.stderr and "Catalog Error" in typo.stderr
+    column = q(lake, "select titel from articles")
+    assert column.exit_code == 2 and "Candidate bindings" in column.stderr and '"title"' in column.stderr
+    syntax = q(lake, "selec 1")
+    lines = syntax.stderr.splitlines()
+    assert syntax.exit_code == 2 and "LINE 1: selec 1" in lines
+    caret = lines[lines.index("LINE 1: selec 1") + 1]
+    assert caret.strip().startswith("^") and caret.index("^") == len("LINE 1: ")  # under the word that is wrong
+    failed = q(lake, "select 'a'::int")  # valid SQL that fails as it runs
+    assert failed.exit_code == 1 and "Conversion Error" in failed.stderr
+
+
+def test_query_refuses_a_lake_run_would_refuse(sample_lake, tmp_path):
+    """A lake whose parts this code cannot read as today's tables is refused by query too."""
+    import shutil
+
+    from newslake import schema
+
+    lake = Lake(shutil.copytree(sample_lake[0], tmp_path / "old", symlinks=True))
+    table, (needed, _) = next(iter(schema.REBUILD_BELOW.items()))
+    raw = json.loads((lake.current / "manifest.json").read_text())
+    for entry in raw["tables"][table]["parts"]:
+        entry["schema_version"] = needed - 1
+    (lake.current / "manifest.json").write_text(json.dumps(raw))
+    out = q(lake.root, "select count(*) from articles")
+    assert out.exit_code == 2 and "move the lake away and run again" in out.stderr

@@ -120,3 +120,6 @@ def test_a_backfill_on_a_dask_cluster_survives_a_worker_and_equals_the_local_run
         return {table: value for table, value in found.items() if table != "runs"}
 
     assert checksums(lake.root) == checksums(local)
+
+
+pytestmark = pytest.mark.e2e  # runs the newslake command or a Prefect server in processes of their own

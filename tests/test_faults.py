@@ -295,3 +295,6 @@ def test_an_unknown_fault_name_is_refused(monkeypatch):
     monkeypatch.setenv(ENOSPC_ENV, "no.such.write")
     with pytest.raises(ValueError, match="unknown name"):
         disk_write("manifest", "x")
+
+
+pytestmark = pytest.mark.e2e  # runs the newslake command or a Prefect server in processes of their own

@@ -130,3 +130,6 @@ def test_verify_content_prints_the_same_checksums_for_both_lakes(twin_lakes):
         assert rows == version_checksums(lake, lake.manifest())
         printed.append(rows)
     assert printed[0] == printed[1]
+
+
+pytestmark = pytest.mark.e2e  # runs the newslake command or a Prefect server in processes of their own

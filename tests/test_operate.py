@@ -132,9 +132,40 @@ def test_runs_lists_recent_runs(prefect_server, tmp_path):
     result = runner.invoke(app, ["runs", "--lake", str(lake), "-n", "2"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert result.output.count("nothing_new") == 2 and "published" not in result.output
-    assert "newslake serve" in result.output  # no server is up: says how to get one
+    assert "the next `newslake run` starts one" in result.output  # no server is up: says how to get one
     missing = runner.invoke(app, ["runs", "--lake", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2 and "no lake at" in missing.output
+
+    as_json = json.loads(runner.invoke(app, ["runs", "--lake", str(lake), "--json"]).stdout)
+    logged = read_runs(Lake(lake)).to_pylist()
+    assert [r["run_id"] for r in as_json] == [r["run_id"] for r in reversed(logged)]  # newest first, as the table
+    assert as_json[-1]["status"] == "published" and as_json[-1]["new_articles"] == len(list(inbox.iterdir()))
+    versions = json.loads(runner.invoke(app, ["versions", "--lake", str(lake), "--json"]).stdout)
+    assert [(v["version"], v["current"], v["rows"]["articles"]) for v in versions] == [("v000001", True, 3)]
+    verified = runner.invoke(app, ["verify", "--lake", str(lake), "--json", "--content"])
+    report = json.loads(verified.stdout)
+    assert verified.exit_code == 0 and report[0]["ok"] and report[0]["problems"] == []
+    assert report[0]["tables"]["articles"]["rows"] == 3
+
+
+def test_a_narrow_terminal_names_the_columns_it_hides(prefect_server, tmp_path, monkeypatch):
+    from rich.console import Console
+
+    from newslake import cli as front
+
+    inbox = small_inbox(tmp_path / "inbox", n=1)
+    runner.invoke(app, ["run", "--source", str(inbox), "--lake", str(tmp_path / "lake"), "--no-extract", "--quiet"])
+    piped = runner.invoke(app, ["runs", "--lake", str(tmp_path / "lake")]).output
+    assert "hidden" not in piped and "v000001" in piped  # a pipe gets every column whole
+    monkeypatch.setattr(front, "console", Console(force_terminal=True, width=80, no_color=True))
+    import re
+
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", runner.invoke(app, ["runs", "--lake", str(tmp_path / "lake")]).output)  # styles off
+    header = next(line for line in shown.splitlines() if "started (UTC)" in line)
+    note = " ".join(line.strip() for line in shown.splitlines() if "hidden" in line or "--json" in line)
+    assert len(header.rstrip()) <= 80 and "columns hidden at 80 characters:" in note
+    hidden = note.split("characters: ")[1].split(" (widen")[0].split(", ")
+    assert hidden and all(name not in header for name in hidden) and "run" in header
 
 
 def test_serve_schedules_the_pipeline_on_a_real_server(tmp_path):
@@ -185,6 +216,41 @@ def test_serve_schedules_the_pipeline_on_a_real_server(tmp_path):
     assert not healthy(api)
 
 
+def _processes_with(word: str) -> list[int]:
+    """Pids whose command line holds `word` (a port: what a leftover server would hold)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if word in (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"):
+                    found.append(int(proc.name))
+            except OSError:
+                continue
+    return found
+
+
+@pytest.mark.parametrize("delay", [0.5, 3.0, 8.0])
+def test_a_signal_during_serve_start_up_leaves_no_process(tmp_path, delay):
+    """Ctrl-C (SIGINT) at several moments of `serve` start-up, before or while its Prefect
+    server comes up: serve exits, and no server process is left holding the port."""
+    inbox = small_inbox(tmp_path / "inbox", n=1)
+    port = free_port("127.0.0.1", 4300)
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env |= {"PREFECT_HOME": str(tmp_path / "home"), "NEWSLAKE_SERVER_PORT": str(port), "PREFECT_LOGGING_LEVEL": "WARNING"}
+    served = subprocess.Popen(
+        [sys.executable, "-m", "newslake.cli", "serve", "--source", str(inbox), "--lake", str(tmp_path / "lake")],
+        env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    time.sleep(delay)
+    served.send_signal(signal.SIGINT)
+    output, _ = served.communicate(timeout=120)
+    assert "Traceback" not in output, output
+    deadline = time.monotonic() + 30
+    while _processes_with(f"--port {port}") and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _processes_with(f"--port {port}") == [] and not healthy(f"http://127.0.0.1:{port}/api")
+
+
 def test_prefect_yaml_deploys_the_served_deployment(api_url, tmp_path):
     """prefect.yaml describes the deployment `newslake serve` serves: same name,
     entrypoint, cron and parameters, on a process work pool."""
@@ -223,3 +289,6 @@ def test_extraction_workers_publish_what_one_process_does(sample_lake, tmp_path,
     for table in schema.PUBLISHED:
         if table != "runs":
             assert rows_of(tmp_path / "lake", table) == rows_of(default_lake, table), table
+
+
+pytestmark = pytest.mark.e2e  # runs the newslake command or a Prefect server in processes of their own

@@ -54,6 +54,42 @@ def test_published_articles(sample_lake):
     assert len({r["article_id"] for r in rows.values()}) == len(rows)
 
 
+def shape(fld) -> str:
+    """A field's type and nullability (a list by its items' type: Parquet renames the item field)."""
+    import pyarrow as pa
+
+    kind = f"list<{fld.type.value_type}>" if pa.types.is_list(fld.type) else str(fld.type)
+    return f"{kind} {'null' if fld.nullable else 'not null'}"
+
+
+def physical_schemas(lake: Lake) -> dict[tuple[str, str], set[str]]:
+    """Every part of the current version: (table, column) -> the Parquet files' type and
+    nullability, as written."""
+    found: dict[tuple[str, str], set[str]] = {}
+    manifest = lake.manifest()
+    for table in manifest.tables:
+        for part in manifest.parts(table):
+            for fld in pq.read_schema(lake.path_of(part)):
+                found.setdefault((table, fld.name), set()).add(shape(fld))
+    return found
+
+
+def test_the_physical_schema_is_the_contract(sample_lake, prefect_server, tmp_path, source_copy):
+    """Parts written by different runs over different inputs (extraction on and off, a
+    first run and an incremental one, tables empty and full) have the contract's types
+    and nullability, never ones inferred from the rows a run happened to hold."""
+    from flows.pipeline import news_pipeline
+
+    lakes = [Lake(sample_lake[0]), Lake(tmp_path / "bare")]
+    news_pipeline(source=str(source_copy), lake=str(lakes[1].root), extract=False)
+    (source_copy / "later.txt").write_text("A later story\n\nMarch 3, 2021\n\nLondon officials met on Tuesday.\n")
+    news_pipeline(source=str(source_copy), lake=str(lakes[1].root))
+    contract = {(t, f.name): {shape(f)} for t, spec in schema.TABLES.items() for f in spec.schema}
+    for lake in lakes:
+        written = physical_schemas(lake)
+        assert written and {k: v for k, v in written.items() if contract.get(k) != v} == {}
+
+
 def test_manifest_matches_files(sample_lake):
     lake_dir, report = sample_lake
     lake = Lake(lake_dir)

@@ -116,3 +116,6 @@ def test_screenshot_fails_on_a_network_request(tmp_path):
     page.write_text('<!DOCTYPE html><html><body><img src="http://127.0.0.1:9/pixel.png"></body></html>')
     done = subprocess.run([sys.executable, str(SCREENSHOT), str(page), "-o", str(tmp_path / "x.png")], capture_output=True, text=True, timeout=180)
     assert done.returncode == 1 and "http://127.0.0.1:9/pixel.png" in done.stderr
+
+
+pytestmark = pytest.mark.e2e  # runs the newslake command or a Prefect server in processes of their own

@@ -93,10 +93,9 @@ class Publisher:
     notes: list[str] = field(default_factory=list)  # what recovery did
 
     def refresh_warehouse(self) -> None:
-        from newslake.warehouse import build_warehouse, warehouse_version
+        from newslake.warehouse import build_warehouse, is_current
 
-        current = self.lake.current_version()
-        if current and warehouse_version(self.lake) != current:
+        if self.lake.current_version() and not is_current(self.lake):
             build_warehouse(self.lake)
 
     def begin(self, run_id: str, *, rebuild: bool = False, readable: bool = True) -> Transaction:

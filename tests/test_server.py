@@ -1,0 +1,113 @@
+"""The lake's kept Prefect server: started by the first run with no server configured,
+reused by the next ones, stopped when idle; runs that do not flake on a busy machine."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from newslake.lake import Lake
+from newslake.lake.runs_log import read_runs
+from newslake.server import STATE_FILE, healthy, running_server
+
+from conftest import REPO, synthetic_record, write_jsonl
+
+
+def kept_environment(home: Path, idle_minutes: float) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    return env | {"PREFECT_HOME": str(home), "NEWSLAKE_SERVER_IDLE_MINUTES": str(idle_minutes), "PREFECT_LOGGING_LEVEL": "WARNING"}
+
+
+def newslake(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "newslake.cli", *args], env=env, cwd=REPO,
+                          capture_output=True, text=True, timeout=600)
+
+
+def add_article(inbox: Path, i: int) -> None:
+    """A new article of its own (no near copy of another), in a file of its own."""
+    write_jsonl(inbox / f"story_{i:02d}.jsonl", [synthetic_record(i)])
+
+
+@pytest.fixture
+def burners():
+    """Two processes that burn a core each for the test's length."""
+    procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
+    yield
+    for proc in procs:
+        proc.kill()
+        proc.wait()
+
+
+def test_back_to_back_runs_on_a_loaded_machine_share_one_kept_server(tmp_path, burners):
+    """Ten runs, each with one new article, while two processes burn both cores: every run
+    publishes, the first starts the server and the other nine use that same one."""
+    inbox, lake, home = tmp_path / "inbox", Lake(tmp_path / "lake"), tmp_path / "home"
+    inbox.mkdir()
+    env = kept_environment(home, idle_minutes=10)
+    try:
+        for i in range(10):
+            add_article(inbox, i)
+            result = newslake("run", "--quiet", "--no-extract", "--source", str(inbox), "--lake", str(lake.root), env=env)
+            assert result.returncode == 0, (i, result.stdout[-2000:], result.stderr[-2000:])
+            assert "Traceback" not in result.stderr
+        state = json.loads((home / STATE_FILE).read_text())
+        assert state["kept"] and running_server(home) == state["api_url"]
+        runs = read_runs(lake).to_pylist()
+        assert [r["status"] for r in runs] == ["published"] * 10 and lake.current_version() == "v000010"
+        assert [r["new_articles"] for r in runs] == [1] * 10
+        from prefect.client.orchestration import get_client
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        with temporary_settings(updates={PREFECT_API_URL: state["api_url"]}), get_client(sync_client=True) as client:
+            flow_runs = client.read_flow_runs()
+        assert len(flow_runs) == 10  # one history: every run went to the kept server
+    finally:
+        stopped = newslake("server", "--stop", "--lake", str(lake.root), env=env)
+    assert stopped.returncode == 0 and "Stopped the lake's Prefect server." in stopped.stdout
+    assert not (home / STATE_FILE).exists() and not healthy(state["api_url"])
+
+
+def test_a_kept_server_stops_once_idle_and_the_next_run_starts_another(tmp_path):
+    inbox, lake, home = tmp_path / "inbox", Lake(tmp_path / "lake"), tmp_path / "home"
+    inbox.mkdir()
+    env = kept_environment(home, idle_minutes=0.05)  # 3 seconds
+    add_article(inbox, 0)
+    first = newslake("run", "--no-extract", "--source", str(inbox), "--lake", str(lake.root), env=env)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert "Started the lake's Prefect server" in first.stderr
+    api = json.loads((home / STATE_FILE).read_text())["api_url"]
+    deadline = time.monotonic() + 90
+    while (home / STATE_FILE).exists() or healthy(api):  # the address goes first, then the server
+        assert time.monotonic() < deadline, "the idle server did not stop"
+        time.sleep(0.5)
+    status = newslake("server", "--lake", str(lake.root), env=env)
+    assert "No Prefect server is running" in status.stdout
+    add_article(inbox, 1)
+    second = newslake("run", "--no-extract", "--source", str(inbox), "--lake", str(lake.root), env=env)
+    assert second.returncode == 0 and "Started the lake's Prefect server" in second.stderr
+    assert lake.current_version() == "v000002"
+    newslake("server", "--stop", "--lake", str(lake.root), env=env)
+
+
+def test_a_server_that_cannot_start_is_one_line_exit_2(tmp_path):
+    """A Prefect server that exits at once (its database is a folder it cannot open as
+    a file) is tried twice, then reported in one line naming the log."""
+    inbox, lake, home = tmp_path / "inbox", Lake(tmp_path / "lake"), tmp_path / "home"
+    inbox.mkdir()
+    add_article(inbox, 0)
+    env = kept_environment(home, idle_minutes=10) | {"PREFECT_SERVER_DATABASE_CONNECTION_URL": "postgresql+asyncpg://nobody@127.0.0.1:9/none"}
+    result = newslake("run", "--no-extract", "--source", str(inbox), "--lake", str(lake.root), env=env)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: could not start the lake's Prefect server (tried twice)")
+    assert "ConnectionRefusedError" in lines[0] and "server.log" in lines[0]  # the cause, and where to read more
+    assert lake.current_version() is None and not (home / STATE_FILE).exists()
+
+
+pytestmark = pytest.mark.e2e  # runs the newslake command or a Prefect server in processes of their own
