@@ -94,9 +94,20 @@ def publish(cp: Checkpoint) -> dict:
 
 @task(cache_policy=NONE)
 def write_run_report(cp: Checkpoint) -> None:
-    path = write_report_page(cp)
+    path = write_report_page(cp, _flow_run())
     if path:
         get_run_logger().info("run report: %s", path)
+
+
+def _flow_run() -> dict | None:
+    """This flow run's id and its page in the Prefect UI (None outside a flow run)."""
+    from prefect.runtime import flow_run
+    from prefect.settings import get_current_settings
+
+    if not flow_run.id:
+        return None
+    ui = get_current_settings().ui_url
+    return {"id": flow_run.id, "url": f"{ui.rstrip('/')}/runs/flow-run/{flow_run.id}" if ui else None}
 
 
 RUN_ARTIFACT = "news-pipeline-run"

@@ -386,7 +386,7 @@ def query(
     from newslake.lake import Lake, LakeError
     from newslake.sandbox import Refused, check_sql
     from newslake.versions.publish import refuse_unreadable
-    from newslake.warehouse import ensure_current, run_statements
+    from newslake.warehouse import run_statements
 
     settings = _settings(lake=lake)
     if list_examples:
@@ -418,7 +418,6 @@ def query(
         check_sql(sql, script=script)  # a refused statement touches nothing, the warehouse included
         refuse_unreadable(the_lake, the_lake.manifest())  # a lake `run` would refuse is not answered from either
         if version is None:
-            ensure_current(the_lake)
             results = run_statements(the_lake, sql, params, script=script)
         else:
             from newslake.versions import open_lake, query_version

@@ -89,14 +89,18 @@ def _badge(text: str, kind: str) -> str:
 # --------------------------------------------------------------------------- sections
 
 
-def _header(report: Mapping[str, Any]) -> str:
+def _header(report: Mapping[str, Any], flow_run: Mapping[str, Any] | None = None) -> str:
     status = report.get("status", "")
     version = report.get("version") or report.get("current_version") or "none"
     published = "published " + str(report["version"]) if report.get("version") else f"current version stays {version}"
+    prefect = ""
+    if flow_run and flow_run.get("id"):
+        link = f' · <a href="{escape(str(flow_run["url"]), quote=True)}">open it in the Prefect UI</a>' if flow_run.get("url") else ""
+        prefect = f'<br>Prefect flow run <code>{_e(flow_run["id"])}</code>{link}'
     return (
         f"<h1>newslake run {_e(report.get('run_id'))} {_badge(status, STATUS_CLASS.get(status, 'muted'))}</h1>"
         f'<p class="meta">{_e(published)} · started {_e(report.get("started_at"))} · finished {_e(report.get("finished_at"))}<br>'
-        f'source <code>{_e(report.get("source"))}</code> · lake <code>{_e(report.get("lake"))}</code></p>'
+        f'source <code>{_e(report.get("source"))}</code> · lake <code>{_e(report.get("lake"))}</code>{prefect}</p>'
     )
 
 
@@ -158,15 +162,64 @@ def _stages(report: Mapping[str, Any], validation: Mapping[str, Any] | None) -> 
         for name in names
     ]
     total = sum(seconds.values())
-    rows.append(("<b>total</b>", f"<b>{_e(round(total, 2))}</b>", "", ""))
+    rows.append(("<b>stages in all</b>", f"<b>{_e(round(total, 2))}</b>", "", ""))  # the summary adds Prefect and start-up
     return _table(["stage", "seconds", "", "files and rows"], rows, numeric=[1])
 
 
-def _rows_per_table(report: Mapping[str, Any]) -> str:
+def _rows_per_table(report: Mapping[str, Any], previous: Mapping[str, int] | None = None) -> str:
     rows = report.get("rows") or {}
     if not rows:
         return ""
-    return "<h3>Rows per table in the version</h3>" + _table(["table", "rows"], [(escape(k), _e(v)) for k, v in sorted(rows.items())], numeric=[1])
+    if previous is None:
+        return "<h3>Rows per table in the version</h3>" + _table(["table", "rows"], [(escape(k), _e(v)) for k, v in sorted(rows.items())], numeric=[1])
+    body = [
+        (escape(k), _e(v), _e(previous.get(k, 0)), _change(v - previous.get(k, 0)))
+        for k, v in sorted(rows.items())
+    ]
+    return ("<h3>Rows per table in the version, and the change from the one before</h3>"
+            + _table(["table", "rows", "before", "change"], body, numeric=[1, 2, 3]))
+
+
+def _change(delta: int) -> str:
+    return "—" if delta == 0 else f"+{delta:,}" if delta > 0 else f"−{-delta:,}"
+
+
+SENTENCES = {  # what an expectation says, in words; {column} and its kwargs fill it in
+    "expect_column_values_to_not_be_null": "{column} is never null",
+    "expect_column_values_to_be_null": "{column} is always null",
+    "expect_column_values_to_be_unique": "{column} is unique",
+    "expect_compound_columns_to_be_unique": "{column_list} are unique together",
+    "expect_column_values_to_be_in_set": "{column} is one of {value_set}",
+    "expect_column_values_to_not_be_in_set": "{column} is none of {value_set}",
+    "expect_column_values_to_be_between": "{column} is {range}",
+    "expect_column_value_lengths_to_be_between": "{column} has {range} characters",
+    "expect_column_values_to_match_regex": "{column} matches {regex}",
+    "expect_column_values_to_not_match_regex": "{column} does not match {regex}",
+    "expect_column_values_to_be_of_type": "{column} is of type {type_}",
+    "expect_table_row_count_to_be_between": "the table has {range} rows",
+    "expect_table_row_count_to_equal": "the table has {value} rows",
+    "expect_table_columns_to_match_ordered_list": "the columns are, in order, {column_list}",
+    "expect_column_pair_values_a_to_be_greater_than_b": "{column_A} is greater than {column_B}",
+    "expect_column_min_to_be_between": "the least {column} is {range}",
+    "expect_column_max_to_be_between": "the greatest {column} is {range}",
+}
+
+
+def sentence(e: Mapping[str, Any]) -> str:
+    """The expectation in words, with its count: "body is never null: 0 of 394 failed"."""
+    kwargs = {k: v for k, v in (e.get("kwargs") or {}).items()}
+    values = {"column": e.get("column") or kwargs.get("column") or "the value", **kwargs}
+    low, high = kwargs.get("min_value"), kwargs.get("max_value")
+    values["range"] = (f"between {low} and {high}" if low is not None and high is not None
+                       else f"at least {low}" if low is not None else f"at most {high}" if high is not None else "any")
+    template = SENTENCES.get(e.get("expectation_type", ""))
+    try:
+        text = template.format(**values) if template else e.get("expectation_type", "").removeprefix("expect_").replace("_", " ")
+    except (KeyError, IndexError, ValueError):
+        text = e.get("expectation_type", "").removeprefix("expect_").replace("_", " ")
+    if e.get("unexpected_count") is not None and e.get("element_count") is not None:
+        text += f": {e['unexpected_count']:,} of {e['element_count']:,} failed"
+    return text
 
 
 def _observed(e: Mapping[str, Any]) -> str:
@@ -218,15 +271,14 @@ def _validation(validation: Mapping[str, Any] | None) -> str:
         else:
             rows = [
                 (
-                    f"<code>{_name(e['expectation_type'])}</code>",
-                    _e(e.get("column")),
-                    f"<code>{_e(e.get('kwargs'))}</code>" if e.get("kwargs") else "",
+                    _e(sentence(e)) + f'<div class="meta"><code>{_name(e["expectation_type"])}</code></div>',
+                    _e(e.get("action") or "fail"),
                     _result_badge(e),
                     _observed(e) + ("" if e.get("success") else _failure_detail(e)),
                 )
                 for e in results
             ]
-        body = _table(["expectation", "column", "arguments", "result", "observed"], rows) if rows else "<p>No expectation.</p>"
+        body = _table(["expectation", "on failure", "result", "observed"], rows) if rows else "<p>No expectation.</p>"
         out.append(f"<details{' open' if problems else ''}>{summary}{body}</details>")
     if validation.get("unchecked"):
         out.append(f"<p class=\"meta\">No suite (unchecked): {_e(', '.join(validation['unchecked']))}</p>")
@@ -346,6 +398,12 @@ def timeline_svg(days: Sequence[Mapping[str, Any]], width: int = 1040, height: i
     return f'<div class="chart">{"".join(parts)}{legend}</div>'
 
 
+def _left_off(n: int) -> str:
+    if n == 0:
+        return "Every article is on the timeline."
+    return f"{n:,} article{'' if n == 1 else 's'} with no publication or reference date {'is' if n == 1 else 'are'} left off the timeline."
+
+
 def _notes(report: Mapping[str, Any]) -> str:
     html = ""
     if report.get("error"):
@@ -362,23 +420,30 @@ def render(
     entities: Sequence[Mapping[str, Any]] = (),
     timeline: Sequence[Mapping[str, Any]] = (),
     data_from: str = "",
+    off_timeline: int = 0,
+    previous_rows: Mapping[str, int] | None = None,
+    flow_run: Mapping[str, Any] | None = None,
 ) -> str:
     """The page for one run. `validation` is the detailed validation (with each
     expectation's outcome), `quarantine` this run's reasons with counts and examples,
     `entities` the top entities and `timeline` the `dates` rows, all of the version
-    `data_from` names (the published one, or the one the run refused to publish)."""
+    `data_from` names (the published one, or the one the run refused to publish);
+    `off_timeline` the articles with no day to place them on, `previous_rows` the rows
+    per table of the version before (None: there was none), `flow_run` the Prefect flow
+    run's id and UI address."""
     validation = validation if validation is not None else report.get("validation")
     status = report.get("status")
     why = ""
     if status == "validation_failed":
         why = '<div class="error"><b>Nothing was published:</b> the validation gate failed. The failing expectations are open below.</div>'
     body = "".join([
-        _header(report),
+        _header(report, flow_run),
         why,
         _notes(report),
         _cards(report),
-        "<h2>Stages</h2>", _stages(report, validation), _rows_per_table(report),
+        "<h2>Stages</h2>", _stages(report, validation), _rows_per_table(report, previous_rows),
         "<h2>Articles and mentions over time</h2>", f'<p class="meta">{_e(data_from)}</p>' if data_from else "", timeline_svg(timeline),
+        f'<p class="meta">{_left_off(off_timeline)}</p>',
         "<h2>Validation gates</h2>", _validation(validation),
         "<h2>Quarantine</h2>", _quarantine(quarantine),
         "<h2>Top entities</h2>", _entities(entities, data_from),

@@ -180,7 +180,8 @@ def write_relation(con, lake: Lake, table: str, relation: str, run_id: str) -> P
             # Streamed through Arrow into a writer of the contract's schema, not DuckDB's
             # COPY: COPY marks a column REQUIRED when this run's rows hold no null, so the
             # physical schema would follow the data, not the contract.
-            reader = con.execute(_conformed(relation, table)).to_arrow_reader(WRITE_BATCH_ROWS)
+            con.complete()  # a statement run before (its rows unread) would hold the connection
+            reader = con.sql(_conformed(relation, table)).to_arrow_reader(WRITE_BATCH_ROWS)
             try:
                 with pq.ParquetWriter(tmp, spec.schema, compression=COMPRESSION) as out:
                     for batch in reader:

@@ -68,6 +68,9 @@ def summary_lines(report: dict, current_path: str | None = None, wall_seconds: f
     stages = report.get("stage_seconds") or {}
     if wall_seconds is not None or stages:
         parts = ", ".join(f"{name} {seconds:.1f}" for name, seconds in stages.items())
+        rest = (wall_seconds or 0.0) - sum(stages.values())
+        if wall_seconds is not None and stages and rest >= 0.05:  # the stages and the rest add up to the wall time
+            parts += f"; Prefect, server and start-up {rest:.1f}"
         lines.append(("time", (f"{wall_seconds:.1f} s" if wall_seconds is not None else "") + (f" ({parts})" if parts else "")))
     if report.get("html_report"):
         lines.append(("report", report["html_report"]))

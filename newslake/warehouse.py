@@ -139,6 +139,7 @@ def run_statements(lake: Lake, sql: str, params: dict | None = None, *, script: 
     in the analyst's sandbox (see `connect`, `statements_on`)."""
     if not lake.warehouse_path.exists():
         raise FileNotFoundError(f"no warehouse at {lake.warehouse_path}: run `newslake run` first")
+    ensure_current(lake)  # a stale file, or a lake moved or copied since it was built
     with connect(lake) as con:
         return statements_on(con, sql, params, script=script)
 

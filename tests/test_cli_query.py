@@ -73,7 +73,7 @@ def test_a_script_prints_each_result(sample_lake):
         text = text.lstrip()[end:]
     assert docs == [[{"s": "a;b"}], [{"n": 2}]]
     out = q(lake, "--script", "select 1 as one; select 2 as two")
-    assert "one" in out.stdout and "two" in out.stdout and out.stdout.count("1 rows") == 2
+    assert "one" in out.stdout and "two" in out.stdout and out.stdout.count("1 row\n") == 2
 
 
 def test_an_open_analyst_connection_keeps_its_version(prefect_server, tmp_path, source_copy):

@@ -98,7 +98,7 @@ def test_a_script_runs_only_if_every_statement_is_a_query(lake):
     out = q(lake, "--script", "select 1 as one; set enable_external_access = true; select * from read_text('/etc/hostname')")
     one_line(out, 2, "refused", "SET")  # refused before the first statement ran
     out = q(lake, "--script", "select count(*) as n from articles; select 2 as two")
-    assert out.exit_code == 0 and "two" in out.stdout and out.stdout.count("1 rows") == 2
+    assert out.exit_code == 0 and "two" in out.stdout and out.stdout.count("1 row\n") == 2
 
 
 def test_an_old_version_is_sandboxed_too(lake):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import stat
@@ -58,8 +59,17 @@ def test_published_run_writes_its_report_and_artifacts(prefect_server, tmp_path,
     html = page.read_text(encoding="utf-8").replace("<wbr>", "")  # names wrap at underscores
     for section in ("Stages", "Articles and mentions over time", "Validation gates", "Quarantine", "Top entities"):
         assert f"<h2>{section}</h2>" in html
-    assert "<svg" in html and "<script" not in html and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    # the flow run, linked into the Prefect UI: a link the reader may follow, never a load
+    link = f"/runs/flow-run/{flow_run_id}"
+    assert f"Prefect flow run <code>{flow_run_id}</code>" in html and link in html
+    loads = html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    loads = loads.replace(loads[loads.index('<a href="', loads.index("Prefect flow run")):loads.index(link) + len(link)], "")
+    assert "<svg" in html and "<script" not in html and "http://" not in loads
     assert "expect_column_values_to_not_be_null" in html and "observed" in html
+    # each expectation in words, with its action and its count
+    assert "<th>on failure</th>" in html and "quarantine</td>" in html and "fail</td>" in html
+    assert re.search(r"body is never null: 0 of \d+ failed", html)
+    assert "left off the timeline" in html or "Every article is on the timeline." in html
     assert "<code>binary</code>" in html and "bad.txt" in html  # the quarantine reason, with its example
     # validation.json holds every expectation's outcome, not just the failures
     saved = json.loads((page.parent / "validation.json").read_text())
@@ -71,6 +81,14 @@ def test_published_run_writes_its_report_and_artifacts(prefect_server, tmp_path,
     table = found[RUN_TABLE_ARTIFACT].data
     table = json.loads(table) if isinstance(table, str) else table
     assert {"item": "report", "value": str(page)} in table
+
+    # the next version's page gives the change from this one, table by table
+    (source_copy / "later.txt").write_text("A later story\n\nMarch 3, 2021\n\nThe council of Leeds met on Tuesday.\n")
+    second, _ = _flow_run(source_copy, tmp_path / "lake")
+    html = open(second["html_report"], encoding="utf-8").read()
+    assert "the change from the one before" in html
+    before, after = report["rows"]["articles"], second["rows"]["articles"]
+    assert f"<td>articles</td><td class=\"num\">{after}</td><td class=\"num\">{before}</td><td class=\"num\">+{after - before}</td>" in html
 
 
 def test_failed_validation_report_says_why(prefect_server, tmp_path, source_copy):

@@ -18,7 +18,8 @@ from newslake.storage import atomic_write_text
 PAGE_ENTITIES = 20  # the top entities the page lists
 
 
-def write_report_page(cp: Checkpoint) -> Path | None:
+def write_report_page(cp: Checkpoint, flow_run: dict | None = None) -> Path | None:
+    """`flow_run`: the Prefect flow run's id and UI address, when the flow knows them."""
     from newslake.html_report import render
 
     path = cp.lake.run_dir(cp.run_id) / "report.html"
@@ -34,6 +35,9 @@ def write_report_page(cp: Checkpoint) -> Path | None:
             entities=_query(cp, parts("entities"), "entities", f"select name, label, mention_count, article_count from t order by mention_count desc, name limit {PAGE_ENTITIES}"),
             timeline=_query(cp, parts("dates"), "dates", "select date, published_count, mentioned_count from t where published_count > 0 or mentioned_count > 0 order by date"),
             data_from=data_from,
+            off_timeline=_count(cp, parts("articles"), "articles", "select count(*) as n from t where duplicate_of is null and reference_date is null"),
+            previous_rows=_rows_of(cp.txn.base),
+            flow_run=flow_run,
         )
         atomic_write_text(html, path, "report")
         return path
@@ -48,6 +52,18 @@ def _query(cp: Checkpoint, parts: list[Part], table: str, sql: str) -> list[dict
         return []
     register_parts(cp.con, cp.lake, "t", parts, schema.TABLES[table].schema)
     return cp.con.sql(sql).to_arrow_table().to_pylist()
+
+
+def _count(cp: Checkpoint, parts: list[Part], table: str, sql: str) -> int:
+    rows = _query(cp, parts, table, sql)
+    return int(rows[0]["n"]) if rows else 0
+
+
+def _rows_of(manifest) -> dict[str, int] | None:
+    """Rows per published table of the version a checkpoint was built on (None: the first)."""
+    if manifest is None:
+        return None
+    return {name: t.rows for name, t in manifest.tables.items() if name in schema.PUBLISHED}
 
 
 def _quarantine_reasons(cp: Checkpoint, examples: int = 3) -> list[dict]:
