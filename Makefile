@@ -19,7 +19,7 @@ test: $(STAMP)
 
 # The fast loop: the tests that start no Prefect server, flow or newslake process.
 check: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not e2e"
+	$(BIN)/python -m pytest -q -n auto -m "not e2e"
 
 venv: $(STAMP)
 
