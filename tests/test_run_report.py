@@ -71,6 +71,9 @@ def test_published_run_writes_its_report_and_artifacts(prefect_server, tmp_path,
     assert re.search(r"body is never null: 0 of \d+ failed", html)
     assert "left off the timeline" in html or "Every article is on the timeline." in html
     assert "<code>binary</code>" in html and "bad.txt" in html  # the quarantine reason, with its example
+    # every Prefect log line of the run is in its folder, whatever the terminal showed
+    log = (page.parent / "prefect.log").read_text(encoding="utf-8")
+    assert "expectations passed" in log and "Finished in state Completed()" in log
     # validation.json holds every expectation's outcome, not just the failures
     saved = json.loads((page.parent / "validation.json").read_text())
     assert all("expectations" in t and len(t["expectations"]) == t["evaluated"] for t in saved["tables"])
