@@ -195,22 +195,14 @@ def run(
 
 
 def _use_server(settings, stack: contextlib.ExitStack, quiet: bool) -> None:
-    """Send the run to the lake's kept Prefect server (started if none is up), unless the
-    caller configured one or `server_idle_minutes` is 0 (Prefect's temporary server)."""
-    from newslake.config import configured_api_url, use_prefect_home
-    from newslake.server import ServerStartFailed, kept_server, ui_url, using_server
+    """The run's Prefect server (`config.server_for_run`), held for the rest of the run."""
+    from newslake.config import server_for_run
+    from newslake.server import ServerStartFailed, ui_url
 
-    home = use_prefect_home(settings, find_server=False)
-    if configured_api_url() or settings.server_idle_minutes == 0:
-        return
-    stack.enter_context(using_server(home))
     try:
-        url, started = kept_server(
-            home, port=settings.server_port, timeout=settings.server_start_timeout, idle_minutes=settings.server_idle_minutes
-        )
+        url, started = stack.enter_context(server_for_run(settings))
     except (ServerStartFailed, OSError) as exc:
         _fail(f"could not start the lake's Prefect server (tried twice): {exc}", exc)
-    os.environ["PREFECT_API_URL"] = url
     if started and not quiet:
         err.print(
             f"Started the lake's Prefect server: UI at {ui_url(url)} (stops after {settings.server_idle_minutes:g} minutes"
@@ -301,9 +293,6 @@ def serve(
     the lake's PREFECT_HOME) and stopped with it; with PREFECT_API_URL set, that
     server is used.
     """
-    import os
-    import signal
-
     from newslake.config import use_prefect_home
     from newslake.server import start_server, ui_url
 

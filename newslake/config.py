@@ -10,8 +10,9 @@ from __future__ import annotations
 import difflib
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Iterator, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import (
@@ -211,6 +212,26 @@ def use_prefect_home(settings: "Settings", find_server: bool = True) -> Path:
         if url:
             os.environ["PREFECT_API_URL"] = url
     return home
+
+
+@contextmanager
+def server_for_run(settings: "Settings") -> Iterator[tuple[str | None, bool]]:
+    """The Prefect server a run sends its flow run to, held for the block: the one the
+    caller configured (None), Prefect's temporary one when `server_idle_minutes` is 0
+    (None), else the lake's kept server, started if none is up: (its API URL, whether
+    this call started it). Raises `server.ServerStartFailed` after two failed starts."""
+    from newslake.server import kept_server, using_server
+
+    home = use_prefect_home(settings, find_server=False)
+    if configured_api_url() or settings.server_idle_minutes == 0:
+        yield None, False
+        return
+    with using_server(home):  # before it is found: it cannot stop between finding and using it
+        url, started = kept_server(
+            home, port=settings.server_port, timeout=settings.server_start_timeout, idle_minutes=settings.server_idle_minutes
+        )
+        os.environ["PREFECT_API_URL"] = url
+        yield url, started
 
 
 def configured_api_url() -> str | None:

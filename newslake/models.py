@@ -18,7 +18,6 @@ Two ways to build, with the same result (a test holds them equal):
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,15 +26,13 @@ from typing import Mapping
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from newslake import schema
 from newslake.config import Settings
 from newslake.failpoints import failpoint
 from newslake.lake import Lake, Part, Transaction
-from newslake.lake.parts import COMPRESSION, check_nulls, conform, describe, new_part_path
+from newslake.lake.parts import write_part
 from newslake.lake.query import _type_of, connect, ident, quote, register_parts
-from newslake.storage import fsync_file, make_readable, temp_beside, writing
 
 WRITE_BATCH_ROWS = 131_072  # rows per Arrow batch (and Parquet row group) of a model's part
 
@@ -168,35 +165,18 @@ def _rows(con, relation: str) -> int:
 
 
 def write_relation(con, lake: Lake, table: str, relation: str, run_id: str) -> Part:
-    """COPY a relation (a table name or a parenthesized query) to a new part of `table`."""
+    """A relation (a table name or a parenthesized query) as a new part of `table`,
+    streamed through Arrow into `write_part`: not DuckDB's COPY, which marks a column
+    REQUIRED when this run's rows hold no null, so that the physical schema would follow
+    the data, not the contract."""
     spec = schema.TABLES[table]
-    rel = new_part_path(table, run_id)
-    path = lake.path_of(rel)
     failpoint("models.before_write")
-    rows = 0
-    with writing("part.model", path):
-        tmp = temp_beside(path)
-        try:
-            # Streamed through Arrow into a writer of the contract's schema, not DuckDB's
-            # COPY: COPY marks a column REQUIRED when this run's rows hold no null, so the
-            # physical schema would follow the data, not the contract.
-            con.complete()  # a statement run before (its rows unread) would hold the connection
-            reader = con.sql(_conformed(relation, table)).to_arrow_reader(WRITE_BATCH_ROWS)
-            try:
-                with pq.ParquetWriter(tmp, spec.schema, compression=COMPRESSION) as out:
-                    for batch in reader:
-                        chunk = conform(pa.Table.from_batches([batch]), spec.schema)
-                        check_nulls(chunk, spec.schema, table)
-                        out.write_table(chunk)
-                        rows += chunk.num_rows
-            finally:
-                reader.close()  # the connection is free for the next statement only once its result is closed
-            fsync_file(tmp)
-            make_readable(tmp)
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
-    return describe(lake, rel, None, spec.version, rows=rows)
+    con.complete()  # a statement run before (its rows unread) would hold the connection
+    reader = con.sql(_conformed(relation, table)).to_arrow_reader(WRITE_BATCH_ROWS)
+    try:
+        return write_part(lake, table, reader, run_id=run_id, schema=spec.schema, schema_version=spec.version)
+    finally:
+        reader.close()  # the connection is free for the next statement only once its result is closed
 
 
 def run_models(tables: Mapping[str, pa.Table], sql_dir: Path, *, top_entities: int = TOP_ENTITIES) -> dict[str, pa.Table]:

@@ -38,11 +38,11 @@ from typing import Iterator
 STATE_FILE = "newslake-server.json"
 USERS_FILE = "server.users"  # runs hold it shared while they use the kept server; its mtime is the last use
 LOG_FILE = "server.log"
+QUIET_ENVIRONMENT = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
 
 
 class ServerStartFailed(RuntimeError):
     """A Prefect server did not come up: its one-line cause (from its log) and where the log is."""
-QUIET_ENVIRONMENT = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
 
 
 def healthy(api_url: str, timeout: float = 1.0) -> bool:
@@ -111,11 +111,26 @@ class LocalServer:
         (self.home / STATE_FILE).unlink(missing_ok=True)
 
 
-def _environment(home: Path, api_url: str) -> dict[str, str]:
-    return {**os.environ, **QUIET_ENVIRONMENT, "PREFECT_HOME": str(home), "PREFECT_API_URL": api_url}
+def _server_command(host: str, port: int) -> list[str]:
+    return [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)]
 
 
-def _last_line(log: Path) -> str:
+def _spawn(home: Path, command: list[str], api_url: str) -> subprocess.Popen:
+    """`command` in a session of its own (a terminal's Ctrl-C reaches newslake, which
+    stops it in order), with the server's environment and its output in the log."""
+    env = {**os.environ, **QUIET_ENVIRONMENT, "PREFECT_HOME": str(home), "PREFECT_API_URL": api_url}
+    with open(home / LOG_FILE, "ab") as log:
+        return subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def _publish(home: Path, state: dict) -> None:
+    """The address other newslake processes find the server by, written whole or not at all."""
+    tmp = home / f".{STATE_FILE}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(state) + "\n")
+    os.replace(tmp, home / STATE_FILE)
+
+
+def _cause(log: Path) -> str:
     """The cause a failed start gives: the log's last exception line (`SomeError: why`),
     else its last line."""
     try:
@@ -141,7 +156,7 @@ def _wait_until_up(process: subprocess.Popen, up, home: Path, timeout: float) ->
     try:
         while not up():
             if process.poll() is not None:
-                cause = _last_line(home / LOG_FILE)
+                cause = _cause(home / LOG_FILE)
                 raise ServerStartFailed(
                     f"the Prefect server exited with status {process.returncode}" + (f": {cause}" if cause else "")
                     + f" (log: {home / LOG_FILE})"
@@ -163,19 +178,10 @@ def start_server(home: Path, host: str = "127.0.0.1", port: int = 4200, timeout:
     home.mkdir(parents=True, exist_ok=True)
     port = free_port(host, port)
     api_url = f"http://{host}:{port}/api"
-    with open(home / LOG_FILE, "ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
-            env=_environment(home, api_url),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # Ctrl-C in the terminal reaches newslake, which stops it in order
-        )
+    process = _spawn(home, _server_command(host, port), api_url)
     _wait_until_up(process, lambda: healthy(api_url), home, timeout)
-    server = LocalServer(home, api_url, process)
-    (home / STATE_FILE).write_text(json.dumps({"api_url": api_url, "pid": process.pid}) + "\n")
-    return server
+    _publish(home, {"api_url": api_url, "pid": process.pid})
+    return LocalServer(home, api_url, process)
 
 
 # The lake's kept server.
@@ -220,15 +226,8 @@ def kept_server(home: Path, host: str = "127.0.0.1", port: int = 4200, timeout: 
 def _start_kept(home: Path, host: str, port: int, timeout: float, idle_minutes: float) -> str:
     port = free_port(host, port)
     api_url = f"http://{host}:{port}/api"
-    with open(home / LOG_FILE, "ab") as log:
-        keeper = subprocess.Popen(
-            [sys.executable, "-m", "newslake.server", str(home), host, str(port), str(idle_minutes * 60)],
-            env=_environment(home, api_url),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # outlives the run; a terminal's Ctrl-C does not reach it
-        )
+    # the keeper outlives the run that starts it
+    keeper = _spawn(home, [sys.executable, "-m", "newslake.server", str(home), host, str(port), str(idle_minutes * 60)], api_url)
     _wait_until_up(keeper, lambda: running_server(home) == api_url, home, timeout)
     return api_url
 
@@ -274,18 +273,12 @@ def _keep(home: Path, host: str, port: int, idle_seconds: float) -> int:
     signal.signal(signal.SIGINT, lambda signum, _: stopping.append(signum))
     users = home / USERS_FILE
     users.touch()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
-        stdin=subprocess.DEVNULL,
-    )
+    server = subprocess.Popen(_server_command(host, port), stdin=subprocess.DEVNULL)  # its output: the keeper's log
     published, held = False, None
     try:
         while not stopping and server.poll() is None:
             if not published and healthy(api_url):
-                state = {"api_url": api_url, "pid": os.getpid(), "kept": True, "idle_minutes": idle_seconds / 60}
-                tmp = home / f".{STATE_FILE}.tmp"
-                tmp.write_text(json.dumps(state) + "\n")
-                os.replace(tmp, home / STATE_FILE)
+                _publish(home, {"api_url": api_url, "pid": os.getpid(), "kept": True, "idle_minutes": idle_seconds / 60})
                 published = True
             if published:
                 held = _idle(users, idle_seconds)

@@ -49,32 +49,40 @@ def describe(lake: Lake, path: str, partition: str | None, schema_version: int, 
 def write_part(
     lake: Lake,
     table: str,
-    data: pa.Table,
+    data: pa.Table | Iterable[pa.Table | pa.RecordBatch],
     *,
     run_id: str,
     schema: pa.Schema,
     partition: str | None = None,
     schema_version: int = 1,
 ) -> Part:
-    """Write `data` (cast to `schema`) as one new part of `table`.
+    """Write `data` (a table, or a stream of batches: a DuckDB result read as it comes)
+    as one new part of `table`, in the contract's schema.
 
-    Arrow builds a table with nulls in a non-nullable field without complaint, so the
-    contract's nullability is enforced here, where every pyarrow-written part passes:
-    a part never holds a null that the documentation says cannot be there."""
-    data = conform(data, schema)
-    check_nulls(data, schema, table)
+    The file is written with `schema`, never one inferred from the rows, so its types and
+    nullability are the contract's whatever the run held. Arrow builds a table with nulls
+    in a non-nullable field without complaint, so nullability is enforced here, where
+    every part passes: a part never holds a null that the documentation says cannot be
+    there."""
+    pieces = [data] if isinstance(data, pa.Table) else data
     rel = new_part_path(table, run_id, partition)
     path = lake.path_of(rel)
+    rows = 0
     with writing(f"part.{table}" if f"part.{table}" in WRITES else "part.model", path):
         tmp = temp_beside(path)
         try:
-            pq.write_table(data, tmp, compression=COMPRESSION)
+            with pq.ParquetWriter(tmp, schema, compression=COMPRESSION) as out:
+                for piece in pieces:
+                    piece = conform(piece if isinstance(piece, pa.Table) else pa.Table.from_batches([piece]), schema)
+                    check_nulls(piece, schema, table)
+                    out.write_table(piece)
+                    rows += piece.num_rows
             fsync_file(tmp)
             make_readable(tmp)
             os.replace(tmp, path)
         finally:
             tmp.unlink(missing_ok=True)
-    return describe(lake, rel, partition, schema_version, rows=data.num_rows)
+    return describe(lake, rel, partition, schema_version, rows=rows)
 
 
 def conform(data: pa.Table, schema: pa.Schema) -> pa.Table:
