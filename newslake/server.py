@@ -53,6 +53,18 @@ def healthy(api_url: str, timeout: float = 1.0) -> bool:
         return False
 
 
+def serves(api_url: str, home: Path, timeout: float = 5.0) -> bool:
+    """Whether the server answering at `api_url` is the one whose database is under
+    `home`. A port can be taken between choosing it and binding it, and then another
+    home's server answers there: a health check alone would hand this lake's runs to it."""
+    try:
+        with urllib.request.urlopen(f"{api_url.rstrip('/')}/admin/settings", timeout=timeout) as response:
+            answered = json.loads(response.read()).get("home")
+    except (urllib.error.URLError, OSError, ValueError, AttributeError):
+        return False
+    return isinstance(answered, str) and Path(answered).expanduser().resolve() == Path(home).resolve()
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -73,7 +85,7 @@ def running_server(home: Path) -> str | None:
     if not url or not isinstance(pid, int) or not _alive(pid):
         return None
     for _ in range(3):  # its process is up: a busy machine can make it slow to answer, not gone
-        if healthy(url, timeout=5.0):
+        if serves(url, home):
             return url
     return None
 
@@ -179,7 +191,7 @@ def start_server(home: Path, host: str = "127.0.0.1", port: int = 4200, timeout:
     port = free_port(host, port)
     api_url = f"http://{host}:{port}/api"
     process = _spawn(home, _server_command(host, port), api_url)
-    _wait_until_up(process, lambda: healthy(api_url), home, timeout)
+    _wait_until_up(process, lambda: serves(api_url, home), home, timeout)
     _publish(home, {"api_url": api_url, "pid": process.pid})
     return LocalServer(home, api_url, process)
 
@@ -277,7 +289,7 @@ def _keep(home: Path, host: str, port: int, idle_seconds: float) -> int:
     published, held = False, None
     try:
         while not stopping and server.poll() is None:
-            if not published and healthy(api_url):
+            if not published and serves(api_url, home):
                 _publish(home, {"api_url": api_url, "pid": os.getpid(), "kept": True, "idle_minutes": idle_seconds / 60})
                 published = True
             if published:

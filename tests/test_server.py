@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -81,7 +82,7 @@ def test_a_kept_server_stops_once_idle_and_the_next_run_starts_another(tmp_path)
     first = newslake("run", "--no-extract", "--source", str(inbox), "--lake", str(lake.root), env=env)
     assert first.returncode == 0, first.stderr[-2000:]
     assert "Started the lake's Prefect server" in first.stderr
-    api = json.loads((home / STATE_FILE).read_text())["api_url"]
+    api = re.search(r"UI at (\S+)", first.stderr).group(1) + "/api"  # the address file may be gone already
     deadline = time.monotonic() + 90
     while (home / STATE_FILE).exists() or healthy(api):  # the address goes first, then the server
         assert time.monotonic() < deadline, "the idle server did not stop"
@@ -108,6 +109,24 @@ def test_a_server_that_cannot_start_is_one_line_exit_2(tmp_path):
     assert lines[0].startswith("error: could not start the lake's Prefect server (tried twice)")
     assert "ConnectionRefusedError" in lines[0] and "server.log" in lines[0]  # the cause, and where to read more
     assert lake.current_version() is None and not (home / STATE_FILE).exists()
+
+
+def test_a_port_another_homes_server_took_is_not_taken_for_ours(tmp_path, monkeypatch):
+    """Between choosing a free port and binding it, another lake's server can take it. Its
+    health answer must not be mistaken for ours: our start fails (and is tried again on
+    another port by `kept_server`) rather than send this lake's runs to the other one."""
+    from newslake import server
+
+    other = server.start_server(tmp_path / "other", port=server.free_port("127.0.0.1", 0))
+    try:
+        taken = int(other.api_url.rsplit(":", 1)[1].split("/")[0])
+        assert server.serves(other.api_url, tmp_path / "other") and not server.serves(other.api_url, tmp_path / "ours")
+        monkeypatch.setattr(server, "free_port", lambda host, preferred: taken)  # the race, made certain
+        with pytest.raises(server.ServerStartFailed, match="exited with status"):
+            server.start_server(tmp_path / "ours", port=taken, timeout=120)
+        assert not (tmp_path / "ours" / STATE_FILE).exists()
+    finally:
+        other.stop()
 
 
 pytestmark = pytest.mark.e2e  # runs the newslake command or a Prefect server in processes of their own
