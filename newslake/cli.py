@@ -430,13 +430,35 @@ def query(
 
 
 def _check_output(output: Path, fmt: OutputFormat, lake: Path) -> None:
+    """A file newslake query may write: outside the lake, through no link into it
+    (a symbolic link resolves into it; a hard link is the same device and inode as one
+    of its files)."""
     if fmt is OutputFormat.table:
         _fail(f"--output {output}: a file takes --format csv or --format json")
     target = output.resolve()
+    inside = f"--output {output}: the file is %s the lake {lake}, which newslake query never writes; choose a path outside it"
     if target.is_relative_to(lake.resolve()):
-        _fail(f"--output {output}: the file is inside the lake {lake}, which newslake query never writes; choose a path outside it")
+        _fail(inside % "inside")
     if not target.parent.is_dir():
         _fail(f"--output {output}: no folder {output.parent}")
+    try:
+        found = target.stat()
+    except FileNotFoundError:
+        return
+    if found.st_nlink > 1 and lake.is_dir() and _holds_inode(lake, (found.st_dev, found.st_ino)):
+        _fail(inside % "a hard link to a file of")
+
+
+def _holds_inode(folder: Path, inode: tuple[int, int]) -> bool:
+    for root, _, names in os.walk(folder):
+        for name in names:
+            try:
+                st = os.stat(os.path.join(root, name), follow_symlinks=False)
+            except OSError:
+                continue
+            if (st.st_dev, st.st_ino) == inode:
+                return True
+    return False
 
 
 def _query_failed(exc: BaseException) -> None:
@@ -479,6 +501,14 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
+def _csv_cell(value) -> str:
+    """Text cells cannot run in a spreadsheet (see sandbox.inert_cell); numbers,
+    dates and lists (JSON, which starts with `[` or `{`) print as they are."""
+    from newslake.sandbox import inert_cell
+
+    return inert_cell(value) if isinstance(value, str) else _cell(value)
+
+
 def _visible(text: str) -> str:
     from newslake.sandbox import visible
 
@@ -506,8 +536,8 @@ def _write_result(result, fmt: OutputFormat, out, *, first: bool, raw: bool) -> 
             out.write("\r\n" if raw else "\n")
         # a file keeps carriage returns in fields: RFC 4180 line ends make csv quote them
         writer = csv.writer(out, lineterminator="\r\n" if raw else "\n")
-        writer.writerow([shown(c) for c in result.column_names])
-        writer.writerows([shown(_cell(v)) for v in row.values()] for row in rows)
+        writer.writerow([shown(_csv_cell(c)) for c in result.column_names])
+        writer.writerows([shown(_csv_cell(v)) for v in row.values()] for row in rows)
     else:
         table = Table(*(_escape(c) for c in result.column_names))
         for row in rows:

@@ -116,6 +116,16 @@ def _first_line(query: str) -> str:
     return visible(text if len(text) <= 80 else text[:77] + "...")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_cell(text: str) -> str:
+    """A CSV cell a spreadsheet shows as text: one that starts like a formula
+    (`=HYPERLINK(...)`, `+`, `-`, `@`, tab, CR) gets a leading `'`, OWASP's rule
+    against CSV injection. Only text cells are passed here: a number stays a number."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def visible(text: str) -> str:
     """`text` with every control character shown as an escape (`\\x1b`, `\\u202e`), so
     what a query prints cannot move the cursor, recolour, ring or retitle a terminal.

@@ -130,6 +130,31 @@ def test_control_characters_print_as_escapes(lake, tmp_path):
     one_line(q(lake, "--output", str(tmp_path / "t.txt"), "select 1"), 2, "--format csv or --format json")
 
 
+FORMULAS = ("=HYPERLINK(\"http://example.com\")", "+1+2", "-2+3", "@SUM(A1)", "\tx", "\rx", "plain", "a=b")
+
+
+def test_csv_cells_cannot_run_in_a_spreadsheet(lake, tmp_path):
+    sql = "select " + ", ".join(f"'{text}' as c{i}" for i, text in enumerate(FORMULAS)) + ", -5 as n, '=h' as \"=head\""
+    target = tmp_path / "f.csv"
+    assert q(lake, "-f", "csv", "--output", str(target), sql).exit_code == 0
+    with open(target, newline="", encoding="utf-8") as f:
+        header, row = list(csv.reader(f))
+    assert row == ["'" + t for t in FORMULAS[:6]] + ["plain", "a=b", "-5", "'=h"] and header[-1] == "'=head"
+    printed = next(csv.reader(io.StringIO(q(lake, "-f", "csv", sql).stdout), strict=True), None)
+    assert printed[-1] == "'=head"
+    assert json.loads(q(lake, "-f", "json", sql).stdout)[0]["c0"] == FORMULAS[0]  # JSON is data, kept as it is
+
+
+def test_output_never_writes_a_lake_file_through_a_link(lake, tmp_path):
+    symlink, hardlink = tmp_path / "sym.csv", tmp_path / "hard.csv"
+    part = next((lake / "published").rglob("*.parquet"))
+    symlink.symlink_to(part)
+    os.link(part, hardlink)
+    one_line(q(lake, "-f", "csv", "--output", str(symlink), "select 1"), 2, "inside the lake")
+    one_line(q(lake, "-f", "json", "--output", str(hardlink), "select 1"), 2, "a hard link to a file of the lake")
+    hardlink.unlink()  # the lake's own file stays (checked by the fixture)
+
+
 def test_the_views_and_examples_still_answer(lake):
     out = q(lake, "-f", "csv", "select (select count(*) from articles) as a, (select count(*) from runs) as r,"
             " (select count(*) from entity_cooccurrence) as c, (select version from newslake_warehouse) as v")
