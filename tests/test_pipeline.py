@@ -142,8 +142,8 @@ def test_rerun_publishes_nothing_and_reports_unchanged(prefect_server, tmp_path)
     from flows.pipeline import news_pipeline
 
     lake = tmp_path / "lake"
-    first = news_pipeline(source=str(SAMPLES), lake=str(lake))
-    second = news_pipeline(source=str(SAMPLES), lake=str(lake))
+    first = news_pipeline(source=str(SAMPLES), lake=str(lake), extract=False)
+    second = news_pipeline(source=str(SAMPLES), lake=str(lake), extract=False)
     assert second["status"] == "nothing_new"
     assert second["version"] is None and second["current_version"] == first["version"]
     assert second["counts"]["unchanged"] == second["counts"]["items_seen"] == first["counts"]["items_seen"]
@@ -157,7 +157,7 @@ def test_failing_suite_blocks_publish(prefect_server, tmp_path, source_copy):
     from flows.pipeline import news_pipeline
 
     lake = tmp_path / "lake"
-    first = news_pipeline(source=str(source_copy), lake=str(lake))
+    first = news_pipeline(source=str(source_copy), lake=str(lake), extract=False)
     strict = tmp_path / "strict"
     shutil.copytree(REPO / "expectations", strict)
     suite = json.loads((strict / "articles.json").read_text())
@@ -168,7 +168,7 @@ def test_failing_suite_blocks_publish(prefect_server, tmp_path, source_copy):
     (source_copy / "extra.txt").write_text("Another story\n\nJanuary 11, 2020\n\nIt has a body.\n")
 
     with pytest.raises(ValidationFailed) as failed:
-        news_pipeline(source=str(source_copy), lake=str(lake), expectations_dir=str(strict))
+        news_pipeline(source=str(source_copy), lake=str(lake), expectations_dir=str(strict), extract=False)
     assert any("articles" in line and "expect_column_values_to_match_regex(title)" in line for line in failed.value.failures)
     the_lake = Lake(lake)
     assert the_lake.current_version() == first["version"]
@@ -177,7 +177,7 @@ def test_failing_suite_blocks_publish(prefect_server, tmp_path, source_copy):
     assert runs[-1]["status"] == "validation_failed" and runs[-1]["published_version"] is None
     assert not any(p.name.startswith(f"part-{runs[-1]['run_id']}") for p in the_lake.parts_root.rglob("*.parquet"))
     # the blocked file was not marked as ingested: a run with the normal suites publishes it
-    again = news_pipeline(source=str(source_copy), lake=str(lake))
+    again = news_pipeline(source=str(source_copy), lake=str(lake), extract=False)
     assert again["status"] == "published" and again["counts"]["new_articles"] == 1
 
 
@@ -189,7 +189,7 @@ def test_bad_files_are_quarantined_and_counted(prefect_server, tmp_path, source_
     (source_copy / "bad" / "binary.txt").write_bytes(b"\x00\x01\x02" * 50)
     (source_copy / "bad" / "lines.jsonl").write_text('{"title": "Good", "text": "Fine body."}\n{"title": \n')
     (source_copy / "copy_of_seed.txt").write_bytes((SAMPLES / "000_803bced9ea77c050.txt").read_bytes() + b"\n\n")
-    report = news_pipeline(source=str(source_copy), lake=str(tmp_path / "lake"))
+    report = news_pipeline(source=str(source_copy), lake=str(tmp_path / "lake"), extract=False)
     counts = report["counts"]
     assert counts["quarantined"] == 3 and counts["duplicates"] == 1
     assert counts["new_articles"] + counts["duplicates"] + counts["unchanged"] + counts["quarantined"] == counts["items_seen"]
@@ -228,14 +228,14 @@ def test_rerun_trusts_size_and_mtime(prefect_server, tmp_path, source_copy):
     from newslake.ledger import discover
 
     lake = Lake(tmp_path / "lake")
-    news_pipeline(source=str(source_copy), lake=str(lake.root))
+    news_pipeline(source=str(source_copy), lake=str(lake.root), extract=False)
     ledger = Ledger(table_of(lake.root, "ledger"))
     files = discover(source_copy, known=ledger.known_sha)
     assert all(ledger.seen(f.sha256) for f in files)
     seed = source_copy / "000_803bced9ea77c050.txt"
     os.utime(seed, ns=(0, 0))
     assert ledger.known_sha("000_803bced9ea77c050.txt", seed.stat().st_size, 0) is None
-    again = news_pipeline(source=str(source_copy), lake=str(lake.root))
+    again = news_pipeline(source=str(source_copy), lake=str(lake.root), extract=False)
     assert again["status"] == "nothing_new" and again["counts"]["unchanged"] == again["counts"]["items_seen"]
     # nothing was published, so the new mtime is kept as a hint beside the versions
     hints = pq.read_table(lake.stat_cache_path)
