@@ -76,6 +76,16 @@ def test_a_new_or_empty_folder_becomes_a_lake_with_its_marker(tmp_path):
         check_ground(Lake(root))  # and it is a lake from now on
 
 
+def test_what_a_first_run_or_serve_leaves_before_the_marker_is_no_obstacle(tmp_path):
+    (tmp_path / "prefect").mkdir()  # `serve` made the Prefect home first
+    (tmp_path / ".lock").write_text("")
+    (tmp_path / f".{MARKER}.k2j4h1.tmp").write_text("")  # another writer claiming it at this moment
+    check_ground(Lake(tmp_path))
+    (tmp_path / "notes.txt").write_text("")
+    with pytest.raises(LakeError, match="is not a newslake lake"):
+        check_ground(Lake(tmp_path))
+
+
 def test_a_lake_written_before_the_marker_is_recognised_and_marked(tmp_path):
     lake = Lake(tmp_path)
     publish(lake, version(lake, "r1", [rows("a")]))

@@ -75,6 +75,12 @@ def _written_by_newslake(lake: Lake) -> bool:
     return lake.runs_root.is_dir() and any(lake.runs_root.glob("*/run.parquet"))
 
 
+def _before_marker(name: str) -> bool:
+    """What a new lake may hold before its marker: see BEFORE_MARKER, and the marker on its
+    way in (another process claiming the same new folder at the same moment)."""
+    return name in BEFORE_MARKER or (name.startswith(f".{MARKER}.") and name.endswith(".tmp"))
+
+
 def check_ground(lake: Lake) -> None:
     """Refuse a folder that is not a lake (see the module docstring), with one line."""
     root = lake.root
@@ -83,7 +89,7 @@ def check_ground(lake: Lake) -> None:
             raise LakeError(f"lake {root}: {MARKER} is not a file; this folder is not a newslake lake")
         return
     entries = sorted(p.name for p in root.iterdir())
-    if not set(entries) - BEFORE_MARKER or _written_by_newslake(lake):
+    if all(_before_marker(name) for name in entries) or _written_by_newslake(lake):
         return
     shown = ", ".join(entries[:3]) + (f" and {len(entries) - 3} more" if len(entries) > 3 else "")
     raise LakeError(
