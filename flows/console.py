@@ -47,9 +47,12 @@ def run_log_file(path):
     the terminal shows progress and the summary, the file and the UI the whole story."""
     from pathlib import Path
 
+    from newslake.storage import make_dirs, set_mode
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(path.parent)
     handler = logging.FileHandler(path, encoding="utf-8")
+    set_mode(path)
     handler.setLevel(logging.INFO)
     handler.setFormatter(logging.Formatter("%(asctime)s.%(msecs)03d | %(levelname)-7s | %(name)s - %(message)s", "%H:%M:%S"))
     loggers = [logging.getLogger(name) for name in ("prefect.flow_runs", "prefect.task_runs")]

@@ -374,6 +374,7 @@ def query(
     from newslake import analyst
     from newslake.lake import Lake, LakeError
     from newslake.sandbox import Refused, check_sql
+    from newslake.versions.catalog import refuse_outside
     from newslake.versions.publish import refuse_unreadable
     from newslake.warehouse import run_statements
 
@@ -407,6 +408,7 @@ def query(
         check_sql(sql, script=script)  # a refused statement touches nothing, the warehouse included
         refuse_unreadable(the_lake, the_lake.manifest())  # a lake `run` would refuse is not answered from either
         if version is None:
+            refuse_outside(the_lake, the_lake.manifest())  # the warehouse reads the current version's files
             results = run_statements(the_lake, sql, params, script=script)
         else:
             from newslake.versions import open_lake, query_version
@@ -680,9 +682,9 @@ def verify(
     try:
         the_lake = open_lake(settings.lake)
         manifests = [the_lake.manifest(v) for v in the_lake.versions()] if every else [manifest_of(the_lake, version)]
+        results = [(manifest, *verify_version(the_lake, manifest)) for manifest in manifests]
     except LakeError as exc:
         _fail(str(exc), exc)
-    results = [(manifest, *verify_version(the_lake, manifest)) for manifest in manifests]
     bad = sum(1 for _, _, problems in results if problems)
     if as_json:
         from newslake.lake.content import version_checksums

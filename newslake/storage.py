@@ -2,8 +2,12 @@
 
 Everything the lake keeps is written to a temporary name in the same folder and
 renamed into place, so a crash or kill leaves either the old file or the new one.
-Whatever the lake writes is world-readable, as Parquet files written by pyarrow
-are: a consumer who can read one file of a version can read all of them.
+
+The modes of what the lake writes are the lake's, not the umask's of whoever ran
+newslake: files 0644 and folders 0755 (`FILE_MODE`, `DIR_MODE`). A consumer who can
+read one file of a version can read all of them (a umask of 077 would hide them),
+and no one but the lake's owner can change a part (a umask of 000 would let anyone).
+Every file goes through `set_mode` and every folder through `make_dirs`.
 """
 
 from __future__ import annotations
@@ -23,22 +27,45 @@ import pyarrow.parquet as pq
 from newslake.failpoints import disk_write
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+FILE_MODE = 0o644
+DIR_MODE = 0o755
 
 
-FILE_MODE = 0o666 & ~_umask()  # what open() would have given the file
-
-
-def make_readable(path: Path) -> None:
-    """Give a file written through mkstemp (mode 0600) the usual file mode."""
+def set_mode(path: Path | str) -> None:
+    """The lake's file mode, whatever mode the file was created with (mkstemp: 0600)."""
     os.chmod(path, FILE_MODE)
 
 
+def make_dirs(path: Path) -> None:
+    """`path` and its missing parents, each created with the lake's folder mode: mkdir's
+    mode is masked by the umask, so the mode is set after creating. A folder that was
+    there already keeps its mode (it may be the user's, above the lake)."""
+    path = Path(path)
+    missing = []
+    while not path.is_dir():
+        missing.append(path)
+        if path.parent == path:
+            break
+        path = path.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            if not folder.is_dir():
+                raise
+            continue  # made by another worker at the same moment
+        os.chmod(folder, DIR_MODE)
+
+
+def touch(path: Path) -> None:
+    """An empty file (a marker such as `_SUCCESS`) in the lake's file mode."""
+    make_dirs(path.parent)
+    path.touch()
+    set_mode(path)
+
+
 def temp_beside(path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(path.parent)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     return Path(name)
@@ -84,7 +111,7 @@ def _atomic_write_parquet(table: pa.Table, path: Path) -> None:
     try:
         pq.write_table(table, tmp, compression="zstd")
         fsync_file(tmp)
-        make_readable(tmp)
+        set_mode(tmp)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -100,7 +127,7 @@ def _atomic_write_text(text: str, path: Path) -> None:
     try:
         tmp.write_text(text, encoding="utf-8")
         fsync_file(tmp)
-        make_readable(tmp)
+        set_mode(tmp)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

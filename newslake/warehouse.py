@@ -28,7 +28,7 @@ from newslake.lake import Lake
 from newslake.lake.query import ident, quote, register
 from newslake.lake.runs_log import GLOB as RUNS_GLOB
 from newslake.sandbox import lock_down, statements
-from newslake.storage import FILE_MODE, writing
+from newslake.storage import set_mode, writing
 
 META = "newslake_warehouse"  # one row: the version the views were built for, and the lake folder
 
@@ -80,7 +80,7 @@ def build_warehouse(lake: Lake) -> list[str]:
             con.execute(f"comment on column {META}.version is 'the published version (vNNNNNN) current when the views were built'")
             con.execute(f"comment on column {META}.lake is 'the lake folder the views read (a moved lake is re-pointed)'")
             con.execute(f"comment on column {META}.built_at is 'when the warehouse file was built'")
-        os.chmod(tmp, FILE_MODE)
+        set_mode(tmp)
         os.replace(tmp, lake.warehouse_path)
     finally:
         tmp.unlink(missing_ok=True)

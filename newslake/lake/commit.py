@@ -17,7 +17,7 @@ run writes. Readers see the old version or the new one, never a mix.
 from __future__ import annotations
 
 import os
-import shutil
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -26,8 +26,9 @@ import pyarrow as pa
 
 from newslake.failpoints import failpoint
 from newslake.lake import runs_log
+from newslake.lake.ground import contained, part_file, remove_ours, remove_version_folder, spill_file
 from newslake.lake.layout import MANIFEST, Lake, LakeError, Manifest, Part, TableState, link_path
-from newslake.storage import atomic_write_json, fsync_dir, writing
+from newslake.storage import atomic_write_json, fsync_dir, make_dirs, touch, writing
 
 
 def schema_fields(schema: pa.Schema) -> list[dict]:
@@ -157,7 +158,7 @@ class Transaction:
 
 
 def _link(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(target.parent)
     try:
         os.link(source, target)
     except OSError:  # a filesystem without hard links: a relative symlink reads the same
@@ -173,16 +174,16 @@ def commit(lake: Lake, manifest: Manifest) -> None:
             raise LakeError(f"{final} already exists and was written by another run")
         switch_current(lake, manifest.version)  # a retry after the rename
         return
-    lake.published.mkdir(parents=True, exist_ok=True)
+    contained(lake, lake.published)
     staging = lake.published / f".staging-{manifest.version}-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+    remove_version_folder(staging)
+    make_dirs(staging)
     with writing("stage", staging):
         for state in manifest.tables.values():
             for part in state.parts:
                 _link(lake.path_of(part), staging / link_path(part))
     atomic_write_json(manifest.to_dict(), staging / MANIFEST, "manifest")
-    (staging / "_SUCCESS").touch()
+    touch(staging / "_SUCCESS")
     fsync_dir(staging)
     failpoint("commit.before_rename")
     os.rename(staging, final)
@@ -208,35 +209,40 @@ def prune(lake: Lake, keep: int) -> list[str]:
     complete = lake.versions()
     doomed = [v for v in complete[:-keep] if v != current] if keep > 0 else []
     for version in doomed:
-        shutil.rmtree(lake.published / version, ignore_errors=True)
+        remove_version_folder(lake.published / version)
     return doomed
 
 
 def collect_garbage(lake: Lake) -> int:
     """Delete parts no version lists and temporary files of killed writers; returns how
-    many files went. Only safe under the publisher lock, outside a transaction."""
+    many files went. Only files named as newslake names its parts and temporary files
+    go (`ground`): anything else found under `parts/` stays. Only safe under the
+    publisher lock, outside a transaction."""
     referenced = set()
     for version in lake.versions():
         manifest = lake.manifest(version)
         referenced.update(p.path for t in manifest.tables.values() for p in t.parts)
-    removed = 0
-    if lake.parts_root.is_dir():
-        for folder, dirs, files in os.walk(lake.parts_root, topdown=False):
-            for name in files:
-                path = Path(folder) / name
-                rel = path.relative_to(lake.root).as_posix()
-                if rel not in referenced:
-                    path.unlink(missing_ok=True)
-                    removed += 1
-            if folder != str(lake.parts_root) and not os.listdir(folder):
-                os.rmdir(folder)
+    named = part_file(lake.parts_root)
+    removed = remove_ours(
+        lake.parts_root, lambda path: named(path) and path.relative_to(lake.root).as_posix() not in referenced, keep_folder=True
+    )
     if lake.published.is_dir():
         for leftover in lake.published.iterdir():
-            if leftover.name.startswith(".staging-"):
-                shutil.rmtree(leftover, ignore_errors=True)
-            elif leftover.name.startswith(".current-"):
+            if STAGING.match(leftover.name) and not leftover.is_symlink():
+                remove_version_folder(leftover)
+            elif CURRENT_TEMP.match(leftover.name):
                 leftover.unlink(missing_ok=True)
     return removed
+
+
+STAGING = re.compile(r"^\.staging-v\d{6}-\d+$")  # commit's folder on its way in
+CURRENT_TEMP = re.compile(r"^\.current-\d+$")  # switch_current's link on its way in
+
+
+def remove_spill(lake: Lake) -> int:
+    """What runs spilled between parse and merge (only safe under the lock, with no run
+    active): spill/<run_id>/batch-*.arrow. Returns how many files went."""
+    return remove_ours(lake.spill_dir, spill_file)
 
 
 def recover(lake: Lake) -> list[str]:
@@ -260,10 +266,7 @@ def recover(lake: Lake) -> list[str]:
     if manifest is not None and manifest.run_id not in logged and manifest.run:
         runs_log.write_run(lake, manifest.run)
         notes.append(f"wrote the runs-log row of {manifest.run_id}, stopped after publishing {manifest.version}")
-    removed = collect_garbage(lake)
-    if lake.spill_dir.is_dir():  # no run is active under the lock: what a run spilled is its leftovers
-        removed += sum(1 for p in lake.spill_dir.rglob("*") if p.is_file())
-        shutil.rmtree(lake.spill_dir, ignore_errors=True)
+    removed = collect_garbage(lake) + remove_spill(lake)  # no run is active under the lock
     if removed:
         notes.append(f"removed {removed} files left by stopped runs")
     return notes

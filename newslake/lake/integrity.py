@@ -7,6 +7,10 @@ every version that lists the part. So every part a run or a query of a version i
 about to read is hashed first, and a mismatch stops it with `CorruptPart`, one
 line naming the part, what its manifest expects and the command that repairs it.
 
+A part's file (or its link in a version folder) that leads outside the lake, a
+symlink to a file elsewhere, is damage too, found before anything opens it: the
+lake reads and repairs only its own files (`ground`).
+
 Only parts actually read are hashed, once per process: a process that already
 hashed a file (same inode, size and mtime) trusts it for the rest of its life.
 Nothing is trusted across processes: bit rot changes no mtime.
@@ -17,6 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
+from newslake.lake.ground import outside_target
 from newslake.lake.layout import Lake, LakeError, Part
 from newslake.storage import file_sha256
 
@@ -46,6 +51,9 @@ def trust(path: os.PathLike | str, sha256: str) -> None:
 def problem(lake: Lake, part: Part, path: os.PathLike | str | None = None) -> str | None:
     """What is wrong with the file of `part` (or its copy at `path`), or None."""
     path = str(path or lake.path_of(part))
+    target = outside_target(lake, path)
+    if target is not None:
+        return f"a link to {target}, outside the lake"
     key = _key(path, part.sha256)
     if key is None:
         return "missing"

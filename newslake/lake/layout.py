@@ -10,12 +10,20 @@
     spill/<run_id>/                                          parsed batches between parse and merge
     warehouse.duckdb                                         analyst views over published/current
     .lock                                                    held by the one run that may publish
+    newslake-lake.json                                       the marker: this folder is a lake (`ground`)
 
 A version is its manifest. Parts are written under `parts/` while a run works and
 are invisible until a manifest names them; a version folder holds hard links to
 exactly its parts, so a glob over `published/vNNNNNN/<table>/` reads that version
 and nothing else. Paths in a manifest are relative to the lake, so a lake that is
 copied or moved keeps working.
+
+A manifest is data from disk, maybe from a lake copied in from elsewhere, and what
+it names becomes paths that newslake reads, links and writes. So every name in it
+(the version, the run ids, each part's path) must be a name of this layout
+(`VERSION`, `RUN_ID`, `PART_PATH`): nothing absolute, no `..`, nothing outside
+`parts/`. A manifest that names anything else is refused when it is read, with one
+line naming it; see `ground` for what must hold of the files themselves.
 """
 
 from __future__ import annotations
@@ -29,6 +37,10 @@ from pathlib import Path
 from typing import Any
 
 VERSION = re.compile(r"^v(\d{6})$")
+RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")  # one folder name under runs/, never . or ..
+PART_NAME = re.compile(r"^part-[A-Za-z0-9][A-Za-z0-9_.-]*\.parquet$")  # part-<run>-<id>.parquet
+PART_PATH = re.compile(r"^parts/[a-z][a-z0-9_]*/(?:month=(?:\d{4}-\d{2}|unknown)/)?part-[A-Za-z0-9][A-Za-z0-9_.-]*\.parquet$")
+PART_DIR = re.compile(r"^(?:[a-z][a-z0-9_]*|month=(?:\d{4}-\d{2}|unknown))$")  # the folders a part lives in
 MANIFEST = "manifest.json"
 FORMAT = "newslake-lake"
 FORMAT_VERSION = 2
@@ -133,6 +145,7 @@ class Manifest:
                 f"{data.get('format', 'an older layout')} {data.get('format_version', '')}); "
                 "rebuild it from its sources into a new lake folder"
             )
+        check_names(data, where)
         return cls(
             version=data["version"],
             run_id=data["run_id"],
@@ -151,13 +164,44 @@ class Manifest:
         return {name: t.rows for name, t in self.tables.items()}
 
 
+def check_names(data: dict[str, Any], where: Path | str) -> None:
+    """Refuse a manifest (as read from disk) that names anything but this layout's names."""
+    version = data.get("version")
+    if not isinstance(version, str) or not VERSION.match(version):
+        _refuse(where, version, "version", version, "vNNNNNN")
+    folder = where.parent.name if isinstance(where, Path) else None
+    if folder is not None and folder != version:
+        _refuse(where, version, "version", version, f"the name of its folder, {folder}")
+    previous = data.get("previous_version")
+    if previous is not None and not (isinstance(previous, str) and VERSION.match(previous)):
+        _refuse(where, version, "previous version", previous, "vNNNNNN")
+    for what, run_id in (("run id", data.get("run_id")), ("runs row's run id", (data.get("run") or {}).get("run_id", data.get("run_id")))):
+        if not isinstance(run_id, str) or not RUN_ID.match(run_id):
+            _refuse(where, version, what, run_id, "letters, digits, '_', '.' and '-'")
+    for table, state in (data.get("tables") or {}).items():
+        for part in state.get("parts", []) if isinstance(state, dict) else []:
+            path = part.get("path") if isinstance(part, dict) else part
+            if not isinstance(path, str) or not PART_PATH.match(path):
+                _refuse(where, version, f"{table} part path", path, "parts/<table>/[month=YYYY-MM/]part-<run>-<id>.parquet")
+
+
+def _refuse(where: Path | str, version: Any, what: str, value: Any, expected: str) -> None:
+    name = version if isinstance(version, str) and VERSION.match(version) else Path(where).parent.name or "its version"
+    raise LakeError(
+        f"{where}: {what} {value!r} is not a name of a newslake lake (expected {expected}); "
+        f"version {name} refused: restore its manifest from a backup, or move published/{name} out of the lake"
+    )
+
+
 @lru_cache(maxsize=64)
 def _read_manifest(path: str, mtime_ns: int) -> Manifest:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise LakeError(f"{path}: unreadable manifest: {exc}") from exc
-    return Manifest.from_dict(data, path)
+    if not isinstance(data, dict):
+        raise LakeError(f"{path}: unreadable manifest: not a JSON object")
+    return Manifest.from_dict(data, Path(path))
 
 
 @dataclass(frozen=True)
@@ -211,7 +255,10 @@ class Lake:
         return self.root / (part.path if isinstance(part, Part) else part)
 
     def check_usable(self) -> None:
-        """Refuse a lake path that is a file, or a folder from an older layout, with one line."""
+        """Refuse a lake path that is a file, a folder from an older layout, or a folder
+        that is no lake at all (`ground.check_ground`), with one line."""
+        from newslake.lake.ground import check_ground  # ground builds on this module
+
         if self.root.exists() and not self.root.is_dir():
             raise LakeError(f"lake {self.root} is a file, not a folder")
         old = self.root / "state" / "ledger.parquet"
@@ -220,6 +267,7 @@ class Lake:
                 f"lake {self.root} was written by newslake's first layout (one file per table); "
                 "rebuild it from its sources into a new lake folder"
             )
+        check_ground(self)
 
     def versions(self) -> list[str]:
         """Complete versions (their manifest exists), oldest first."""

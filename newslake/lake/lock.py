@@ -14,7 +14,9 @@ from typing import Iterator
 
 from filelock import FileLock, Timeout
 
+from newslake.lake.ground import claim
 from newslake.lake.layout import Lake, LakeError
+from newslake.storage import set_mode
 
 
 class LakeBusy(LakeError):
@@ -23,8 +25,10 @@ class LakeBusy(LakeError):
 
 @contextmanager
 def publisher_lock(lake: Lake, wait_seconds: float = 0.0) -> Iterator[None]:
-    """Hold the lake's lock for the block. `wait_seconds` < 0 waits as long as it takes."""
-    lake.root.mkdir(parents=True, exist_ok=True)
+    """Hold the lake's lock for the block. `wait_seconds` < 0 waits as long as it takes.
+    Every writer passes here first, so this is where a new lake gets its marker and a
+    folder that is no lake is refused (`ground.claim`)."""
+    claim(lake)
     lock = FileLock(str(lake.lock_path), timeout=wait_seconds, mode=0o644)
     try:
         lock.acquire()
@@ -44,6 +48,7 @@ def publisher_lock(lake: Lake, wait_seconds: float = 0.0) -> Iterator[None]:
 def _note_holder(lake: Lake) -> None:
     try:
         (lake.root / ".lock.pid").write_text(f"{os.getpid()}\n")
+        set_mode(lake.root / ".lock.pid")
     except OSError:
         pass
 

@@ -21,9 +21,10 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from newslake.failpoints import WRITES
+from newslake.lake.ground import contained
 from newslake.lake.integrity import check_parts, trust
 from newslake.lake.layout import UNKNOWN_MONTH, Lake, Part
-from newslake.storage import file_sha256, fsync_file, make_readable, temp_beside, writing
+from newslake.storage import file_sha256, fsync_file, set_mode, temp_beside, writing
 
 COMPRESSION = "zstd"
 
@@ -67,6 +68,7 @@ def write_part(
     pieces = [data] if isinstance(data, pa.Table) else data
     rel = new_part_path(table, run_id, partition)
     path = lake.path_of(rel)
+    contained(lake, path.parent)
     rows = 0
     with writing(f"part.{table}" if f"part.{table}" in WRITES else "part.model", path):
         tmp = temp_beside(path)
@@ -78,7 +80,7 @@ def write_part(
                     out.write_table(piece)
                     rows += piece.num_rows
             fsync_file(tmp)
-            make_readable(tmp)
+            set_mode(tmp)
             os.replace(tmp, path)
         finally:
             tmp.unlink(missing_ok=True)

@@ -18,7 +18,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from newslake import schema
-from newslake.lake.layout import Lake
+from newslake.lake.ground import contained
+from newslake.lake.layout import RUN_ID, Lake, LakeError
 from newslake.storage import atomic_write_parquet
 
 LOG_FILE = "run.parquet"
@@ -30,7 +31,13 @@ def log_path(lake: Lake, run_id: str) -> Path:
 
 
 def write_run(lake: Lake, row: dict[str, Any]) -> None:
-    atomic_write_parquet(schema.to_table([row_from_json(row)], schema.RUNS), log_path(lake, row["run_id"]), "runs_log")
+    """The run's row, once. Its run id names a folder, so it must be a name of the layout
+    (a row from a manifest was checked when the manifest was read) and lead into the lake."""
+    if not RUN_ID.match(str(row["run_id"])):
+        raise LakeError(f"run id {row['run_id']!r} is not a name of a newslake lake: refusing to log it under {lake.runs_root}")
+    path = log_path(lake, row["run_id"])
+    contained(lake, path.parent)
+    atomic_write_parquet(schema.to_table([row_from_json(row)], schema.RUNS), path, "runs_log")
 
 
 def logged_run_ids(lake: Lake) -> set[str]:

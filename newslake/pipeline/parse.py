@@ -22,6 +22,7 @@ from newslake.pipeline import pool
 from newslake.pipeline.plan import Work
 from newslake.readers import ReaderOptions
 from newslake.splits import Piece
+from newslake.storage import make_dirs, set_mode
 
 
 @dataclass(frozen=True)
@@ -49,10 +50,11 @@ class ParseJob:
     def spill(self, files: list[SourceFile | Piece]) -> "Spilled":
         batch = self.parse(files)
         folder = Path(self.spill_dir)
-        folder.mkdir(parents=True, exist_ok=True)
+        make_dirs(folder)
         stem = folder / f"batch-{uuid.uuid4().hex}"
         for name in SPILLED:
             feather.write_feather(getattr(batch, name), f"{stem}.{name}.arrow", compression="lz4")
+            set_mode(f"{stem}.{name}.arrow")
         return Spilled(str(stem), batch.items, batch.articles.num_rows, batch.quarantine.num_rows)
 
     def parse(self, files: list[SourceFile | Piece]) -> Batch:

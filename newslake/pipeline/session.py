@@ -14,7 +14,6 @@ lake as it was, while the checkpoints it committed before stay published.
 
 from __future__ import annotations
 
-import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from newslake import schema
 from newslake.config import Settings
 from newslake.failpoints import failpoint
 from newslake.lake import Manifest
+from newslake.lake.commit import remove_spill
 from newslake.lake.compact import compact_small_parts
 from newslake.lake.query import connect
 from newslake.ledger import Ledger
@@ -97,7 +97,7 @@ def open_session(settings: Settings, rebuild: bool = False) -> Iterator[Session]
                 raise  # a published checkpoint ends as published, with the failure as a note
         finally:
             session.con.close()
-            shutil.rmtree(lake.spill_dir, ignore_errors=True)  # under the lock: only this run spilled there
+            remove_spill(lake)  # under the lock: only this run spilled there
 
 
 def plan_backlog(session: Session) -> Plan:

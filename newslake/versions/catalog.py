@@ -104,6 +104,21 @@ def verify_version(lake: Lake, manifest: Manifest) -> tuple[int, list[str]]:
     return checked, problems
 
 
+def refuse_outside(lake: Lake, manifest: Manifest | None) -> None:
+    """Before a query reads a version: no file of it leads outside the lake (a symlink
+    to a file elsewhere), checked without hashing anything (`verify` hashes)."""
+    from newslake.lake.ground import outside_target
+
+    for part in (p for t in (manifest.tables.values() if manifest else ()) for p in t.parts):
+        for path in files_of(lake, manifest.version, part):
+            target = outside_target(lake, path)
+            if target is not None:
+                raise integrity.CorruptPart(
+                    f"{path.relative_to(lake.root).as_posix()} of {manifest.version} is a link to {target}, outside the lake; "
+                    f"nothing was read: run `newslake repair --lake {lake.root}`"
+                )
+
+
 def files_of(lake: Lake, version: str, part: Part) -> list[Path]:
     """The files that hold `part` for `version`: the part under `parts/`, and its link in
     the version folder when that is a file of its own (or missing)."""
@@ -123,6 +138,7 @@ def version_connection(lake: Lake, manifest: Manifest) -> duckdb.DuckDBPyConnect
     runs table (the log as it stood when the version was published)."""
     from newslake.sandbox import lock_down
 
+    refuse_outside(lake, manifest)
     con = connect()
     try:
         files = []

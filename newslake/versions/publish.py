@@ -15,7 +15,6 @@ hook that fails is a note of the run, repaired by the next writer's recovery.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ import pyarrow as pa
 from newslake import schema
 from newslake.lake import Lake, LakeError, Manifest, Transaction, collect_garbage, commit, prune, publisher_lock, recover, switch_current
 from newslake.lake import runs_log
+from newslake.lake.ground import remove_version_folder
 from newslake.lake.parts import read_parts, write_part
 from newslake.runlog import RunReport
 
@@ -194,13 +194,11 @@ class Publisher:
         """Take back `txn`'s staging folder, and its version folder if it was renamed into
         place but never became current: the manifest goes first, so that it stops being a
         version at once."""
-        shutil.rmtree(self.lake.published / f".staging-{txn.version}-{os.getpid()}", ignore_errors=True)
-        folder = self.lake.published / txn.version
+        remove_version_folder(self.lake.published / f".staging-{txn.version}-{os.getpid()}")
         manifest = self.lake.manifest(txn.version)
         if manifest is None or manifest.run_id != txn.run_id or self.lake.current_version() == txn.version:
             return
-        (folder / "manifest.json").unlink(missing_ok=True)
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_version_folder(self.lake.published / txn.version)
 
 
 def add_runs_part(lake: Lake, txn: Transaction, report: RunReport) -> None:

@@ -14,6 +14,10 @@ Repair therefore works per part, over all versions at once:
    lists: a new version made from them alone (the same content: ingestion is
    deterministic), after which the versions that listed the lost part are removed,
    being past saving. `rebuild_sources` says whether the sources are still there.
+
+Repair writes only inside the lake and never through a link: a part that is a
+symlink leading out of the lake is damage like any other, and its good copy is
+renamed over the link itself; a folder that leads out of the lake is refused.
 """
 
 from __future__ import annotations
@@ -26,10 +30,11 @@ from pathlib import Path
 from newslake import schema
 from newslake.lake import integrity
 from newslake.lake.commit import collect_garbage
+from newslake.lake.ground import contained, inside, remove_version_folder
 from newslake.lake.integrity import CorruptPart
-from newslake.lake.layout import MANIFEST, Lake, LakeError, Part, link_path
+from newslake.lake.layout import Lake, LakeError, Part, link_path
 from newslake.lake.parts import read_parts
-from newslake.storage import file_sha256, fsync_dir, fsync_file, temp_beside
+from newslake.storage import file_sha256, fsync_dir, fsync_file, set_mode, temp_beside
 from newslake.versions.catalog import files_of, open_lake
 from newslake.versions.publish import publishing
 
@@ -63,7 +68,7 @@ def find_damage(lake: Lake) -> tuple[int, dict[str, Damage]]:
 
 def _good_copy(lake: Lake, damage: Damage, backup: Path | None) -> Path | None:
     part = damage.part
-    candidates = [lake.path_of(part)] + [lake.published / v / link_path(part) for v in damage.versions]
+    candidates = [p for p in [lake.path_of(part)] + [lake.published / v / link_path(part) for v in damage.versions] if inside(lake, p)]
     if backup is not None:
         candidates += [backup / part.path] + [v / link_path(part) for v in sorted((backup / "published").glob("v*"))]
     for path in candidates:
@@ -75,21 +80,22 @@ def _good_copy(lake: Lake, damage: Damage, backup: Path | None) -> Path | None:
 def _restore(lake: Lake, damage: Damage, good: Path) -> None:
     """The good copy renamed into place under `parts/`, then every version's link to it."""
     canonical = lake.path_of(damage.part)
-    if not (canonical.exists() and os.path.samefile(canonical, good)):
+    contained(lake, canonical.parent)
+    if canonical.is_symlink() or not (canonical.exists() and os.path.samefile(canonical, good)):
         tmp = temp_beside(canonical)
         shutil.copyfile(good, tmp)
         fsync_file(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, canonical)
+        set_mode(tmp)
+        os.replace(tmp, canonical)  # over a link, never through it
         fsync_dir(canonical.parent)
     integrity.trust(canonical, damage.part.sha256)
     for version in damage.versions:
         link = lake.published / version / link_path(damage.part)
-        if link.exists() and os.path.samefile(link, canonical):
+        if not link.is_symlink() and link.exists() and os.path.samefile(link, canonical):
             continue
+        contained(lake, link.parent)
         tmp = link.with_name(f".{link.name}.repair")
         tmp.unlink(missing_ok=True)
-        link.parent.mkdir(parents=True, exist_ok=True)
         os.link(canonical, tmp)
         os.replace(tmp, link)
         fsync_dir(link.parent)
@@ -139,6 +145,8 @@ def rebuild_sources(lake: Lake) -> tuple[Path, int]:
     files = {r["source_uri"]: r["sha256"] for r in ledger if r["outcome"] != "member"}
     for uri, sha in sorted(files.items()):
         path = source / uri
+        if not path.resolve().is_relative_to(source.resolve()):
+            raise LakeError(f"cannot rebuild: the ledger of {manifest.version} names {uri!r}, which is not a file inside the source folder {source}")
         if not path.is_file() or file_sha256(path) != sha:
             raise LakeError(f"cannot rebuild: source file {path} is {'gone' if not path.is_file() else 'changed'} since it was ingested")
     return source, len(files)
@@ -152,9 +160,7 @@ def drop_versions(root: Path, versions: list[str], keep: str, lock_wait: float =
         for version in versions:
             if version == keep or lake.current_version() == version:
                 continue
-            folder = lake.published / version
-            (folder / MANIFEST).unlink(missing_ok=True)
-            shutil.rmtree(folder, ignore_errors=True)
+            remove_version_folder(lake.published / version)
             gone.append(version)
         collect_garbage(lake)
     return gone
