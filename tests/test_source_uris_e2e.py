@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute  # noqa: F401
 import pytest
 from typer.testing import CliRunner
 
@@ -52,6 +54,19 @@ def finished(process: subprocess.Popen) -> tuple[int, str, str]:
     return process.returncode, out, err
 
 
+def paused_run(source: Path, lake: Path, api_url: str, pause: Path, act) -> tuple[int, str, str]:
+    """A run that stops with its first source file open (size and mtime taken, bytes not
+    yet read) while `act()` runs."""
+    process = run(source, lake, api_url, NEWSLAKE_PAUSE="parse.read", NEWSLAKE_PAUSE_DIR=str(pause))
+    deadline = time.monotonic() + 300
+    while not (pause / "parse.read.reached").exists():
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.05)
+    act()
+    (pause / "parse.read.go").touch()
+    return finished(process)
+
+
 def runs_of(lake: Path) -> list[dict]:
     return sorted(read_runs(Lake(lake)).to_pylist(), key=lambda r: r["started_at"])
 
@@ -77,16 +92,12 @@ def test_a_file_changed_while_read_is_held_back_and_read_by_the_next_run(api_url
     target.write_text(feed(10))
     (source / "plain.txt").write_text(story("Plain story"))
 
-    process = run(source, lake, api_url, NEWSLAKE_PAUSE="parse.read", NEWSLAKE_PAUSE_DIR=str(pause))
-    deadline = time.monotonic() + 300
-    while not (pause / "parse.read.reached").exists():  # feed.jsonl is open, its size and mtime taken
-        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
-        time.sleep(0.05)
-    with target.open("r+") as rewrite:  # in place, as an editor or a log writer does: the run sees 3 lines
-        rewrite.truncate(0)
-        rewrite.write(feed(3))
-    (pause / "parse.read.go").touch()
-    code, out, err = finished(process)
+    def rewrite() -> None:  # in place, as an editor or a log writer does: the run sees 3 lines
+        with target.open("r+") as out:
+            out.truncate(0)
+            out.write(feed(3))
+
+    code, out, err = paused_run(source, lake, api_url, pause, rewrite)
     assert code == 0, out + err
     assert "held back" in out + err and "Traceback" not in out + err
     last = runs_of(lake)[-1]
@@ -102,6 +113,31 @@ def test_a_file_changed_while_read_is_held_back_and_read_by_the_next_run(api_url
     assert (last["held_back"], last["new_articles"]) == (0, writer_ends_with)
     titles = sorted(table_of(lake, "articles").column("title").to_pylist())
     assert titles == sorted(["Plain story"] + [f"Feed story {i}" for i in range(writer_ends_with)])
+    assert_one_row_per_uri(lake)
+    assert_verified(lake)
+
+
+def test_a_file_held_back_while_it_gives_back_an_article_gives_it_back_next_run(api_url, tmp_path):
+    """b.txt is a copy of a.txt; a.txt goes, so b.txt is read to give its article back,
+    and is touched at that moment. The article is out of the version, and back in the next."""
+    source, lake, pause = tmp_path / "inbox", tmp_path / "lake", tmp_path / "pause"
+    source.mkdir()
+    pause.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (source / name).write_text(story("Copied story"))
+    (source / "c.txt").write_text(story("Other story"))
+    code, out, err = finished(run(source, lake, api_url))
+    assert code == 0, out + err
+    (source / "a.txt").unlink()
+    code, out, err = paused_run(source, lake, api_url, pause, lambda: os.utime(source / "b.txt"))
+    assert code == 0, out + err
+    assert runs_of(lake)[-1]["held_back"] == 1
+    assert sorted(table_of(lake, "articles").column("title").to_pylist()) == ["Other story"]
+    code, out, err = finished(run(source, lake, api_url))
+    assert code == 0, out + err
+    assert sorted(table_of(lake, "articles").column("title").to_pylist()) == ["Copied story", "Other story"]
+    assert table_of(lake, "articles").filter(pa.compute.equal(table_of(lake, "articles").column("title"), "Copied story")
+                                             ).column("source_uri").to_pylist() == ["b.txt"]
     assert_one_row_per_uri(lake)
     assert_verified(lake)
 
