@@ -75,7 +75,9 @@ class Inbox:
         outside.mkdir(parents=True)
 
     def add(self, name: str, uri: str | dict[str, int], expect: str | tuple[str, ...], data: bytes | str | None = None, quick: bool = False):
-        if data is not None:  # the file: the URI less any "!member"
+        """A case; `data` is the file's content (its name: the URI less any "!member",
+        so write a file whose name the URI escapes yourself and give no data)."""
+        if data is not None:
             path = self.root / next(iter(uri)).split("!")[0] if isinstance(uri, dict) else self.root / uri.split("!")[0]
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
@@ -201,6 +203,16 @@ def build(root: Path, outside: Path, quick: bool = False) -> list[Case]:
             ("refused_member", "refused_member"),
             _tar([_special("up.txt", tarfile.SYMTYPE, "../../etc/passwd"), _special("hard.txt", tarfile.LNKTYPE, "/etc/shadow")]))
     box.add("tar.gz with a FIFO", "arch/fifo.tar.gz!pipe", "refused_member", _tar([_special("pipe", tarfile.FIFOTYPE)]))
+    # names that would forge another item's source_uri
+    box.add("zip beside a file named like its member", "names/bundle.zip!story.json", "article",
+            _zip([("story.json", json.dumps({"title": "Member story", "text": story("Member story")}).encode(), None)]), quick=True)
+    (root / "names" / "bundle.zip!story.json").write_text(json.dumps({"title": "Lookalike story", "text": story("Lookalike story")}))
+    box.add("file named like an archive member", "names/bundle.zip%21story.json", "article", quick=True)
+    (root / "names" / "100%.txt").write_text(story("Percent story"))
+    box.add("file name with a percent sign", "names/100%25.txt", "article", quick=True)
+    box.add("tar.gz holding one member name twice", {"arch/twice.tar.gz!story.txt": 1, "arch/twice.tar.gz!story.txt!2": 1},
+            ("article", "article"), _tar([("story.txt", story("First of two").encode()), ("story.txt", story("Second of two").encode())]),
+            quick=True)
     box.add("truncated .gz", "arch/cut.txt.gz", "undecodable", gzip.compress(story("Gz story").encode() * 50)[:-200])
     box.add("WARC cut off after its first record", {"arch/cut.warc": 2}, ("article", "undecodable"), _warc(truncate=True))
     box.add("HTML page with no body", "html/nav.html", "no_article_text", "<html><body><nav>Home | World</nav></body></html>", quick=True)
@@ -227,7 +239,7 @@ def build(root: Path, outside: Path, quick: bool = False) -> list[Case]:
     box.add(f"file name of {len(Path(long_name).name)} characters", long_name, "article", story("Long name story"))
     bad_name = os.fsdecode(b"fs/caf\xe9.txt")
     (root / bad_name).write_text(story("Latin-1 file name story"))
-    box.add("file name that is not UTF-8", "fs/caf\\xe9.txt", "article", quick=True)
+    box.add("file name that is not UTF-8", "fs/caf%E9.txt", "article", quick=True)
     box.add("ESC sequence in a file name", "fs/evil\x1b[31m.txt", "article", story("Escape in the name"))
     if not quick:
         box.add("5 MB one-line article", "big/huge.txt", "article", "A very long article\n\n" + huge_text(5_000_000)[:5_000_000] + "\n")

@@ -11,8 +11,14 @@ disk: `OSError(ENOSPC)` naming the file, raised where the write would start. The
 writes are listed in `WRITES`. A full disk stays full: every write of that name
 fails, or from the N-th on with `name@N`, so a test can let some parts through
 and fail a later one, and a retry fails again. An unknown
-name is an error in both, so a test cannot silently wait for a point that no
+name is an error in all three, so a test cannot silently wait for a point that no
 longer exists.
+
+`NEWSLAKE_PAUSE=parse.read NEWSLAKE_PAUSE_DIR=/tmp/x newslake run` stops the run at
+that point (the N-th time, with `name@N`) until the test has acted: the run
+creates `<dir>/<name>.reached` and waits for `<dir>/<name>.go` (at most
+`PAUSE_SECONDS`), so a test can, say, rewrite a source file at the exact moment
+it is being read. The points are listed in `PAUSES`.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from __future__ import annotations
 import errno
 import os
 import signal
+import time
 from pathlib import Path
 
 ENV = "NEWSLAKE_FAILPOINTS"
@@ -93,3 +100,29 @@ def disk_write(name: str, path: Path | str) -> None:
     _writes_seen[key] = _writes_seen.get(key, 0) + 1
     if _writes_seen[key] >= armed[name]:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+
+PAUSE_ENV, PAUSE_DIR_ENV = "NEWSLAKE_PAUSE", "NEWSLAKE_PAUSE_DIR"
+PAUSES = (
+    "parse.read",  # a source file (or piece) was opened and its size and mtime taken; its bytes are not read yet
+)
+PAUSE_SECONDS = 120
+_pauses_seen: dict[str, int] = {}
+
+
+def pause(name: str) -> None:
+    """Wait here for the test when it armed `name` (see the module doc)."""
+    if name not in PAUSES:
+        raise ValueError(f"unknown pause {name!r}")
+    armed = _names(PAUSE_ENV, PAUSES)
+    if name not in armed:
+        return
+    _pauses_seen[name] = _pauses_seen.get(name, 0) + 1
+    if _pauses_seen[name] != armed[name]:
+        return
+    folder = Path(os.environ[PAUSE_DIR_ENV])
+    reached, go = folder / f"{name}.reached", folder / f"{name}.go"
+    reached.touch()
+    deadline = time.monotonic() + PAUSE_SECONDS
+    while not go.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)

@@ -116,6 +116,7 @@ def _cards(report: Mapping[str, Any]) -> str:
         ("replaced", c.get("replaced")),
         ("removed", c.get("removed")),
         ("not extracted", c.get("skipped_language")),
+        ("held back", c.get("held_back")),
     ]
     return '<div class="cards">' + "".join(
         f'<div class="card"><b>{_e(v or 0)}</b><span>{escape(k)}</span></div>' for k, v in items if v or k in ("files seen", "new articles")

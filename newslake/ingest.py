@@ -8,16 +8,20 @@ quarantined, and `Counts.check` refuses a run where that does not add up.
 from __future__ import annotations
 
 import hashlib
+import os
+from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from newslake import schema
 
+from newslake.failpoints import pause
 from newslake.language import choose_language, detect_languages
-from newslake.ledger import PIECES, SEGMENT, SourceFile
+from newslake.ledger import PIECES, SEGMENT, SourceFile, in_files, member_uri, owner_in
 from newslake.normalize import MAX_EXTRACT_CHARS, normalize_article
 from newslake.readers import RawArticle, ReaderOptions, Rejected, Rejection, read_document
 from newslake.readers.archives import RejectedMember, is_archive, iter_members
@@ -38,6 +42,7 @@ class Counts:
     near_duplicates: int = 0  # of the duplicates: published, linked through duplicate_of
     deleted_files: int = 0  # files the ledger holds that the source no longer has
     removed: int = 0  # articles that left the lake because their file went away
+    held_back: int = 0  # files that changed while read: none of their items taken, the next run reads them
 
     def check(self) -> None:
         accounted = self.new_articles + self.duplicates + self.unchanged + self.quarantined
@@ -60,10 +65,13 @@ class Batch:
     ledger: pa.Table
     revived: pa.Table  # articles taken again from unchanged files
     items: int = 0  # items read: articles and rejections, archive members' included
+    held: tuple[str, ...] = ()  # files that changed while read: none of their items is taken
 
     @classmethod
-    def of(cls, articles: list[dict], quarantine: list[dict], ledger: list[dict], items: int, revived: list[dict]) -> "Batch":
+    def of(cls, articles: list[dict], quarantine: list[dict], ledger: list[dict], items: int, revived: list[dict],
+           held: list[str] = ()) -> "Batch":
         return cls(
+            held=tuple(held),
             articles=schema.to_table(articles, schema.ARTICLES),
             quarantine=schema.to_table(quarantine, schema.QUARANTINE),
             ledger=schema.to_table(ledger, schema.LEDGER),
@@ -74,7 +82,7 @@ class Batch:
 
 @dataclass
 class Unit:
-    """One thing the ledger tracks: a file, or a member of an archive ("a.zip!b.json")."""
+    """One thing the ledger tracks: a file, or a member of an archive ("a.zip!b.json", see `ledger.member_uri`)."""
 
     uri: str
     sha256: str | None
@@ -97,9 +105,11 @@ def _quarantine_row(unit: Unit, rejection: Rejection, run_id: str, now: datetime
 
 def _archive_units(source: SourceFile, data: bytes, limits: "Limits", options: ReaderOptions) -> list[Unit]:
     units = []
+    times: Counter[str] = Counter()  # a tar may hold one name twice: each is an item of its own
     try:
-        for member in iter_members(source.uri, data, limits.max_bytes, limits.max_archive_bytes):
-            uri = f"{source.uri}!{member.name}"
+        for member in iter_members(source.path.name, data, limits.max_bytes, limits.max_archive_bytes):
+            times[member.name] += 1
+            uri = member_uri(source.uri, member.name, times[member.name])
             if isinstance(member, RejectedMember):
                 units.append(Unit(uri, None, 0, [member.rejection], member=True))
             else:
@@ -119,8 +129,46 @@ class Limits:
     max_archive_bytes: int  # all members of one archive, decompressed
 
 
+class ChangedWhileRead(Exception):
+    """The file's size, mtime or content differ between discovery, the start and the end
+    of its read: what was read may be half old, half new, so none of it is taken."""
+
+
+def _same(st: os.stat_result, source: SourceFile) -> bool:
+    return (st.st_size, st.st_mtime_ns) == (source.size, source.mtime_ns)
+
+
+def read_stable(source: SourceFile, limit: int) -> bytes:
+    """The file's bytes, as discovery hashed them; `ChangedWhileRead` otherwise."""
+    with open(source.path, "rb") as handle:
+        before = os.fstat(handle.fileno())
+        pause("parse.read")
+        data = handle.read(limit + 1)
+        after = os.fstat(handle.fileno())
+    if not (_same(before, source) and _same(after, source)) or hashlib.sha256(data).hexdigest() != source.sha256:
+        raise ChangedWhileRead(source.uri)
+    return data
+
+
+def read_piece_stable(piece: Piece, limits: Limits, options: ReaderOptions) -> list[RawArticle | Rejection]:
+    """A piece's records, when the file's size and mtime are as discovered before and
+    after they are read (a piece does not hash its file: size and mtime are its check)."""
+    source = piece.file
+    try:
+        if not _same(os.stat(source.path), source):
+            raise ChangedWhileRead(piece.uri)
+        pause("parse.read")
+        items = list(read_piece(piece, limits.max_bytes, options))
+        if not _same(os.stat(source.path), source):
+            raise ChangedWhileRead(piece.uri)
+    except OSError as exc:  # gone since discovery
+        raise ChangedWhileRead(piece.uri) from exc
+    return items
+
+
 def read_units(source: SourceFile, limits: Limits, options: ReaderOptions = DEFAULT_OPTIONS) -> list[Unit]:
-    """A file's articles and rejections, per ledger unit (archives give one unit per member)."""
+    """A file's articles and rejections, per ledger unit (archives give one unit per
+    member); `ChangedWhileRead` when the file changed since discovery or while read."""
     def whole(*items: RawArticle | Rejection) -> list[Unit]:
         return [Unit(source.uri, source.sha256, source.size, list(items))]
 
@@ -129,12 +177,12 @@ def read_units(source: SourceFile, limits: Limits, options: ReaderOptions = DEFA
     if source.size > limits.max_bytes:
         return whole(Rejection("too_large", f"{source.size:,} bytes, over the {limits.max_bytes:,} byte limit"))
     try:
-        data = source.path.read_bytes()
+        data = read_stable(source, limits.max_bytes)
     except OSError as exc:
         return whole(Rejection("unreadable", f"{type(exc).__name__}: {exc.strerror or exc}"))
-    if is_archive(source.uri):
+    if is_archive(source.path.name):  # by the real name: the URI escapes some characters
         return _archive_units(source, data, limits, options)
-    return whole(*read_document(source.uri, data, options))
+    return whole(*read_document(source.path.name, data, options))
 
 
 def _outcome(items: list) -> str:
@@ -164,14 +212,19 @@ def parse_batch(
     ledger: list[dict] = []
     revived: list[dict] = []
     items_read = 0
+    held: list[str] = []
     parsed: list[tuple[Unit, RawArticle, Collection[str] | None, int, list[dict]]] = []
     for item in files:
         source = item.file if isinstance(item, Piece) else item
         wanted = revive.get(source.uri)
-        if isinstance(item, Piece):
-            units = [Unit(source.uri, source.sha256, item.end_byte - item.start_byte, list(read_piece(item, limits.max_bytes, options)))]
-        else:
-            units = read_units(source, limits, options)
+        try:
+            if isinstance(item, Piece):
+                units = [Unit(source.uri, source.sha256, item.end_byte - item.start_byte, read_piece_stable(item, limits, options))]
+            else:
+                units = read_units(source, limits, options)
+        except ChangedWhileRead:  # held back: not in the ledger, so the next run reads it again
+            held.append(source.uri)
+            continue
         rows: list[dict] = []
         if wanted is None:
             items = [entry for unit in units for entry in unit.items]
@@ -216,7 +269,7 @@ def parse_batch(
         articles.append(row)
         for ledger_row in rows:
             ledger_row["article_ids"].append(row["article_id"])
-    return Batch.of(articles, quarantine, ledger, items_read, revived)
+    return Batch.of(articles, quarantine, ledger, items_read, revived, held)
 
 
 def _ledger_row(
@@ -234,3 +287,67 @@ def _ledger_row(
         "end_byte": end[0] if end else None,
         "end_line": end[1] if end else None,
     }
+
+
+def hold_back(
+    ledger: pa.Table, articles: pa.Table, quarantine: pa.Table, files: Collection[str]
+) -> tuple[pa.Table, pa.Table, pa.Table, int]:
+    """(ledger, articles, quarantine, items taken out) without the rows of `files`, files
+    that changed while read. A whole file held back left no rows; a large file read in
+    pieces loses its other pieces of the checkpoint too, since the ledger resumes after
+    the last piece committed and a piece held back in between would be skipped."""
+    files = set(files)
+    if not files:
+        return ledger, articles, quarantine, 0
+    ledger_hit = in_files(ledger.column("source_uri").to_pylist(), files)
+    dropped = ledger.filter(ledger_hit)
+    not_member = pc.fill_null(pc.not_equal(dropped.column("outcome"), "member"), True)
+    items = pc.sum(dropped.filter(not_member).column("item_count")).as_py() or 0
+    return (
+        ledger.filter(pc.invert(ledger_hit)),
+        articles.filter(pc.invert(in_files(articles.column("source_uri").to_pylist(), files))),
+        quarantine.filter(pc.invert(in_files(quarantine.column("source_uri").to_pylist(), files))),
+        items,
+    )
+
+
+REPEATED = "repeated_source_uri"
+
+
+def quarantine_repeats(
+    ledger: pa.Table, articles: pa.Table, quarantine: pa.Table, taken: Collection[str], run_id: str, now: datetime
+) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """(ledger, articles, quarantine) with no ledger URI twice, for the version gate's
+    uniqueness check. URIs are unique by construction (`ledger.member_uri`); this is the
+    net under it: should a URI repeat within `ledger` or one the lake holds (`taken`),
+    the articles of each such item go to quarantine with the reason, the item keeps
+    one ledger row (so it is not read again and again) and the rest of the run publishes."""
+    uris = ledger.column("source_uri").to_pylist()
+    counted = Counter(uris)
+    repeated = {u for u, n in counted.items() if n > 1} | set(taken).intersection(counted)
+    if not repeated:
+        return ledger, articles, quarantine
+    keep, kept = [], set(taken)
+    for i, uri in enumerate(uris):
+        if uri not in kept:
+            kept.add(uri)
+            keep.append(i)
+    ledger = ledger.take(pa.array(keep, pa.int64()))
+    ledger = ledger.set_column(
+        ledger.schema.get_field_index("article_ids"), schema.LEDGER.field("article_ids"),
+        pa.array([[] if u in repeated else ids for u, ids in zip(ledger.column("source_uri").to_pylist(),
+                                                                 ledger.column("article_ids").to_pylist())],
+                 pa.list_(pa.string())),
+    )
+    owners = [owner_in(u, repeated) for u in articles.column("source_uri").to_pylist()]
+    hit = pa.array([o is not None for o in owners], pa.bool_())
+    refused = articles.filter(hit).select(["source_uri", "source_sha256"]).to_pylist()
+    rows = [
+        {"source_uri": r["source_uri"], "source_sha256": r["source_sha256"], "line": None, "reason": REPEATED,
+         "detail": f"another item of this run or of the lake has the source_uri '{owner_in(r['source_uri'], repeated)}'",
+         "quarantined_at": now, "run_id": run_id}
+        for r in refused
+    ]
+    quarantine = pa.concat_tables([quarantine, schema.to_table(rows, schema.QUARANTINE)]) if rows else quarantine
+    return ledger, articles.filter(pc.invert(hit)), quarantine
+

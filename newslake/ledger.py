@@ -16,7 +16,7 @@ import stat
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Collection, Iterator, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -55,23 +55,28 @@ def _node(path: Path) -> tuple[int, int]:
     return st.st_dev, st.st_ino
 
 
-def walk(source: Path, ignore: Sequence[str] = DEFAULT_IGNORE) -> Iterator[Path | Refused]:
+def walk(source: Path, ignore: Sequence[str] = DEFAULT_IGNORE, leave_out: Sequence[Path] = ()) -> Iterator[Path | Refused]:
     """Every file under `source`, in a stable order, less the ignored names (hidden
-    files, and the licence notes that travel with a collection).
+    files, and the licence notes that travel with a collection) and the folders
+    `leave_out` (the lake's own, when it lies in its source: by device and inode, so
+    under any name or link).
 
     A symbolic link to a folder is followed once: each folder (by device and inode) is
     read under one path only, real folders first, then links in name order. A link to
     a folder already read (a loop through an ancestor, or a second name for a folder)
     comes back as `Refused`, naming where that folder was read."""
     seen: dict[tuple[int, int], Path] = {}
+    skip = {_node(p) for p in leave_out if p.is_dir()}
     links: list[Path] = []  # links to folders, still to follow
-    yield from _walk_tree(source, ignore, seen, links)
+    yield from _walk_tree(source, ignore, seen, links, skip)
     while links:
         link = links.pop(0)
         try:
             node = _node(link)
         except OSError as exc:  # the target went away meanwhile: a dangling link
             yield Refused(link, f"{type(exc).__name__}: {exc.strerror or exc}")
+            continue
+        if node in skip:
             continue
         if node in seen:
             first = seen[node]
@@ -81,10 +86,10 @@ def walk(source: Path, ignore: Sequence[str] = DEFAULT_IGNORE) -> Iterator[Path 
             else:
                 yield Refused(link, f"link to a folder already read as '{name}': each folder is read once")
             continue
-        yield from list(_walk_tree(link, ignore, seen, links))  # whole, so that `links` is sorted again
+        yield from list(_walk_tree(link, ignore, seen, links, skip))  # whole, so that `links` is sorted again
 
 
-def _walk_tree(top: Path, ignore: Sequence[str], seen: dict, links: list) -> Iterator[Path]:
+def _walk_tree(top: Path, ignore: Sequence[str], seen: dict, links: list, skip: set) -> Iterator[Path]:
     """The files under `top` without following links to folders; those are queued in `links`."""
     seen.setdefault(_node(top), top)
     for root, dirs, files in os.walk(top):
@@ -94,8 +99,8 @@ def _walk_tree(top: Path, ignore: Sequence[str], seen: dict, links: list) -> Ite
             path = here / d
             if path.is_symlink():
                 links.append(path)
-            else:
-                seen.setdefault(_node(path), path)
+            elif (node := _node(path)) not in skip:
+                seen.setdefault(node, path)
                 real.append(d)
         dirs[:] = real
         for name in sorted(files):
@@ -115,14 +120,41 @@ _SPECIAL = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
 
 
+SEPARATORS = "#!"  # "#" names a record inside a file, "!" a member inside an archive
+_ESCAPE = "%" + SEPARATORS
+
+
+def escape_name(name: str) -> str:
+    """A file or member name as it goes into a URI: "%", "#" and "!" percent-encoded,
+    so that a separator in a URI is always ours and a name cannot forge another item's
+    URI (`bundle.zip!story.json` the file is `bundle.zip%21story.json`, never the member);
+    a byte that is not UTF-8 (read by Python as a surrogate escape) is `%XX` too, so it
+    cannot collide with a name that spells `\\xXX`. Every other character is kept, so
+    ordinary names read as themselves."""
+    if not any(ch in _ESCAPE or "\ud800" <= ch <= "\udfff" for ch in name):
+        return name
+    out = []
+    for ch in name:
+        if ch in _ESCAPE:
+            out.append(f"%{ord(ch):02X}")
+        elif "\udc80" <= ch <= "\udcff":  # os.fsdecode's stand-in for an undecodable byte
+            out.append(f"%{ord(ch) - 0xDC00:02X}")
+        elif "\ud800" <= ch <= "\udfff":
+            out.append("".join(f"%{b:02X}" for b in ch.encode("utf-8", "surrogatepass")))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def uri_of(relative: str) -> str:
-    """A path relative to the source as a URI the tables can hold: a name that is not
-    UTF-8 (read by Python with surrogate escapes) shows its bad bytes as `\\xNN`."""
-    try:
-        relative.encode("utf-8")
-        return relative
-    except UnicodeEncodeError:
-        return relative.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    """A path relative to the source (forward slashes) as the URI of the file."""
+    return escape_name(relative)
+
+
+def member_uri(archive_uri: str, name: str, ordinal: int = 1) -> str:
+    """The URI of an archive member: the archive's, "!", the member's escaped name, and
+    for the second and later members of one name (a tar may hold a name twice) "!<n>"."""
+    return f"{archive_uri}!{escape_name(name)}" + (f"!{ordinal}" if ordinal > 1 else "")
 
 
 def refusal_sha(uri: str, why: str) -> str:
@@ -140,6 +172,7 @@ def discover(
     ignore: Sequence[str] = DEFAULT_IGNORE,
     known: KnownHash | None = None,
     on_file: Callable[[], None] | None = None,
+    leave_out: Sequence[Path] = (),
 ) -> list[SourceFile]:
     """Every file under `source` with its sha256; what cannot be read comes back with an
     error (a dangling link, a permission, a named pipe or device, a link to a folder
@@ -148,17 +181,30 @@ def discover(
     `known(uri, size, mtime_ns)` may answer a file's sha256 from the ledger: a file
     whose path, size and modification time are as recorded is not read again
     (the rule rsync and git use), which makes a rerun over an unchanged inbox cheap.
+    Folders in `leave_out` are not looked into (see `walk`).
     """
     if not source.is_dir():
         raise FileNotFoundError(f"source folder not found: {source}")
     found = []
-    for item in walk(source, ignore):
+    for item in walk(source, ignore, leave_out):
         path = item.path if isinstance(item, Refused) else item
         uri = uri_of(path.relative_to(source).as_posix())
         found.append(_refused(path, uri, item.why) if isinstance(item, Refused) else _source_file(path, uri, known))
         if on_file is not None:
             on_file()
     return found
+
+
+def lake_ground(source: Path, lake: Path) -> list[Path]:
+    """The folders discovery of `source` leaves out for the lake at `lake`: the lake
+    itself when it lies inside the source (its parts are not news, and reading them
+    fed the lake its own files). A source inside the lake, or the lake itself, is
+    refused (`ValueError`, one line): nothing there is news either."""
+    real_source, real_lake = source.resolve(), lake.resolve()
+    if real_source.is_relative_to(real_lake):
+        where = "is the lake" if real_source == real_lake else f"lies inside the lake {lake}"
+        raise ValueError(f"source folder {source} {where}: a lake's own files are not articles; choose a folder outside it")
+    return [lake] if real_lake.is_relative_to(real_source) else []
 
 
 def _refused(path: Path, uri: str, why: str) -> SourceFile:
@@ -199,6 +245,11 @@ PIECES = "pieces"  # ledger outcome of a file read in pieces, once its last piec
 NOT_FILES = ("member", SEGMENT)  # ledger rows that are not files of the source
 
 
+def segment_file(uri: str) -> str:
+    """The file of a segment row (`big.jsonl#L2001-4000`): all before the last "#L"."""
+    return uri.rsplit("#L", 1)[0]
+
+
 class Ledger:
     """What the lake has already ingested: the ledger rows of the current version,
     plus size+mtime hints that runs with nothing to publish keep in the stat cache.
@@ -215,7 +266,7 @@ class Ledger:
         segments: dict[str, Resume] = {}
         for uri, sha, _size, _mtime, items, outcome, end_byte, end_line in rows:
             if outcome == SEGMENT:
-                file = file_part(uri)
+                file = segment_file(uri)
                 was = segments.get(file)
                 if was is None or was.sha256 != sha or end_byte > was.end_byte:
                     segments[file] = Resume(sha, end_byte, end_line, (was.items if was and was.sha256 == sha else 0) + (items or 0))
@@ -298,14 +349,13 @@ class Ledger:
 
     def _segments_of(self, uri: str, sha256: str) -> list[dict]:
         segments = self.table.filter(pc.fill_null(pc.equal(self.table.column("outcome"), SEGMENT), False))
-        return [r for r in segments.to_pylist() if r["sha256"] == sha256 and file_part(r["source_uri"]) == uri]
+        return [r for r in segments.to_pylist() if r["sha256"] == sha256 and segment_file(r["source_uri"]) == uri]
 
     def entries(self, uris: set[str]) -> list[dict]:
         """The ledger rows of these files and of their archive members."""
         if not uris:
             return []
-        files = pa.array([file_part(u) for u in self.table.column("source_uri").to_pylist()], pa.string())
-        return self.table.filter(pc.is_in(files, value_set=pa.array(sorted(uris), pa.string()))).to_pylist()
+        return self.table.filter(in_files(self.table.column("source_uri").to_pylist(), uris)).to_pylist()
 
     def holders(self, article_ids: set[str], files: Sequence[SourceFile]) -> dict[str, set[str]]:
         """Which of `files` (unchanged ones) hold which of `article_ids`, by content: a
@@ -329,5 +379,31 @@ FILE_PART_SQL = "split_part(split_part({column}, '#', 1), '!', 1)"  # file_part,
 
 
 def file_part(uri: str) -> str:
-    """The file a ledger or article URI belongs to: less any '#part' and '!archive member'."""
+    """The file a ledger or article URI belongs to: less any '#part' and '!archive member'.
+    Exact for every URI this code writes (names escape both separators)."""
     return uri.split("#", 1)[0].split("!", 1)[0]
+
+
+def owner_in(uri: str, files: Collection[str]) -> str | None:
+    """Which of `files` (file URIs) `uri` belongs to: the file itself, or a record or
+    member of it. Unlike `file_part` this also places the rows of lakes written before
+    names were escaped (`a#b.jsonl#L3` belongs to the file `a#b.jsonl`), so such a file,
+    now under its escaped URI, is taken as moved: its old rows go, nothing is doubled."""
+    if uri in files:
+        return uri
+    for i, ch in enumerate(uri):
+        if ch in SEPARATORS and uri[:i] in files:
+            return uri[:i]
+    return None
+
+
+def in_files(uris: Sequence[str], files: Collection[str]) -> pa.Array:
+    """A mask: which of `uris` belong to one of `files` (see `owner_in`)."""
+    files = set(files)
+    return pa.array([owner_in(u, files) is not None for u in uris], pa.bool_())
+
+
+def sql_prefilter(files: Collection[str]) -> set[str]:
+    """Values for `FILE_PART_SQL in (...)` that find every part holding a row of `files`
+    (a superset when old unescaped URIs share a prefix; `in_files` then decides)."""
+    return {file_part(f) for f in files}

@@ -33,6 +33,8 @@ def _count_lines(report: dict) -> list[tuple[str, str]]:
         if c.get("deleted_files") else []
     ) + (
         [("not extracted", f"{c['skipped_language']} (no model for their language)")] if c.get("skipped_language") else []
+    ) + (
+        [("held back", f"{c['held_back']} files changed while read: the next run reads them again")] if c.get("held_back") else []
     )
 
 

@@ -69,6 +69,7 @@ class RunReport:
             "near_duplicates": counts.near_duplicates,
             "deleted_files": counts.deleted_files,
             "removed": counts.removed,
+            "held_back": counts.held_back,
             "validation_success": None if self.validation is None else bool(self.validation.get("success")),
             "validation_summary": None if self.validation is None else validation_text(self.validation),
             "published_version": self.version,

@@ -40,7 +40,7 @@ _LAST_SEEN = "latest published_at of the articles counted; null when none of the
 ARTICLES = pa.schema(
     [
         required("article_id", pa.string(), "16 hex digits of the sha256 of the casefolded, whitespace-folded title and body: the same story from two files or formats has one id"),
-        required("source_uri", pa.string(), "the file, relative to the source folder; `bundle.zip!inner/story.json` for an archive member; `#L<line>` (JSONL line) or `#<n>` (record of a multi-record file) when the file holds several articles"),
+        required("source_uri", pa.string(), "the file, relative to the source folder, with `%`, `#` and `!` in names (and bytes that are not UTF-8) percent-encoded; `bundle.zip!inner/story.json` for an archive member (`!2`, `!3`... after the name for a later member of the same name); `#L<line>` (JSONL line), `#item-<i>` (item of a JSON list, from 0) or `#record-<n>` (WARC record) when the file holds several articles"),
         required("source_sha256", pa.string(), "sha256 of the file (or archive member) the article was read from"),
         required("source_format", pa.string(), "the reader that parsed it: text | json | jsonl | html | warc"),
         col("outlet", pa.string(), "the publisher: as declared (site name, dateline agency), else the URL's host without www.; null when neither is known"),
@@ -100,7 +100,7 @@ QUARANTINE = pa.schema(
         required("source_uri", pa.string(), "the rejected file or record, as in articles.source_uri"),
         col("source_sha256", pa.string(), "sha256 of the file; null when it could not be read"),
         col("line", pa.int32(), "1-based line of the record in a JSON/JSONL file; null for other inputs"),
-        required("reason", pa.string(), "why: empty | binary | undecodable | too_large | malformed_json | no_article_text | unsupported_type | unreadable | refused_member | failed_expectation"),
+        required("reason", pa.string(), "why: empty | binary | undecodable | too_large | malformed_json | no_article_text | unsupported_type | unreadable | refused_member | failed_expectation | repeated_source_uri"),
         col("detail", pa.string(), "what was wrong, in words (for failed_expectation: the expectation); null when the reason says it all"),
         required("quarantined_at", UTC_TS, "when the run that rejected it started, UTC"),
         required("run_id", pa.string(), "the run that rejected it"),
@@ -212,6 +212,7 @@ RUNS = pa.schema(
         required("near_duplicates", pa.int64(), "of the duplicates: published with duplicate_of set"),
         required("deleted_files", pa.int64(), "files gone from the source since the last run"),
         required("removed", pa.int64(), "articles that left the lake because their file went away"),
+        col("held_back", pa.int64(), "files whose size, mtime or content changed while the run read them: none of their items was taken (nor counted in items_seen) and the ledger does not hold them, so the next run reads them again; null in rows of runs schema version 2"),
         col("validation_success", pa.bool_(), "whether every expectation passed; null when the run stopped before validation"),
         col("validation_summary", pa.string(), "the failed expectations, in words; null when the run stopped before validation"),
         col("published_version", pa.string(), "the version it published (vNNNNNN); null when it published none"),
@@ -265,7 +266,7 @@ TABLES: dict[str, TableSpec] = {
     "entity_cooccurrence": TableSpec(ENTITY_COOCCURRENCE, "derived", 1, description="One row per pair of entities named in the same articles (entity_a < entity_b), among each article's top entities by mentions (the `cooccurrence_top_entities` setting, default 50), so an article adds at most 1,225 pairs."),
     "entity_daily": TableSpec(ENTITY_DAILY, "derived", 1, description="One row per entity and day (the articles' reference date): mentions and articles."),
     "dates": TableSpec(DATES, "derived", 1, description="One row per calendar day covered by the lake: calendar attributes and published and mentioned counts."),
-    "runs": TableSpec(RUNS, "log", 2, description="One row per run, whatever its outcome: counts, stage timings, validation outcome and the version it published."),
+    "runs": TableSpec(RUNS, "log", 3, description="One row per run, whatever its outcome: counts, stage timings, validation outcome and the version it published."),
     "ledger": TableSpec(LEDGER, "state", 2, description="The lake's bookkeeping (not published): one row per ingested file, so a rerun skips what it has seen."),
     "signatures": TableSpec(SIGNATURES, "state", 1, description="The lake's bookkeeping (not published): near-duplicate MinHash signatures of canonical articles."),
 }
@@ -297,6 +298,7 @@ QUARANTINE_REASONS = (
     "unreadable",
     "refused_member",
     "failed_expectation",
+    "repeated_source_uri",
 )
 
 

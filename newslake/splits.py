@@ -52,7 +52,7 @@ class Piece:
 
 def splittable(file: SourceFile) -> bool:
     """A JSONL file on its own (not an archive member) that could be read."""
-    return file.error is None and PurePosixPath(file.uri).suffix.lower() in JSONL_SUFFIXES
+    return file.error is None and PurePosixPath(file.path.name).suffix.lower() in JSONL_SUFFIXES
 
 
 def cut(file: SourceFile, records_per_piece: int, start_byte: int = 0, first_line: int = 1) -> list[Piece]:

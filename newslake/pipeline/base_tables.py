@@ -9,12 +9,11 @@ version's list. Untouched parts are never read or rewritten.
 from __future__ import annotations
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from newslake import schema
 from newslake.lake.parts import key_in, month_of, rewrite_without, write_part, write_partitioned
 from newslake.lake.query import parts_holding
-from newslake.ledger import FILE_PART_SQL, file_part
+from newslake.ledger import FILE_PART_SQL, in_files, sql_prefilter
 from newslake.pipeline.checkpoint import Checkpoint
 
 # Base tables keyed by article_id. (Derived tables are rebuilt in full when rows go.)
@@ -52,13 +51,10 @@ def _rewrite(cp: Checkpoint, table: str, key_sql: str, values: list[str], by_fil
     if not values:
         return
     spec = schema.TABLES[table]
-    holding = parts_holding(cp.con, cp.lake, cp.txn.parts(table), key_sql, values)
+    holding = parts_holding(cp.con, cp.lake, cp.txn.parts(table), key_sql, sql_prefilter(values) if by_file else values)
     if by_file:
-        value_set = pa.array(values, pa.string())
-
         def drop(rows: pa.Table) -> pa.Array:
-            files = pa.array([file_part(u) for u in rows.column("source_uri").to_pylist()], pa.string())
-            return pc.is_in(files, value_set=value_set)
+            return in_files(rows.column("source_uri").to_pylist(), values)
     else:
         drop = key_in(key_sql, values)
     for part in holding:

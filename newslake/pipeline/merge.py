@@ -14,11 +14,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from newslake import dedup, schema
-from newslake.ingest import Batch
+from newslake.ingest import Batch, hold_back, quarantine_repeats
 from newslake.lake.layout import version_number
 from newslake.lake.parts import read_parts
 from newslake.lake.query import parts_holding
-from newslake.ledger import file_part
+from newslake.ledger import owner_in
 from newslake.pipeline import gate, pool
 from newslake.pipeline.checkpoint import Changes, Checkpoint
 
@@ -29,6 +29,19 @@ def merge(cp: Checkpoint, batches: Sequence[Batch]) -> Changes:
     plan, first = cp.plan, cp.chunk.first
     superseded = set(plan.superseded.column("article_id").to_pylist()) if first else set()
     candidates = _concat([b.articles for b in batches], schema.ARTICLES)
+    refreshed = schema.to_table(plan.refreshed if first else [], schema.LEDGER)
+    ledger = _concat([b.ledger for b in batches] + [refreshed], schema.LEDGER)
+    held = {uri for b in batches for uri in b.held}
+    if first and held.intersection(plan.revive):
+        # an unchanged file read to give back articles, held back: its ledger rows go too
+        # (`plan.gone`), so the next run reads it as new and the articles come back
+        plan.changed |= held.intersection(plan.revive)
+    ledger, candidates, parsed_quarantine, held_items = hold_back(
+        ledger, candidates, _concat([b.quarantine for b in batches], schema.QUARANTINE), held
+    )
+    ledger, candidates, parsed_quarantine = quarantine_repeats(
+        ledger, candidates, parsed_quarantine, _lake_uris(cp, set(ledger.column("source_uri").to_pylist())), cp.run_id, cp.chunk.now,
+    )
     ids = candidates.column("article_id").to_pylist()
     seen = set(_lake_ids(cp, set(ids) - superseded))
     keep = []
@@ -48,7 +61,7 @@ def merge(cp: Checkpoint, batches: Sequence[Batch]) -> Changes:
     revived = revived.take(pa.array(sorted(first_of.values()), pa.int64()))
 
     new_rows, refused = gate.gate_articles(cp, new_rows)
-    quarantine = _concat([b.quarantine for b in batches] + [refused], schema.QUARANTINE)
+    quarantine = _concat([parsed_quarantine, refused], schema.QUARANTINE)
 
     orphans = plan.orphans if first else schema.ARTICLES.empty_table()
     orphans = orphans.set_column(orphans.schema.get_field_index("duplicate_of"), schema.ARTICLES.field("duplicate_of"), pa.nulls(orphans.num_rows, pa.string()))
@@ -63,10 +76,11 @@ def merge(cp: Checkpoint, batches: Sequence[Batch]) -> Changes:
     from_changed = {
         article_id
         for article_id, uri in zip(plan.superseded.column("article_id").to_pylist(), plan.superseded.column("source_uri").to_pylist())
-        if file_part(uri) in plan.changed
+        if owner_in(uri, plan.changed) is not None
     } if first else set()
     c = cp.counts
-    c.items_seen = c.unchanged + sum(batch.items for batch in batches)
+    c.items_seen = c.unchanged + sum(batch.items for batch in batches) - held_items
+    c.held_back = len(held)
     c.new_articles = new_rows.num_rows - near
     c.duplicates = duplicates + near
     c.near_duplicates = near
@@ -75,12 +89,11 @@ def merge(cp: Checkpoint, batches: Sequence[Batch]) -> Changes:
     c.removed = len(superseded - from_changed - new_ids)
     c.check()
 
-    refreshed = schema.to_table(plan.refreshed if first else [], schema.LEDGER)
     cp.changes = Changes(
         articles=to_link,
         removed_ids=superseded | set(orphans.column("article_id").to_pylist()),
         quarantine=quarantine,
-        ledger=_concat([b.ledger for b in batches] + [refreshed], schema.LEDGER),
+        ledger=ledger,
         signatures=signatures,
     )
     return cp.changes
@@ -89,6 +102,19 @@ def merge(cp: Checkpoint, batches: Sequence[Batch]) -> Changes:
 def _concat(tables: list[pa.Table], contract: pa.Schema) -> pa.Table:
     tables = [t for t in tables if t.num_rows]
     return pa.concat_tables(tables) if tables else contract.empty_table()
+
+
+def _lake_uris(cp: Checkpoint, uris: set[str]) -> set[str]:
+    """Which of `uris` the lake's ledger holds and keeps: less the rows this checkpoint
+    removes (its first takes out the gone files' rows and the refreshed ones)."""
+    parts = parts_holding(cp.con, cp.lake, cp.txn.parts("ledger"), "source_uri", uris)
+    if not parts:
+        return set()
+    found = set(read_parts(cp.lake, parts, schema.LEDGER, columns=["source_uri"]).column("source_uri").to_pylist())
+    if cp.chunk.first:
+        plan = cp.plan
+        found -= {u for u in found if owner_in(u, plan.gone) is not None} | {r["source_uri"] for r in plan.refreshed}
+    return uris.intersection(found)
 
 
 def _lake_ids(cp: Checkpoint, ids: set[str]) -> set[str]:

@@ -55,7 +55,7 @@ class ParseJob:
         for name in SPILLED:
             feather.write_feather(getattr(batch, name), f"{stem}.{name}.arrow", compression="lz4")
             set_mode(f"{stem}.{name}.arrow")
-        return Spilled(str(stem), batch.items, batch.articles.num_rows, batch.quarantine.num_rows)
+        return Spilled(str(stem), batch.items, batch.articles.num_rows, batch.quarantine.num_rows, batch.held)
 
     def parse(self, files: list[SourceFile | Piece]) -> Batch:
         return parse_batch(
@@ -82,11 +82,12 @@ class Spilled:
     items: int
     articles: int
     quarantined: int
+    held: tuple[str, ...] = ()  # files that changed while read (`ingest.ChangedWhileRead`)
 
     def load(self) -> Batch:
         """The batch, memory-mapped (its files go once the merge is done: `forget`)."""
         tables = {name: feather.read_table(f"{self.stem}.{name}.arrow", memory_map=True) for name in SPILLED}
-        return Batch(items=self.items, **tables)
+        return Batch(items=self.items, held=self.held, **tables)
 
     def forget(self) -> None:
         for name in SPILLED:

@@ -21,7 +21,7 @@ from newslake.config import Settings
 from newslake.lake import Lake, LakeError, Manifest
 from newslake.lake.parts import read_parts
 from newslake.lake.query import parts_holding
-from newslake.ledger import FILE_PART_SQL, STAT_CACHE, Ledger, Resume, SourceFile, discover, file_part
+from newslake.ledger import FILE_PART_SQL, STAT_CACHE, Ledger, Resume, SourceFile, discover, in_files, lake_ground, sql_prefilter
 from newslake.progress import progress
 from newslake.splits import Piece, cut, splittable
 from newslake.storage import atomic_write_parquet, read_parquet_or_empty
@@ -45,7 +45,7 @@ class Work:
 
 def estimate(file: SourceFile) -> int:
     """Articles a whole file may hold: one for a page or a text, else by its size."""
-    if PurePosixPath(file.uri).suffix.lower() in ONE_ARTICLE and "!" not in file.uri:
+    if PurePosixPath(file.path.name).suffix.lower() in ONE_ARTICLE:
         return 1
     return max(1, file.size // BYTES_PER_ARTICLE)
 
@@ -128,9 +128,14 @@ def plan(settings: Settings, lake: Lake, base: Manifest | None, ledger: Ledger, 
     """Discover the source and sort every file: unchanged, new, changed or gone."""
     if not settings.source.is_dir():
         raise LakeError(f"source folder not found: {settings.source}")
+    try:
+        leave_out = lake_ground(settings.source, lake.root)
+    except ValueError as exc:
+        raise LakeError(str(exc)) from exc
     shown = progress()
     shown.start("discover", None, "files")
-    files = discover(settings.source, settings.ignore, known=ledger.known_sha, on_file=lambda: shown.advance("discover"))
+    files = discover(settings.source, settings.ignore, known=ledger.known_sha, on_file=lambda: shown.advance("discover"),
+                     leave_out=leave_out)
     shown.finish("discover")
     unchanged = [f for f in files if ledger.seen(f.sha256)]
     todo = [f for f in files if not ledger.seen(f.sha256)]
@@ -171,12 +176,11 @@ def plan(settings: Settings, lake: Lake, base: Manifest | None, ledger: Ledger, 
 
 def _superseded(con, lake: Lake, parts, gone: set[str]) -> pa.Table:
     empty = pa.table({"article_id": pa.array([], pa.string()), "source_uri": pa.array([], pa.string())})
-    holding = parts_holding(con, lake, parts, FILE_PART_SQL.format(column="source_uri"), gone)
+    holding = parts_holding(con, lake, parts, FILE_PART_SQL.format(column="source_uri"), sql_prefilter(gone))
     if not holding:
         return empty
     rows = read_parts(lake, holding, schema.ARTICLES, columns=["article_id", "source_uri"])
-    files = pa.array([file_part(u) for u in rows.column("source_uri").to_pylist()], pa.string())
-    return rows.filter(pc.is_in(files, value_set=pa.array(sorted(gone), pa.string())))
+    return rows.filter(in_files(rows.column("source_uri").to_pylist(), gone))
 
 
 def _orphans(con, lake: Lake, parts, removed: set[str]) -> pa.Table:

@@ -309,7 +309,10 @@ def read_json(text: str, options: ReaderOptions = DEFAULT_OPTIONS) -> Iterator[R
         yield Rejection("no_article_text", "JSON list is empty")
     for index, record in enumerate(records):
         try:
-            yield record_to_article(record, "json", options=options)
+            article = record_to_article(record, "json", options=options)
+            if len(records) > 1:  # each item its own source_uri (`list.json#item-3`), as a JSONL line has
+                article.part = f"item-{index}"
+            yield article
         except Rejected as rejected:
             detail = rejected.rejection.detail + (f" (item {index})" if len(records) > 1 else "")
             yield Rejection(rejected.rejection.reason, detail)
