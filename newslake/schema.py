@@ -216,6 +216,7 @@ RUNS = pa.schema(
         col("validation_summary", pa.string(), "the failed expectations, in words; null when the run stopped before validation"),
         col("published_version", pa.string(), "the version it published (vNNNNNN); null when it published none"),
         required("stage_seconds", pa.string(), "JSON object: seconds spent in each stage"),
+        col("error", pa.string(), "why a failed run failed: the error, or the signal that stopped it (`stopped by SIGTERM`); null otherwise"),
     ]
 )
 
@@ -265,7 +266,7 @@ TABLES: dict[str, TableSpec] = {
     "entity_cooccurrence": TableSpec(ENTITY_COOCCURRENCE, "derived", 1, description="One row per pair of entities named in the same articles (entity_a < entity_b), among each article's top entities by mentions (the `cooccurrence_top_entities` setting, default 50), so an article adds at most 1,225 pairs."),
     "entity_daily": TableSpec(ENTITY_DAILY, "derived", 1, description="One row per entity and day (the articles' reference date): mentions and articles."),
     "dates": TableSpec(DATES, "derived", 1, description="One row per calendar day covered by the lake: calendar attributes and published and mentioned counts."),
-    "runs": TableSpec(RUNS, "log", 2, description="One row per run, whatever its outcome: counts, stage timings, validation outcome and the version it published."),
+    "runs": TableSpec(RUNS, "log", 3, description="One row per run, whatever its outcome: counts, stage timings, validation outcome and the version it published."),
     "ledger": TableSpec(LEDGER, "state", 2, description="The lake's bookkeeping (not published): one row per ingested file, so a rerun skips what it has seen."),
     "signatures": TableSpec(SIGNATURES, "state", 1, description="The lake's bookkeeping (not published): near-duplicate MinHash signatures of canonical articles."),
 }
@@ -276,7 +277,7 @@ TABLES: dict[str, TableSpec] = {
 RUN_METADATA: dict[str, tuple[str, ...]] = {
     "articles": ("ingested_at", "run_id"),
     "quarantine": ("quarantined_at", "run_id"),
-    "runs": ("run_id", "started_at", "finished_at", "source", "stage_seconds"),
+    "runs": ("run_id", "started_at", "finished_at", "source", "stage_seconds", "error"),
     "ledger": ("run_id",),  # state, not published: a file's ledger row names the run that took it in
 }
 # Parts written below these schema versions cannot be read as today's tables: entity
