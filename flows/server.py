@@ -5,10 +5,14 @@ flow call, where a failed start is no failure of the run's own and only an atexi
 hook stops it: a signal that ends the process another way leaves it up. Started
 here, before the flow, its failure is the run's (and logged), and it stops when the
 run's block ends, whatever ends it. The flow's client finds it: Prefect keeps one
-temporary server a process.
+temporary server a process. Its own log lines (it writes to the run's terminal) are
+kept to CRITICAL unless PREFECT_SERVER_LOGGING_LEVEL says otherwise: stopped under
+a run, it would print the events it had not yet recorded.
 """
 
 from __future__ import annotations
+
+import os
 
 from contextlib import contextmanager
 from typing import Iterator
@@ -19,6 +23,7 @@ def temporary_server(timeout: float) -> Iterator[str]:
     """Prefect's temporary server for the block; its API URL."""
     from prefect.server.api.server import SubprocessASGIServer
 
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
     server = SubprocessASGIServer()
     try:
         server.start(timeout=max(1, int(timeout)))

@@ -128,10 +128,9 @@ def run(
     import os
     import time
 
-    from newslake import progress
     from newslake.lake import Lake, LakeError
+    from newslake import progress, stopping
     from newslake.report import EXAMPLE_QUERY, ValidationFailed, summary_lines
-    from newslake import stopping
     from newslake.pipeline.session import log_unbegun, logged, run_if_nothing_new
 
     settings = _settings(source=source, lake=lake, expectations_dir=expectations, extract=extract, dask=dask)
@@ -151,7 +150,7 @@ def run(
     stack = contextlib.ExitStack()
     begun = False  # the run found work: from here a failure is a row of the runs log
     stopped = None
-    stopping.stop_on_signals()
+    handlers = stopping.stop_on_signals()
     try:
         report = run_if_nothing_new(settings)
         if report is None:
@@ -176,10 +175,8 @@ def run(
     except LakeError as exc:
         _fail(str(exc), exc)
     except OSError as exc:  # a full disk, a lost mount: the run published nothing (see Run.fail)
-        current = Lake(settings.lake).current_version()
         what = f"{exc.strerror or exc}: {exc.filename}" if exc.filename else f"{type(exc).__name__}: {exc}"
-        outcome = "the run published nothing" if current == was_current else f"after the run published {current}"
-        _fail(f"{what} ({outcome}; current version: {current or 'none'})", exc, code=1)
+        _fail(f"{what} ({_outcome(settings, was_current)})", exc, code=1)
     except ValidationFailed as failed:
         _close(live)
         _print_summary(summary_lines(failed.report, wall_seconds=time.perf_counter() - started))
@@ -197,8 +194,11 @@ def run(
         stack.close()
         _close(live)
         progress.use(progress.Silent())
-        if stopped is not None:
-            _stopped(settings, stopped, was_current)
+        try:
+            if stopped is not None:
+                _stopped(settings, stopped, was_current)
+        finally:
+            stopping.restore(handlers)
     the_lake = Lake(settings.lake)
     current = the_lake.current.resolve() if report.get("current_version") else None
     _print_summary(summary_lines(report, str(current) if current else None, wall_seconds=time.perf_counter() - started))
@@ -236,16 +236,20 @@ def _stopped(settings, exc: BaseException, was_current: str | None) -> None:
     kept server outlives runs by design), say so in one line, exit 128 + the signal."""
     from newslake import stopping
     from newslake.config import prefect_home_of
-    from newslake.lake import Lake
     from newslake.server import kept_server_session
 
     stopping.stop_children(spare_sessions=[s for s in [kept_server_session(prefect_home_of(settings))] if s])
+    err.print(f"[red]{_escape(stopping.describe(exc))}[/red] ({_outcome(settings, was_current)})", soft_wrap=True, highlight=False)
+    raise typer.Exit(128 + stopping.signal_of(exc))
+
+
+def _outcome(settings, was_current: str | None) -> str:
+    """What a run that ended early left: whether it published, and the current version."""
+    from newslake.lake import Lake
+
     current = Lake(settings.lake).current_version()
     outcome = "the run published nothing" if current == was_current else f"after the run published {current}"
-    signum = stopping.signal_of(exc)
-    err.print(f"[red]{_escape(stopping.describe(exc))}[/red] ({outcome}; current version: {current or 'none'})",
-              soft_wrap=True, highlight=False)
-    raise typer.Exit(128 + signum)
+    return f"{outcome}; current version: {current or 'none'}"
 
 
 def _close(live) -> None:
@@ -341,7 +345,7 @@ def serve(
     # From here a signal at any moment stops what was started: start_server takes its
     # process group down if interrupted, and the block below stops a server that answered
     # and any flow run still going (whose session logs it as failed with the signal).
-    stopping.stop_on_signals()
+    handlers = stopping.stop_on_signals()
     home = prefect_home_of(settings)
     server = None
     try:
@@ -371,6 +375,7 @@ def serve(
         if server is not None:
             server.stop()
             console.print("Stopped the Prefect server.")
+        stopping.restore(handlers)
 
 
 def _print_summary(lines: list[tuple[str, str]]) -> None:

@@ -45,10 +45,18 @@ class Stopped(BaseException):
         return 128 + self.signum  # what a shell reports for a process a signal ended
 
 
-def stop_on_signals() -> None:
-    """From now on SIGTERM and SIGINT raise `Stopped` (call from the main thread)."""
-    for signum in SIGNALS:
-        signal.signal(signum, _stop)
+def stop_on_signals() -> dict[int, object]:
+    """From now on SIGTERM and SIGINT raise `Stopped` (call from the main thread).
+    Returns the handlers they had, for `restore` (a command run inside a test or
+    another program hands them back)."""
+    _received.clear()
+    _halted.clear()
+    return {signum: signal.signal(signum, _stop) for signum in SIGNALS}
+
+
+def restore(previous: dict[int, object]) -> None:
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
 
 
 def _stop(signum: int, _frame) -> None:
@@ -62,6 +70,11 @@ def _stop(signum: int, _frame) -> None:
 def on_stop(hook: Callable[[], None]) -> None:
     """Run `hook` (once) as soon as a stop is seen, before the command unwinds."""
     _hooks.append(hook)
+
+
+def seen() -> bool:
+    """Whether this process is stopping: what fails from here on is the stop's doing."""
+    return bool(_halted)
 
 
 def halt() -> None:
@@ -110,10 +123,11 @@ def stop_children(spare_sessions: Iterable[int] = (), timeout: float = 10.0) -> 
     import psutil
 
     spare = set(spare_sessions)
+    tracker = _resource_tracker()
     left = []
     for child in psutil.Process().children(recursive=True):
         try:
-            if os.getsid(child.pid) not in spare:
+            if os.getsid(child.pid) not in spare and child.pid != tracker:
                 left.append(child)
         except (ProcessLookupError, PermissionError):
             continue
@@ -130,3 +144,11 @@ def stop_children(spare_sessions: Iterable[int] = (), timeout: float = 10.0) -> 
             pass
     psutil.wait_procs(alive, timeout=5)
     return [child.pid for child in left]
+
+
+def _resource_tracker() -> int | None:
+    """multiprocessing's resource tracker: it frees what the workers left once this
+    process exits (stopped before, it is restarted, and complains)."""
+    import multiprocessing.resource_tracker as tracker
+
+    return getattr(tracker._resource_tracker, "_pid", None)
