@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
@@ -94,17 +94,22 @@ def signal_of(exc: BaseException | None) -> int | None:
     (SIGINT), or Prefect's `TerminationSignal` (any BaseException carrying an int
     `signal`, so that the domain need not import Prefect); or one raised while such
     a stop was handled (Prefect re-sends its signal from an except block)."""
-    seen = 0
-    while exc is not None and seen < 10:
-        if isinstance(exc, Stopped):
-            return exc.signum
-        if isinstance(exc, KeyboardInterrupt):
+    for one in handled_within(exc):
+        if isinstance(one, Stopped):
+            return one.signum
+        if isinstance(one, KeyboardInterrupt):
             return signal.SIGINT
-        number = getattr(exc, "signal", None)
-        if not isinstance(exc, Exception) and isinstance(number, int):
+        number = getattr(one, "signal", None)
+        if not isinstance(one, Exception) and isinstance(number, int):
             return number
-        exc, seen = exc.__context__, seen + 1
     return None
+
+
+def handled_within(exc: BaseException | None, depth: int = 10) -> Iterator[BaseException]:
+    """`exc`, then the exception it was raised while handling, and so on."""
+    while exc is not None and depth > 0:
+        yield exc
+        exc, depth = exc.__context__, depth - 1
 
 
 def describe(exc: BaseException) -> str:

@@ -269,12 +269,7 @@ _LOGGED = "newslake_run_logged"
 def logged(exc: BaseException) -> bool:
     """Whether a session logged the failure `exc` (or the one it was raised while
     handling: Prefect re-sends a signal from its except block) as its run's row."""
-    seen = 0
-    while exc is not None and seen < 10:
-        if getattr(exc, _LOGGED, False):
-            return True
-        exc, seen = exc.__context__, seen + 1
-    return False
+    return any(getattr(one, _LOGGED, False) for one in stopping.handled_within(exc))
 
 
 def log_unbegun(settings: Settings, exc: BaseException, what: str | None = None) -> None:
