@@ -7,6 +7,7 @@ import logging
 
 from prefect.logging.handlers import PrefectConsoleHandler
 
+from newslake import stopping
 from newslake.lake import LakeError
 from newslake.report import ValidationFailed
 
@@ -20,9 +21,13 @@ def validation_failures_off_the_console():
     """Keep Prefect's log of a ValidationFailed, a LakeError or an OSError (the task's
     and the flow's traceback) off the console for this run: the command prints the
     failed expectations, or the one-line error, itself.
-    The records still reach the Prefect API, so the UI shows them."""
+    The records still reach the Prefect API, so the UI shows them. Once a signal
+    stops the run, nothing more: the tasks that fail because their workers were
+    stopped, and the flow's crash, are the stop the command reports in one line."""
 
     def keep(record: logging.LogRecord) -> bool:
+        if stopping.seen():
+            return False
         if record.exc_info and isinstance(record.exc_info[1], ANNOUNCED):
             return False
         message = record.getMessage()

@@ -128,10 +128,10 @@ def run(
     import os
     import time
 
-    from newslake import progress
     from newslake.lake import Lake, LakeError
+    from newslake import progress, stopping
     from newslake.report import EXAMPLE_QUERY, ValidationFailed, summary_lines
-    from newslake.pipeline.session import run_if_nothing_new
+    from newslake.pipeline.session import log_unbegun, logged, run_if_nothing_new
 
     settings = _settings(source=source, lake=lake, expectations_dir=expectations, extract=extract, dask=dask)
     level = (log_level or ("INFO" if verbose else "WARNING")).upper()
@@ -148,9 +148,13 @@ def run(
     was_current = Lake(settings.lake).current_version()
     live = None
     stack = contextlib.ExitStack()
+    begun = False  # the run found work: from here a failure is a row of the runs log
+    stopped = None
+    handlers = stopping.stop_on_signals()
     try:
         report = run_if_nothing_new(settings)
         if report is None:
+            begun = True
             _use_server(settings, stack, quiet)
             # the terminal shows progress and the summary; the log file and the UI keep every line
             os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", level)
@@ -171,10 +175,8 @@ def run(
     except LakeError as exc:
         _fail(str(exc), exc)
     except OSError as exc:  # a full disk, a lost mount: the run published nothing (see Run.fail)
-        current = Lake(settings.lake).current_version()
         what = f"{exc.strerror or exc}: {exc.filename}" if exc.filename else f"{type(exc).__name__}: {exc}"
-        outcome = "the run published nothing" if current == was_current else f"after the run published {current}"
-        _fail(f"{what} ({outcome}; current version: {current or 'none'})", exc, code=1)
+        _fail(f"{what} ({_outcome(settings, was_current)})", exc, code=1)
     except ValidationFailed as failed:
         _close(live)
         _print_summary(summary_lines(failed.report, wall_seconds=time.perf_counter() - started))
@@ -182,10 +184,21 @@ def run(
         for line in failed.failures:
             err.print(f"  [red]✗[/red] {line}")
         raise typer.Exit(1)
+    except BaseException as exc:
+        if stopping.signal_of(exc) is None:
+            raise
+        stopped = exc
+        if begun and not logged(exc):
+            log_unbegun(settings, exc)
     finally:
         stack.close()
         _close(live)
         progress.use(progress.Silent())
+        try:
+            if stopped is not None:
+                _stopped(settings, stopped, was_current)
+        finally:
+            stopping.restore(handlers)
     the_lake = Lake(settings.lake)
     current = the_lake.current.resolve() if report.get("current_version") else None
     _print_summary(summary_lines(report, str(current) if current else None, wall_seconds=time.perf_counter() - started))
@@ -195,19 +208,48 @@ def run(
 
 
 def _use_server(settings, stack: contextlib.ExitStack, quiet: bool) -> None:
-    """The run's Prefect server (`config.server_for_run`), held for the rest of the run."""
+    """The run's Prefect server (`config.server_for_run`), held for the rest of the run.
+    A server that does not start fails the run: its row says why."""
+    from flows.server import temporary_server
     from newslake.config import server_for_run
+    from newslake.pipeline.session import log_unbegun
     from newslake.server import ServerStartFailed, ui_url
 
     try:
-        url, started = stack.enter_context(server_for_run(settings))
-    except (ServerStartFailed, OSError) as exc:
-        _fail(f"could not start the lake's Prefect server (tried twice): {exc}", exc)
+        url, started = stack.enter_context(server_for_run(settings, temporary_server))
+    except (ServerStartFailed, OSError, RuntimeError) as exc:
+        which = "Prefect's temporary server" if settings.server_idle_minutes == 0 else "the lake's Prefect server (tried twice)"
+        message = f"could not start {which}: {exc}"
+        log_unbegun(settings, exc, message)
+        _fail(message, exc)
+    if started and settings.server_idle_minutes == 0:
+        return  # Prefect's temporary server: it stops with the run
     if started and not quiet:
         err.print(
             f"Started the lake's Prefect server: UI at {ui_url(url)} (stops after {settings.server_idle_minutes:g} minutes"
             " with no run; `newslake server --stop` stops it now)", soft_wrap=True, highlight=False,
         )
+
+
+def _stopped(settings, exc: BaseException, was_current: str | None) -> None:
+    """A signal stopped the command: end what it started and is still up (the lake's
+    kept server outlives runs by design), say so in one line, exit 128 + the signal."""
+    from newslake import stopping
+    from newslake.config import prefect_home_of
+    from newslake.server import kept_server_session
+
+    stopping.stop_children(spare_sessions=[s for s in [kept_server_session(prefect_home_of(settings))] if s])
+    err.print(f"[red]{_escape(stopping.describe(exc))}[/red] ({_outcome(settings, was_current)})", soft_wrap=True, highlight=False)
+    raise typer.Exit(128 + stopping.signal_of(exc))
+
+
+def _outcome(settings, was_current: str | None) -> str:
+    """What a run that ended early left: whether it published, and the current version."""
+    from newslake.lake import Lake
+
+    current = Lake(settings.lake).current_version()
+    outcome = "the run published nothing" if current == was_current else f"after the run published {current}"
+    return f"{outcome}; current version: {current or 'none'}"
 
 
 def _close(live) -> None:
@@ -293,37 +335,47 @@ def serve(
     the lake's PREFECT_HOME) and stopped with it; with PREFECT_API_URL set, that
     server is used.
     """
-    from newslake.config import use_prefect_home
-    from newslake.server import start_server, ui_url
+    from newslake import stopping
+    from newslake.config import prefect_home_of, use_prefect_home
+    from newslake.server import AlreadyServed, kept_server_session, serving, start_server, ui_url
 
     settings = _settings(source=source, lake=lake, cron=cron)  # a bad cron stops here, before any server
     if not settings.source.is_dir():
         _fail(f"source folder not found: {settings.source}")
     # From here a signal at any moment stops what was started: start_server takes its
-    # process group down if interrupted, and the block below stops a server that answered.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    home = use_prefect_home(settings)
+    # process group down if interrupted, and the block below stops a server that answered
+    # and any flow run still going (whose session logs it as failed with the signal).
+    handlers = stopping.stop_on_signals()
+    home = prefect_home_of(settings)
     server = None
     try:
-        if not os.environ.get("PREFECT_API_URL"):
-            try:
-                server = start_server(home, port=settings.server_port, timeout=settings.server_start_timeout)
-            except (OSError, RuntimeError) as exc:
-                _fail(str(exc), exc)
-            os.environ["PREFECT_API_URL"] = server.api_url
-            console.print(f"Started a Prefect server: UI at [bold]{ui_url(server.api_url)}[/bold] (database in {home})")
-        else:
-            console.print(f"Using the Prefect server at {ui_url(os.environ['PREFECT_API_URL'])}")
-        from flows.pipeline import serve_pipeline
+        with serving(home):
+            use_prefect_home(settings)
+            if not os.environ.get("PREFECT_API_URL"):
+                try:
+                    server = start_server(home, port=settings.server_port, timeout=settings.server_start_timeout)
+                except (OSError, RuntimeError) as exc:
+                    _fail(str(exc), exc)
+                os.environ["PREFECT_API_URL"] = server.api_url
+                console.print(f"Started a Prefect server: UI at [bold]{ui_url(server.api_url)}[/bold] (database in {home})")
+            else:
+                console.print(f"Using the Prefect server at {ui_url(os.environ['PREFECT_API_URL'])}")
+            from flows.pipeline import serve_pipeline
 
-        console.print(f"Serving news_pipeline on '{settings.cron}': {settings.source} -> {settings.lake}")
-        serve_pipeline(settings)
-    except KeyboardInterrupt:
-        pass
+            console.print(f"Serving news_pipeline on '{settings.cron}': {settings.source} -> {settings.lake}")
+            serve_pipeline(settings)
+    except AlreadyServed as exc:
+        _fail(f"{settings.lake} is {exc}, with PREFECT_HOME {home}: stop that one first", exc)
+    except BaseException as exc:
+        if stopping.signal_of(exc) is None:
+            raise
     finally:
+        spare = [server.process.pid] if server is not None else []  # stopped last: flow runs report to it
+        stopping.stop_children(spare_sessions=[*spare, *[s for s in [kept_server_session(home)] if s]])
         if server is not None:
             server.stop()
             console.print("Stopped the Prefect server.")
+        stopping.restore(handlers)
 
 
 def _print_summary(lines: list[tuple[str, str]]) -> None:

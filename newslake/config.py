@@ -12,7 +12,7 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Literal
+from typing import Any, Callable, ContextManager, Iterator, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import (
@@ -215,16 +215,27 @@ def use_prefect_home(settings: "Settings", find_server: bool = True) -> Path:
 
 
 @contextmanager
-def server_for_run(settings: "Settings") -> Iterator[tuple[str | None, bool]]:
+def server_for_run(settings: "Settings", temporary: Callable[[float], ContextManager[str]] | None = None) -> Iterator[tuple[str | None, bool]]:
     """The Prefect server a run sends its flow run to, held for the block: the one the
-    caller configured (None), Prefect's temporary one when `server_idle_minutes` is 0
-    (None), else the lake's kept server, started if none is up: (its API URL, whether
-    this call started it). Raises `server.ServerStartFailed` after two failed starts."""
+    caller configured (None); when `server_idle_minutes` is 0, Prefect's temporary one,
+    started by `temporary(timeout)` (orchestration's: Prefect is not imported here)
+    so that it starts, fails or is stopped by a signal before the flow, and stops at
+    the block's end (without `temporary`: None, and Prefect starts it in the flow);
+    else the lake's kept server, started if none is up. Yields (its API URL, whether
+    this call started it). Raises `server.ServerStartFailed` after two failed starts
+    of the kept server."""
     from newslake.server import kept_server, using_server
 
     home = use_prefect_home(settings, find_server=False)
-    if configured_api_url() or settings.server_idle_minutes == 0:
+    if configured_api_url():
         yield None, False
+        return
+    if settings.server_idle_minutes == 0:
+        if temporary is None:
+            yield None, False
+            return
+        with temporary(settings.server_start_timeout) as url:
+            yield url, True
         return
     with using_server(home):  # before it is found: it cannot stop between finding and using it
         url, started = kept_server(

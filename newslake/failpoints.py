@@ -4,7 +4,8 @@ leaves the lake whole.
 `NEWSLAKE_FAILPOINTS=commit.before_switch newslake run` sends SIGKILL to the run
 itself when it reaches that point (or the N-th time it does, with `name@N`, for
 the N-th checkpoint of a backfill): no cleanup handler runs, exactly as with
-`kill -9`. The points are listed in `POINTS`.
+`kill -9`. `name:TERM` (or `:INT`, `name@N:TERM`) sends that signal instead, as
+`kill` or Ctrl-C would at that moment. The points are listed in `POINTS`.
 
 `NEWSLAKE_FAULT_ENOSPC=manifest newslake run` makes that write fail as on a full
 disk: `OSError(ENOSPC)` naming the file, raised where the write would start. The
@@ -62,11 +63,17 @@ WRITES = (
 
 
 def _names(env: str, known: tuple[str, ...]) -> dict[str, int]:
-    names: dict[str, int] = {}
+    return {name: nth for name, (nth, _) in _armed(env, known).items()}
+
+
+def _armed(env: str, known: tuple[str, ...]) -> dict[str, tuple[int, signal.Signals]]:
+    """name -> (from which time it fires, the signal it sends)."""
+    names: dict[str, tuple[int, signal.Signals]] = {}
     for item in os.environ.get(env, "").split(","):
-        name, _, nth = item.strip().partition("@")
+        item, _, sent = item.strip().partition(":")
+        name, _, nth = item.partition("@")
         if name:
-            names[name] = int(nth or 1)
+            names[name] = (int(nth or 1), signal.Signals[f"SIG{sent.upper() or 'KILL'}"])
     unknown = set(names) - set(known)
     if unknown:
         raise ValueError(f"{env}: unknown name(s) {sorted(unknown)}; known: {', '.join(known)}")
@@ -79,11 +86,12 @@ _points_seen: dict[str, int] = {}
 def failpoint(name: str) -> None:
     if name not in POINTS:
         raise ValueError(f"unknown failpoint {name!r}")
-    armed = _names(ENV, POINTS)
+    armed = _armed(ENV, POINTS)
     if name in armed:
         _points_seen[name] = _points_seen.get(name, 0) + 1
-        if _points_seen[name] >= armed[name]:
-            os.kill(os.getpid(), signal.SIGKILL)
+        nth, sent = armed[name]
+        if _points_seen[name] == nth or (sent == signal.SIGKILL and _points_seen[name] > nth):
+            os.kill(os.getpid(), sent)
 
 
 _writes_seen: dict[tuple[str, str], int] = {}  # (the armed list, write name) -> writes so far

@@ -74,6 +74,7 @@ class RunReport:
             "validation_summary": None if self.validation is None else validation_text(self.validation),
             "published_version": self.version,
             "stage_seconds": json.dumps({k: round(v, 3) for k, v in self.stage_seconds.items()}),
+            "error": self.error if self.status == "failed" else None,
         }
 
     def to_dict(self) -> dict:

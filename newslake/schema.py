@@ -217,6 +217,7 @@ RUNS = pa.schema(
         col("validation_summary", pa.string(), "the failed expectations, in words; null when the run stopped before validation"),
         col("published_version", pa.string(), "the version it published (vNNNNNN); null when it published none"),
         required("stage_seconds", pa.string(), "JSON object: seconds spent in each stage"),
+        col("error", pa.string(), "why a failed run failed: the error, or the signal that stopped it (`stopped by SIGTERM`); null otherwise"),
     ]
 )
 
@@ -277,7 +278,7 @@ TABLES: dict[str, TableSpec] = {
 RUN_METADATA: dict[str, tuple[str, ...]] = {
     "articles": ("ingested_at", "run_id"),
     "quarantine": ("quarantined_at", "run_id"),
-    "runs": ("run_id", "started_at", "finished_at", "source", "stage_seconds"),
+    "runs": ("run_id", "started_at", "finished_at", "source", "stage_seconds", "error"),
     "ledger": ("run_id",),  # state, not published: a file's ledger row names the run that took it in
 }
 # Parts written below these schema versions cannot be read as today's tables: entity

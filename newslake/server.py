@@ -38,6 +38,7 @@ from typing import Iterator
 STATE_FILE = "newslake-server.json"
 USERS_FILE = "server.users"  # runs hold it shared while they use the kept server; its mtime is the last use
 LOG_FILE = "server.log"
+SERVE_LOCK = "serve.lock"  # held by the one `newslake serve` of this home, its pid inside
 QUIET_ENVIRONMENT = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
 
 
@@ -194,6 +195,48 @@ def start_server(home: Path, host: str = "127.0.0.1", port: int = 4200, timeout:
     _wait_until_up(process, lambda: serves(api_url, home), home, timeout)
     _publish(home, {"api_url": api_url, "pid": process.pid})
     return LocalServer(home, api_url, process)
+
+
+class AlreadyServed(RuntimeError):
+    """Another `newslake serve` serves this PREFECT_HOME (the lake's, by default): its pid."""
+
+    def __init__(self, pid: str):
+        super().__init__(f"already served by `newslake serve` (pid {pid or 'unknown'})")
+        self.pid = pid
+
+
+@contextmanager
+def serving(home: Path) -> Iterator[None]:
+    """Hold `serve.lock` in `home` exclusively for the block, with this pid in it: two
+    `serve`s of one home would start two servers on one database and register one
+    deployment twice. Raises AlreadyServed, naming the holder's pid, at once."""
+    home = Path(home)
+    home.mkdir(parents=True, exist_ok=True)
+    with open(home / SERVE_LOCK, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            raise AlreadyServed(handle.read().strip()) from None
+        handle.truncate(0)
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.truncate(0)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def kept_server_session(home: Path) -> int | None:
+    """The session the lake's kept server runs in (its keeper's pid), when it is up:
+    what a stopped command leaves running, since later runs use it."""
+    try:
+        state = json.loads((Path(home) / STATE_FILE).read_text())
+    except (OSError, json.JSONDecodeError):
+        return None
+    pid = state.get("pid")
+    return pid if state.get("kept") and isinstance(pid, int) and _alive(pid) else None
 
 
 # The lake's kept server.

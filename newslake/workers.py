@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
 import pyarrow as pa
 
+from newslake import stopping
 from newslake.extract import Mentions, extract_mentions
 from newslake.normalize import MAX_EXTRACT_CHARS
 from newslake.schema import DATE_MENTIONS, ENTITY_MENTIONS, slice_copy
@@ -30,6 +32,8 @@ _lock = threading.Lock()
 
 def _load(model: str | None) -> None:
     global _nlp
+    # Ctrl-C reaches the terminal's whole process group: the run decides, and stops these
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if model is None:  # a run that does not extract: its workers parse and sign only
         return
     from newslake.entities import load_nlp
@@ -104,6 +108,19 @@ def extract_in_workers(
         dates=pa.concat_tables([m.dates for m in found]),
         skipped_language=sum(m.skipped_language for m in found),
     )
+
+
+def terminate() -> None:
+    """Stop the workers at once, mid-batch: the run was stopped (`newslake.stopping`),
+    and the threads waiting for a batch would hold it until the batch ends. Runs in a
+    signal handler: it takes no lock the interrupted code may hold."""
+    for pool in list(_pools.values()):
+        for process in list((getattr(pool, "_processes", None) or {}).values()):  # no public way before Python 3.14
+            if process.is_alive():
+                process.terminate()  # the pool sees its workers gone and fails what waits for them
+
+
+stopping.on_stop(terminate)
 
 
 @atexit.register

@@ -21,6 +21,7 @@ from newslake.lake.runs_log import read_runs
 from newslake.server import STATE_FILE, free_port, healthy
 
 from conftest import REPO, SAMPLES, rows_of, table_of
+from test_signals import Watched
 
 runner = CliRunner()
 
@@ -203,6 +204,16 @@ def test_serve_schedules_the_pipeline_on_a_real_server(tmp_path):
                 except Exception:
                     time.sleep(0.5)
             assert [s.schedule.cron for s in deployment.schedules] == ["0 6 * * *"]
+            # a second serve of the lake exits at once, naming the first
+            second = subprocess.run(
+                [sys.executable, "-m", "newslake.cli", "serve", "--source", str(inbox), "--lake", str(lake.root)],
+                env=env, cwd=REPO, capture_output=True, text=True, timeout=120,
+            )
+            assert second.returncode == 2 and "Traceback" not in second.stderr, second.stderr
+            assert second.stderr.strip().splitlines() == [
+                f"error: {lake.root} is already served by `newslake serve` (pid {served.pid}), with PREFECT_HOME"
+                f" {(tmp_path / 'home').resolve()}: stop that one first"
+            ]
             assert deployment.parameters == {"source": str(inbox.resolve()), "lake": str(lake.root.resolve())}
             flow_run = run_deployment("news_pipeline/newslake", timeout=300)
             assert flow_run.state.is_completed(), flow_run.state
@@ -210,45 +221,28 @@ def test_serve_schedules_the_pipeline_on_a_real_server(tmp_path):
         assert table_of(lake.root, "articles").num_rows == 1
     finally:
         served.send_signal(signal.SIGTERM)
+        asked = time.monotonic()
         output, _ = served.communicate(timeout=60)
     assert served.returncode == 0, output
+    assert time.monotonic() - asked < 30  # a stop is prompt
     assert "Stopped the Prefect server." in output and not state.exists()
     assert not healthy(api)
 
 
-def _processes_with(word: str) -> list[int]:
-    """Pids whose command line holds `word` (a port: what a leftover server would hold)."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                if word in (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"):
-                    found.append(int(proc.name))
-            except OSError:
-                continue
-    return found
-
-
-@pytest.mark.parametrize("delay", [0.5, 3.0, 8.0])
-def test_a_signal_during_serve_start_up_leaves_no_process(tmp_path, delay):
-    """Ctrl-C (SIGINT) at several moments of `serve` start-up, before or while its Prefect
-    server comes up: serve exits, and no server process is left holding the port."""
+@pytest.mark.parametrize("delay, signum", [(0.5, signal.SIGINT), (3.0, signal.SIGTERM), (8.0, signal.SIGINT), (8.0, signal.SIGTERM)])
+def test_a_signal_during_serve_start_up_leaves_no_process(tmp_path, delay, signum):
+    """Ctrl-C (SIGINT) or SIGTERM at several moments of `serve` start-up, before or while
+    its Prefect server comes up: serve exits, and no process it started is left."""
     inbox = small_inbox(tmp_path / "inbox", n=1)
     port = free_port("127.0.0.1", 4300)
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env |= {"PREFECT_HOME": str(tmp_path / "home"), "NEWSLAKE_SERVER_PORT": str(port), "PREFECT_LOGGING_LEVEL": "WARNING"}
-    served = subprocess.Popen(
-        [sys.executable, "-m", "newslake.cli", "serve", "--source", str(inbox), "--lake", str(tmp_path / "lake")],
-        env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    served = Watched(["serve", "--source", str(inbox), "--lake", str(tmp_path / "lake")], env)
     time.sleep(delay)
-    served.send_signal(signal.SIGINT)
-    output, _ = served.communicate(timeout=120)
-    assert "Traceback" not in output, output
-    deadline = time.monotonic() + 30
-    while _processes_with(f"--port {port}") and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert _processes_with(f"--port {port}") == [] and not healthy(f"http://127.0.0.1:{port}/api")
+    served.proc.send_signal(signum)
+    code, out, errors = served.finish(timeout=120)
+    assert "Traceback" not in out + errors, out + errors
+    assert served.left() == [] and not healthy(f"http://127.0.0.1:{port}/api")
 
 
 def test_prefect_yaml_deploys_the_served_deployment(api_url, tmp_path):

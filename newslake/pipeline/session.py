@@ -22,7 +22,7 @@ from typing import Iterator
 
 import duckdb
 
-from newslake import schema
+from newslake import schema, stopping
 from newslake.config import Settings
 from newslake.failpoints import failpoint
 from newslake.lake import Manifest
@@ -93,7 +93,11 @@ def open_session(settings: Settings, rebuild: bool = False) -> Iterator[Session]
         except ValidationFailed:
             raise
         except BaseException as exc:
-            if not fail(session, exc) or not isinstance(exc, Exception):
+            if stopping.signal_of(exc) is not None:
+                stopping.halt()  # its workers first: the threads waiting for them would hold the run
+            published = fail(session, exc)
+            setattr(exc, _LOGGED, True)
+            if not published or not isinstance(exc, Exception):
                 raise  # a published checkpoint ends as published, with the failure as a note
         finally:
             session.con.close()
@@ -253,10 +257,35 @@ def fail(session: Session, exc: BaseException) -> bool:
     cp = session.active
     if cp is None:
         session.report.status = "failed"
-        session.report.error = f"{type(exc).__name__}: {exc}"
+        session.report.error = stopping.describe(exc)
         session.publisher.log(session.report)
         return False
     return cp.publisher.fail(cp.txn, cp.report, exc)
+
+
+_LOGGED = "newslake_run_logged"
+
+
+def logged(exc: BaseException) -> bool:
+    """Whether a session logged the failure `exc` (or the one it was raised while
+    handling: Prefect re-sends a signal from its except block) as its run's row."""
+    return any(getattr(one, _LOGGED, False) for one in stopping.handled_within(exc))
+
+
+def log_unbegun(settings: Settings, exc: BaseException, what: str | None = None) -> None:
+    """The row of a run that failed before its flow's session began (its Prefect
+    server did not start, or a signal stopped it first): `newslake runs` shows every
+    run that found work. The runs log is append-only, one file a run: no lock needed."""
+    from newslake.lake import Lake
+    from newslake.lake import runs_log
+
+    report = _new_report(settings, datetime.now(timezone.utc))
+    report.error = what or stopping.describe(exc)
+    report.finished_at = report.started_at
+    lake = Lake(settings.lake)
+    report.current_version = lake.current_version()
+    runs_log.write_run(lake, runs_log.row_to_json(report.row()))
+    setattr(exc, _LOGGED, True)
 
 
 def run_if_nothing_new(settings: Settings) -> dict | None:

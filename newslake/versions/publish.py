@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from newslake import schema
+from newslake import schema, stopping
 from newslake.lake import Lake, LakeError, Manifest, Transaction, collect_garbage, commit, prune, publisher_lock, recover, switch_current
 from newslake.lake import runs_log
 from newslake.lake.ground import remove_version_folder
@@ -186,7 +186,7 @@ class Publisher:
         txn.abort()
         report.status = "failed"
         report.version = None
-        report.error = f"{type(exc).__name__}: {exc}"
+        report.error = stopping.describe(exc)
         self.log(report)
         return False
 
