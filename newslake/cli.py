@@ -342,6 +342,13 @@ def serve(
     settings = _settings(source=source, lake=lake, cron=cron)  # a bad cron stops here, before any server
     if not settings.source.is_dir():
         _fail(f"source folder not found: {settings.source}")
+    from newslake.lake import Lake, LakeError
+    from newslake.lake.ground import check_ground
+
+    try:
+        check_ground(Lake(settings.lake))  # before the lake's Prefect home is made in a folder that is no lake
+    except LakeError as exc:
+        _fail(str(exc), exc)
     # From here a signal at any moment stops what was started: start_server takes its
     # process group down if interrupted, and the block below stops a server that answered
     # and any flow run still going (whose session logs it as failed with the signal).

@@ -152,6 +152,8 @@ def test_a_folder_that_is_no_lake_is_refused_and_nothing_in_it_is_touched(server
     (folder / "parts" / "engine" / "bolt.txt").write_text("a bolt")
     for args in (["run", "--source", str(small_source), "--no-extract"], ["verify", "--all"], ["repair"], ["versions"], ["compact"]):
         one_error_line(newslake(*args, "--lake", str(folder), env=server), str(folder), "is not a newslake lake", MARKER)
+    # serve with no server configured refuses before it makes the lake's Prefect home there
+    one_error_line(newslake("serve", "--source", str(small_source), "--lake", str(folder)), str(folder), "is not a newslake lake")
     assert [p.relative_to(folder).as_posix() for p in sorted(folder.rglob("*"))] == ["parts", "parts/engine", "parts/engine/bolt.txt"]
     assert (folder / "parts" / "engine" / "bolt.txt").read_text() == "a bolt"
 
