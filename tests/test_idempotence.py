@@ -92,6 +92,9 @@ def test_only_run_metadata_differs(twin_lakes):
         assert set(volatile) <= set(arrow_schema.names)
         assert content_columns(table) == [c for c in arrow_schema.names if c not in volatile]
         for column in volatile:
+            if (table, column) == ("runs", "error"):  # a failed run's message may name paths; these runs succeeded
+                assert all((t := table_of(lake.root, "runs")).column("error").null_count == t.num_rows > 0 for lake in twin_lakes)
+                continue
             columns = [*content_columns(table), column]
             left, right = (checksum_of(con, ident(f"{table}_{lake.root.name}"), arrow_schema, columns) for lake in twin_lakes)
             assert left != right, (table, column)
