@@ -15,7 +15,7 @@ and fail a later one, and a retry fails again. An unknown
 name is an error in all three, so a test cannot silently wait for a point that no
 longer exists.
 
-`NEWSLAKE_PAUSE=parse.read NEWSLAKE_PAUSE_DIR=/tmp/x newslake run` stops the run at
+`NEWSLAKE_PAUSE=parse.read NEWSLAKE_PAUSE_DIR=DIR newslake run` stops the run at
 that point (the N-th time, with `name@N`) until the test has acted: the run
 creates `<dir>/<name>.reached` and waits for `<dir>/<name>.go` (at most
 `PAUSE_SECONDS`), so a test can, say, rewrite a source file at the exact moment

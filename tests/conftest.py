@@ -26,6 +26,19 @@ SEED = SAMPLES / "000_803bced9ea77c050.txt"
 SHARED = REPO.parent / "shared"
 
 
+def two_inboxes(root: Path) -> tuple[Path, Path]:
+    """A base inbox (3 sample files) and the same with 2 files more, under `root`: a run
+    over the second after one over the first has work."""
+    base, full = root / "base", root / "full"
+    base.mkdir()
+    for name in sorted(p.name for p in SAMPLES.iterdir() if p.suffix == ".txt")[:3]:
+        shutil.copy2(SAMPLES / name, base / name)
+    shutil.copytree(base, full)
+    shutil.copy2(SAMPLES / "wikinews_09_former_us_senator_kay_hagan_dies_at_age_66.json", full / "added.json")
+    (full / "added.txt").write_text("A later story\n\nMarch 3, 2021\n\nThe council met in Leeds on Tuesday.\n")
+    return base, full
+
+
 def only_article(items):
     """The single article a reader produced, failing with what it produced otherwise."""
     from newslake.readers import RawArticle

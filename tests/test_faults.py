@@ -24,7 +24,7 @@ from newslake.failpoints import ENOSPC_ENV, ENV, POINTS, WRITES
 from newslake.lake import Lake
 from newslake.lake.runs_log import read_runs
 
-from conftest import REPO, SAMPLES, rows_of, table_of
+from conftest import REPO, SAMPLES, rows_of, table_of, two_inboxes
 
 runner = CliRunner()
 CONTENT = [t for t in schema.TABLES if t != "runs"]  # every data table; runs is run metadata
@@ -78,15 +78,7 @@ def api_url(prefect_server) -> str:
 @pytest.fixture(scope="module")
 def sources(tmp_path_factory) -> tuple[Path, Path]:
     """The base inbox (3 files) and the same inbox with 2 files more."""
-    root = tmp_path_factory.mktemp("sources")
-    base, full = root / "base", root / "full"
-    base.mkdir()
-    for name in sorted(p.name for p in SAMPLES.iterdir() if p.suffix == ".txt")[:3]:
-        shutil.copy2(SAMPLES / name, base / name)
-    shutil.copytree(base, full)
-    shutil.copy2(SAMPLES / "wikinews_09_former_us_senator_kay_hagan_dies_at_age_66.json", full / "added.json")
-    (full / "added.txt").write_text("A later story\n\nMarch 3, 2021\n\nThe council met in Leeds on Tuesday.\n")
-    return base, full
+    return two_inboxes(tmp_path_factory.mktemp("sources"))
 
 
 @pytest.fixture(scope="module")

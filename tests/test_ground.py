@@ -37,7 +37,7 @@ def test_a_manifest_may_name_only_parts_of_the_layout(path):
         Manifest.from_dict(manifest_naming(path))
 
 
-@pytest.mark.parametrize("changes", [{"version": "../../tmp"}, {"run_id": "../../x"}, {"run": {"run_id": "/tmp/x"}},
+@pytest.mark.parametrize("changes", [{"version": "../../tmp"}, {"run_id": "../../x"}, {"run": {"run_id": "/abs/x"}},
                                      {"previous_version": "../v1"}])
 def test_a_manifest_may_name_only_versions_and_runs_of_the_layout(changes):
     with pytest.raises(LakeError, match="is not a name of a newslake lake"):

@@ -11,7 +11,6 @@ mid-run signals from failpoints (`name:TERM`), so no case waits on a clock."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from newslake.lake.runs_log import read_runs
 from newslake.server import STATE_FILE, free_port
 from newslake.stopping import Stopped, describe, signal_of
 
-from conftest import REPO, SAMPLES
+from conftest import REPO, two_inboxes
 from test_faults import assert_verified, copy_lake
 
 
@@ -102,15 +101,7 @@ def api_url(prefect_server) -> str:
 @pytest.fixture(scope="module")
 def inboxes(tmp_path_factory) -> tuple[Path, Path]:
     """The base inbox (3 files) and the same with 2 files more: a run over it has work."""
-    root = tmp_path_factory.mktemp("inboxes")
-    base, full = root / "base", root / "full"
-    base.mkdir()
-    for name in sorted(p.name for p in SAMPLES.iterdir() if p.suffix == ".txt")[:3]:
-        shutil.copy2(SAMPLES / name, base / name)
-    shutil.copytree(base, full)
-    shutil.copy2(SAMPLES / "wikinews_09_former_us_senator_kay_hagan_dies_at_age_66.json", full / "added.json")
-    (full / "added.txt").write_text("A later story\n\nMarch 3, 2021\n\nThe council met in Leeds on Tuesday.\n")
-    return base, full
+    return two_inboxes(tmp_path_factory.mktemp("inboxes"))
 
 
 @pytest.fixture(scope="module")
