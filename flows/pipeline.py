@@ -4,6 +4,10 @@ One task per stage; parsing and extraction map over batches of files and article
 (never one task per article), and each extraction batch writes its own parts. Only
 the commit, whose I/O can fail for passing reasons and which is safe to repeat, is
 retried.
+
+Stage tasks take the session or checkpoint `quote`d: Prefect otherwise walks every
+parameter looking for futures, and a checkpoint's plan lists every file of the lake,
+so each task call would cost in proportion to the lake rather than to the chunk.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
 from prefect.futures import as_completed
+from prefect.utilities.annotations import quote
 
 from flows.console import run_log_file
 from newslake.config import load_settings
@@ -162,7 +167,7 @@ def news_pipeline(
 def _run(settings, shown, rebuild=False) -> dict:
     with run.open_session(settings, rebuild) as session, run_log_file(session.lake.run_dir(session.report.run_id) / "prefect.log"):
         with session.report.timed("discover"):
-            plan_run(session)
+            plan_run(quote(session))
         run.check_nothing_to_do(session)
         shown.start("backlog", run.backlog_articles(session), "articles")
         chunker = run.Chunker(session)
@@ -189,10 +194,10 @@ def _checkpoint(cp: Checkpoint, parsing, chunker, session, settings, shown):
     with report.timed("parse"):
         batches = _collect(parsing, shown)
     with report.timed("normalize"):
-        merge_batches(cp, batches)
+        merge_batches(quote(cp), batches)
     run.check_changes(cp)
     with report.timed("write"):
-        write_base_tables(cp)
+        write_base_tables(quote(cp))
     with report.timed("extract"):
         job, todo = extraction.job(cp), extraction.batches(cp, settings.extract_batch_size)
         if todo:
@@ -213,12 +218,12 @@ def _checkpoint(cp: Checkpoint, parsing, chunker, session, settings, shown):
     following = chunker.next()
     parsing = _submit_parse(following, session, settings) if following is not None else None
     with report.timed("models"):
-        build_models(cp)
+        build_models(quote(cp))
     with report.timed("validate"):
-        validate(cp)
+        validate(quote(cp))
     with report.timed("publish"):
-        publish(cp)
-    write_run_report(cp)  # after the publish stage, so that its time is on the page
+        publish(quote(cp))
+    write_run_report(quote(cp))  # after the publish stage, so that its time is on the page
     return following, parsing
 
 
