@@ -79,6 +79,7 @@ final as (
         a.country_code,
         a.latitude,
         a.longitude,
+        a.geonames_id,
         a.mention_count,
         a.article_count,
         r.entity_id

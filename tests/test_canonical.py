@@ -180,6 +180,32 @@ def test_an_ambiguous_place_prefers_the_country_of_the_article():
     assert {m.country_code for m in fr if m.text == "Paris"} == {"FR"}
 
 
+# GeoNames records, read from the GeoNames site: https://www.geonames.org/<id>
+FRANCE, TEXAS, BAGHDAD, PARIS_FRANCE, PARIS_TEXAS = 3017382, 4736286, 98182, 2988507, 4717560
+
+
+def test_a_place_carries_its_geonames_id_beside_its_country_code():
+    found = {m.text: m for m in resolve(
+        "France sent aid to Baghdad. Texas did too.", ("France", "GPE"), ("Baghdad", "GPE"), ("Texas", "GPE"))}
+    assert (found["France"].geonames_id, found["France"].country_code) == (FRANCE, "FR")  # a country
+    assert (found["Baghdad"].geonames_id, found["Baghdad"].country_code) == (BAGHDAD, "IQ")  # a city
+    assert (found["Texas"].geonames_id, found["Texas"].country_code) == (TEXAS, "US")  # a US state
+
+
+def test_an_ambiguous_place_carries_the_geonames_id_of_the_reading_chosen():
+    us = resolve("Paris, Texas, is in the United States. Paris grew.", ("Paris", "GPE"), ("Texas", "GPE"), ("United States", "GPE"))
+    fr = resolve("Paris is the capital of France.", ("Paris", "GPE"), ("France", "GPE"))
+    assert {m.geonames_id for m in us if m.text == "Paris"} == {PARIS_TEXAS}
+    assert {m.geonames_id for m in fr if m.text == "Paris"} == {PARIS_FRANCE}
+    # two readings, two aliases: the lake keeps them apart
+    assert {m.alias_id for m in us if m.text == "Paris"} != {m.alias_id for m in fr if m.text == "Paris"}
+
+
+def test_only_places_carry_a_geonames_id():
+    found = resolve("Tony Blair met Iraqi officials.", ("Tony Blair", "PERSON"), ("Iraqi", "NORP"))
+    assert [m.geonames_id for m in found] == [None, None]
+
+
 def test_spans_never_cross_a_line_break_and_repeats_skip_common_words():
     text = "Brown\nAnnounced cuts. Gordon Brown spoke, and brown paper was used."
     found = resolve(text, ("Brown\nAnnounced", "PERSON"), ("Gordon Brown", "PERSON"))
@@ -248,6 +274,18 @@ def test_us_variants_are_one_entity_across_articles():
     assert len(ids) == 1
     (row,) = [e for e in built["entities"].to_pylist() if e["entity_id"] in ids]
     assert row["name"] == "United States" and row["article_count"] == 2
+
+
+def test_the_geonames_id_reaches_the_lake_tables_and_a_merge_equals_a_full_build():
+    first = _lake_tables((A, "France sent aid to Baghdad.", [("France", "GPE"), ("Baghdad", "GPE")]))
+    second = _lake_tables((B, "Texas and France agreed.", [("Texas", "GPE"), ("France", "GPE")]))
+    both = {name: pa.concat_tables([first[name], second[name]]) for name in first}
+    full = run_models(both, REPO / "sql")
+    ids = {e["name"]: e["geonames_id"] for e in full["entities"].to_pylist()}
+    assert ids == {"France": FRANCE, "Baghdad": BAGHDAD, "Texas": TEXAS}
+    assert {a["alias"]: a["geonames_id"] for a in full["entity_aliases"].to_pylist()} == ids
+    merged = merge_models(run_models(first, REPO / "sql"), second, REPO / "sql")
+    assert _sorted(merged["entities"]) == _sorted(full["entities"])
 
 
 def test_a_bare_surname_joins_the_only_person_with_that_surname():

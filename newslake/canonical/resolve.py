@@ -70,6 +70,7 @@ class Mention:
     country_code: str | None
     latitude: float | None
     longitude: float | None
+    geonames_id: int | None = None  # the GeoNames record of a located place
 
 
 @dataclass
@@ -364,12 +365,12 @@ def resolve_article(fields: Sequence[tuple[str, str, Sequence[Span]]]) -> list[M
     texts = {name: text for name, text, _ in fields}
     out: list[Mention] = []
     for g, label in voted:
-        name, code, lat, lon, key = g.name, None, None, None, None
+        name, code, lat, lon, key, gid = g.name, None, None, None, None, None
         if label in PLACE_LABELS:
             place = places.locate(name, prefer_country=prefer)
             if place is not None:
                 name = place.name if place.kind == "country" else name
-                code, lat, lon = place.country_code, place.latitude, place.longitude
+                code, lat, lon, gid = place.country_code, place.latitude, place.longitude, place.geonameid
                 key = str(place.geonameid or place.country_code)
         elif label == "NORP":
             code = next((c.country for c in g.cands if c.country), None)
@@ -381,7 +382,7 @@ def resolve_article(fields: Sequence[tuple[str, str, Sequence[Span]]]) -> list[M
             out.append(
                 Mention(
                     c.field, start, c.end, texts[c.field][start : c.end], label, name,
-                    c.role if label == "PERSON" else None, aid, last, code, lat, lon,
+                    c.role if label == "PERSON" else None, aid, last, code, lat, lon, gid,
                 )
             )
     out.sort(key=lambda m: (order[m.field], m.start, m.end))
