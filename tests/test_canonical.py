@@ -59,6 +59,10 @@ def resolve(text: str, *found: tuple[str, str]):
         ("“Mike Pompeo,”", "PERSON", "Mike Pompeo", None),
         ("U.S.", "GPE", "U.S.", None),
         ("The White House", "ORG", "White House", None),
+        ("Lord Sugar", "PERSON", "Lord Sugar", None),  # a peerage stays in the name, and is no role
+        ("Sir Menzies Campbell", "PERSON", "Menzies Campbell", None),
+        ("Lord Chancellor Lord Falconer", "PERSON", "Lord Falconer", "Lord Chancellor"),
+        ("Dr John Reid", "PERSON", "John Reid", None),
     ],
 )
 def test_clean_span(raw, label, name, role):
@@ -75,6 +79,9 @@ def test_role_before_a_name():
     assert role_before(text, text.index("Adel")) == "Prime Minister"
     assert role_before(text, text.index("Mark")) == "Secretary of Defense"
     assert role_before(text, text.index("Iraq")) is None
+    peers = "Lord Falconer, the Lord Chancellor Lord Irvine, and Baroness Thatcher."
+    assert role_before(peers, peers.index("Falconer")) is None  # "Lord": a peerage, not an office
+    assert role_before(peers, peers.index("Irvine")) == "Lord Chancellor"
 
 
 def test_short_forms_and_keys():
@@ -204,6 +211,52 @@ def test_an_ambiguous_place_carries_the_geonames_id_of_the_reading_chosen():
 def test_only_places_carry_a_geonames_id():
     found = resolve("Tony Blair met Iraqi officials.", ("Tony Blair", "PERSON"), ("Iraqi", "NORP"))
     assert [m.geonames_id for m in found] == [None, None]
+
+
+def test_an_organization_is_told_by_its_legal_form_or_what_it_has():
+    found = {m.text: m.label for m in resolve(
+        "Balfour Beatty plc won. Carillion Ltd lost. Jack Dorsey posted on his Twitter account. "
+        "The Telegram channel grew, said Mr Howard's spokesman Guy Black.",
+        ("Balfour Beatty plc", "PERSON"), ("Carillion Ltd", "PERSON"), ("Jack Dorsey", "PERSON"),
+        ("Twitter", "PERSON"), ("Telegram", "PERSON"), ("Howard", "PERSON"), ("Guy Black", "PERSON"))}
+    assert found["Balfour Beatty plc"] == found["Carillion Ltd"] == "ORG"
+    assert found["Twitter"] == found["Telegram"] == "ORG"
+    assert found["Jack Dorsey"] == found["Howard"] == found["Guy Black"] == "PERSON"  # a person's spokesman
+
+
+def test_the_place_of_a_dateline_is_never_a_person():
+    text = "Rail crash kills four\nHATFIELD, England (Reuters) - A train left the rails near Hatfield."
+    found = resolve(text, ("HATFIELD", "PERSON"), ("England", "GPE"), ("Hatfield", "PERSON"))
+    assert {m.label for m in found if m.text.casefold() == "hatfield"} == {"GPE"}
+    headline = resolve("SOCCER - JAPAN WIN\nTokyo fans cheered.", ("SOCCER", "ORG"), ("JAPAN", "GPE"), ("Tokyo", "GPE"))
+    assert {m.text: m.label for m in headline}["SOCCER"] == "ORG"  # a headline in capitals is no dateline
+
+
+def test_names_in_capitals_the_model_missed_are_found_in_a_dateline_and_a_headline():
+    text = "SOCCER - NEW ZEALAND BEAT JAPAN , TURKEY WIN\nBELGRADE 1996-08-30\nFans in Belgrade cheered the win."
+    found = {(m.text, m.label) for m in resolve(text, ("Belgrade", "GPE"))}
+    assert found == {("NEW ZEALAND", "GPE"), ("JAPAN", "GPE"), ("TURKEY", "GPE"), ("BELGRADE", "GPE"), ("Belgrade", "GPE")}
+    assert {m.text for m in resolve("Soccer fans in Japan cheered.")} == set()  # only lines in capitals
+
+
+def test_a_name_the_model_also_places_and_the_gazetteer_knows_is_never_a_person():
+    found = resolve("Lincoln voted. Fans in Lincoln cheered; Lincoln is calm.",
+                    ("Lincoln", "PERSON"), ("Lincoln", "GPE"), ("Lincoln", "PERSON"))
+    assert {m.label for m in found} == {"GPE"}
+    alone = resolve("Lincoln spoke, and Lincoln left.", ("Lincoln", "PERSON"), ("Lincoln", "PERSON"))
+    assert {m.label for m in alone} == {"PERSON"}  # no mention says place: the model's label stands
+
+
+def test_the_outlet_and_its_abbreviation_are_not_entities_of_the_story():
+    text = "Wikinews spoke to Professor Siegel of Boston University.\n((WN)) Did you expect it? WHO data agreed."
+    fields = [("body", text, spans_of(text, ("Wikinews", "ORG"), ("Siegel", "PERSON"), ("Boston University", "ORG"),
+                                      ("WN", "ORG"), ("WHO", "ORG")))]
+    kept = {m.text for m in resolve_article(fields, outlet="en.wikinews.org")}
+    assert kept == {"Siegel", "Boston University", "WHO"}  # WHO is a known name, no abbreviation of the outlet
+    assert {m.text for m in resolve_article(fields)} >= {"Wikinews", "WN"}  # no outlet given: nothing to leave out
+    bbc = "BBC News learned that the BBC and the British Broadcasting Corporation agreed."
+    spans = spans_of(bbc, ("BBC News", "ORG"), ("BBC", "ORG"), ("British Broadcasting Corporation", "ORG"))
+    assert resolve_article([("body", bbc, spans)], outlet="bbc.co.uk") == []
 
 
 def test_spans_never_cross_a_line_break_and_repeats_skip_common_words():

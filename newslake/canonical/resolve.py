@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from newslake.canonical import aliases, places
+from newslake.canonical import aliases, cues, places
 from newslake.canonical.names import (
     DETERMINER,
     clean_span,
@@ -42,13 +42,6 @@ _NEXT_WORD = re.compile(r" ([\w'-]+)")
 _LANGUAGE_NOUNS = frozenset({"language", "languages", "speakers", "speaking", "translation", "version", "subtitles", "dialect"})
 _WORD = re.compile(r"[^\s(),;:\"“”]+")
 _THE_BEFORE = re.compile(r"\b(?:the|The|THE) +$")
-# A company's officer named right after the name: "Ryanair CEO", "Airbus chief executive
-# Noel Forgeard", "Apple's CEO". A person is never followed by one.
-_COMPANY_OFFICER_AFTER = re.compile(
-    r"(?:['’]s)? +(?:CEO|CFO|COO|[Cc]hief (?:[Ee]xecutive|[Ff]inancial [Oo]fficer|[Oo]perating [Oo]fficer))\b"
-)
-
-
 class Span(Protocol):
     start: int
     end: int
@@ -87,7 +80,8 @@ class _Cand:
     country: str | None = None
     next_word: str | None = None  # the word after the mention, for the adjective test
     article: int | None = None  # where a leading "the" the model included starts ("the Senate")
-    company_officer: bool = False  # followed by a company officer's title ("Ryanair CEO")
+    org_cue: bool = False  # followed by what only an organization has ("Ryanair CEO", "Twitter account")
+    dateline: bool = False  # the place of the article's dateline
 
 
 @dataclass
@@ -118,6 +112,7 @@ def _candidates(fields: Sequence[tuple[str, str, Sequence[Span]]], titles: dict[
     cands: list[_Cand] = []
     for name, text, spans in fields:
         regions = titles[name]
+        datelines = cues.dateline_places(text) if name in ("body", "text") else []
         for s in spans:
             c = clean_span(text, s.start, s.end, s.label)
             if c is None:
@@ -130,7 +125,13 @@ def _candidates(fields: Sequence[tuple[str, str, Sequence[Span]]], titles: dict[
             cands.append(_Cand(name, c.start, c.end, text[c.start : c.end], s.label, role,
                                next_word=following.group(1) if following else None,
                                article=article.start() if article else None,
-                               company_officer=_COMPANY_OFFICER_AFTER.match(text, c.end) is not None))
+                               org_cue=cues.ORG_AFTER.match(text, c.end) is not None,
+                               dateline=_inside(datelines, c.start, c.end)))
+        # The model, which reads case, misses most names in capitals: a dateline's place
+        # ("BELGRADE 1996-08-30") and a headline's countries ("SOCCER - JAPAN WIN").
+        for start, end in datelines + cues.headline_countries(text):
+            if not any(c.field == name and _overlaps((c.start, c.end), (start, end)) for c in cands):
+                cands.append(_Cand(name, start, end, text[start:end], "GPE", dateline=True))
     return cands
 
 
@@ -203,7 +204,9 @@ def _apply_knowledge(cands: list[_Cand], acronyms: dict[str, _Cand]) -> None:
         known = aliases.known(c.name or c.text)
         if known is not None:
             c.name, c.fixed_label, c.country = known.name, known.label, known.country_code
-        elif c.company_officer:
+        elif c.dateline:
+            c.fixed_label = "GPE"
+        elif c.org_cue or cues.is_organization(c.text):
             c.fixed_label = "ORG"
         elif _BRAND_STYLE.match(c.text):
             c.fixed_label = "PRODUCT"  # "iPhone", "iTunes": a product's styling, not an organization's
@@ -267,6 +270,8 @@ def _group(cands: list[_Cand]) -> list[_Group]:
 
 
 def _vote(g: _Group) -> str:
+    """The group's label: a rule's, else the most mentions'. A name the model also tags as
+    a place and the gazetteer knows is that place, never a person."""
     fixed = Counter(c.fixed_label for c in g.cands if c.fixed_label)
     if fixed:
         return fixed.most_common(1)[0][0]
@@ -274,6 +279,10 @@ def _vote(g: _Group) -> str:
     top = max(votes.values())
     tied = {label for label, n in votes.items() if n == top}
     longest = max((c for c in g.cands if c.label in tied), key=lambda c: (len(c.text), -c.start))
+    if longest.label == "PERSON":
+        placed = Counter(c.label for c in g.cands if c.label in PLACE_LABELS and not c.added)
+        if placed and places.locate(g.name) is not None:
+            return placed.most_common(1)[0][0]
     return longest.label
 
 
@@ -346,14 +355,19 @@ def _article_country(groups: list[tuple[_Group, str]]) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def resolve_article(fields: Sequence[tuple[str, str, Sequence[Span]]]) -> list[Mention]:
+def resolve_article(fields: Sequence[tuple[str, str, Sequence[Span]]], outlet: str | None = None) -> list[Mention]:
     """The entity mentions of one article: (field, text, recognized spans) per field.
 
     Returns mentions in field order and text order, each with its cleaned span
     (`text[start:end]` of its field), its voted label, the canonical name it
-    resolves to in this article, a role where a title precedes it, and its place."""
+    resolves to in this article, a role where a title precedes it, and its place.
+    The article's `outlet` (its publisher) and its abbreviation are who tells the
+    story, not entities of it: their mentions are left out."""
     titles = {name: title_regions(text) for name, text, _ in fields}  # where job titles sit
     cands = _join_known(fields, _candidates(fields, titles))
+    outlet_names, stem = cues.outlet_names(outlet)
+    if outlet_names:
+        cands = [c for c in cands if not cues.is_outlet(c.text, outlet_names, stem)]
     acronyms = _acronyms(fields, cands)
     _apply_knowledge(cands, acronyms)
     _resolve_short_forms(cands)
