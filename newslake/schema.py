@@ -124,7 +124,7 @@ ENTITY_ALIASES = pa.schema(
     [
         required("alias_id", pa.string(), "id of one (label, name, place) as articles resolved it: entity_mentions.alias_id"),
         required("alias", pa.string(), "the name"),
-        required("label", pa.string(), "its label: the one of three in four of its mentions when they disagree"),
+        required("label", pa.string(), "its label: the one of most of its mentions (more than half) when they disagree"),
         col("surname", pa.string(), "folded last name of a full person name; null otherwise"),
         col("country_code", pa.string(), "ISO 3166-1 alpha-2 code of the place or nationality; null otherwise"),
         col("latitude", pa.float64(), f"latitude in degrees {_PLACE}"),

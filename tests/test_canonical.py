@@ -386,6 +386,20 @@ def test_a_name_takes_the_label_most_of_its_mentions_carry():
     assert [e["label"] for e in built["entities"].to_pylist()] == ["ORG"]
 
 
+def test_most_mentions_decide_a_name_s_label_across_the_lake_and_a_tie_decides_nothing():
+    tables = _lake_tables(
+        (A, "Twitter grew. Twitter fell.", [("Twitter", "ORG"), ("Twitter", "ORG")]),
+        (B, "Twitter said so.", [("Twitter", "PERSON")]),
+        (C, "Lincoln won.", [("Lincoln", "GPE")]),
+        ("d" * 16, "Lincoln lost.", [("Lincoln", "PERSON")]),
+    )
+    built = run_models(tables, REPO / "sql")
+    assert _entity_of(built, A, "Twitter", tables) == _entity_of(built, B, "Twitter", tables)  # two in three
+    assert {e["name"]: e["label"] for e in built["entities"].to_pylist() if e["name"] == "Twitter"} == {"Twitter": "ORG"}
+    lincoln = {e["label"] for e in built["entities"].to_pylist() if e["name"] == "Lincoln"}
+    assert lincoln == {"GPE", "PERSON"}  # one and one: the lake cannot tell
+
+
 def _dated(tables: dict[str, pa.Table], day: int) -> dict[str, pa.Table]:
     from datetime import datetime, timezone
 
