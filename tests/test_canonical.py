@@ -224,6 +224,16 @@ def test_an_organization_is_told_by_its_legal_form_or_what_it_has():
     assert found["Jack Dorsey"] == found["Howard"] == found["Guy Black"] == "PERSON"  # a person's spokesman
 
 
+def test_a_maker_before_a_model_is_a_product_and_a_currency_prefix_no_place():
+    text = "Qatar chose the Airbus A350 over the Boeing 787. Airbus won US$40 billion; the US agreed."
+    found = {(m.text, m.label) for m in resolve(
+        text, ("Airbus", "ORG"), ("Boeing", "ORG"), ("Airbus", "ORG"), ("US", "GPE"), ("US", "GPE"))}
+    assert ("Airbus A350", "PRODUCT") in found and ("Boeing 787", "PRODUCT") in found
+    assert ("Airbus", "ORG") in found  # the maker on its own
+    us = [m for m in resolve(text, ("US", "GPE"), ("US", "GPE")) if m.text == "US"]
+    assert [text[m.end] for m in us] == [" "]  # "US$" is neither found nor repeated
+
+
 def test_the_place_of_a_dateline_is_never_a_person():
     text = "Rail crash kills four\nHATFIELD, England (Reuters) - A train left the rails near Hatfield."
     found = resolve(text, ("HATFIELD", "PERSON"), ("England", "GPE"), ("Hatfield", "PERSON"))

@@ -31,6 +31,10 @@ ORG_AFTER = re.compile(
     r"platform|app|website|spokesman|spokeswoman|spokesperson|employees|chairman|chairwoman|boss))\b"
 )
 
+# A model designation right after a maker's name: "Airbus A380", "Boeing 787", "Airbus
+# A400M". The whole is a product, the maker no mention of its own. (Not a year: "Apple 2007".)
+MODEL_AFTER = re.compile(r" (?!(?:19|20)\d\d\b)(?:[A-Z]{1,3}-?\d{2,4}|\d{3,4})(?:-\d{1,4})?[A-Z]{0,2}\b(?![.,]\d)")
+
 # A dateline: a line that opens with a place in capitals (", Region" may follow) and goes on
 # with a date, or a dash before a sentence: "LONDON 1996-08-30", "HATFIELD, England (AP) - The".
 # (A headline in capitals, "SOCCER - JAPAN WIN", goes on in capitals.)

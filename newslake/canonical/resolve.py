@@ -119,7 +119,14 @@ def _candidates(fields: Sequence[tuple[str, str, Sequence[Span]]], titles: dict[
                 continue
             if s.label != "PERSON" and _inside(regions, c.start, c.end):
                 continue  # "State" of "Secretary of State", "Defense" of "Defense Secretary"
+            if text.startswith("$", c.end):
+                continue  # "US$40 billion", "HK$": a currency's prefix, no place
             role = c.role or role_before(text, c.start)
+            model = cues.MODEL_AFTER.match(text, c.end) if s.label == "ORG" else None
+            if model is not None:  # "Airbus A380": a product, the maker no mention of its own
+                cands.append(_Cand(name, c.start, model.end(), text[c.start : model.end()], "PRODUCT",
+                                   fixed_label="PRODUCT"))
+                continue
             following = _NEXT_WORD.match(text, c.end)
             article = _THE_BEFORE.search(text, s.start, c.start)
             cands.append(_Cand(name, c.start, c.end, text[c.start : c.end], s.label, role,
@@ -323,11 +330,11 @@ def _propagate(
 
 
 def _standalone(text: str, start: int, end: int) -> bool:
-    """Is text[start:end] a whole name: not inside a word, not before a possessive's "'s"
-    followed by more letters ("O'Neill")."""
+    """Is text[start:end] a whole name: not inside a word, not a currency's prefix
+    ("US$"), not before a possessive's "'s" followed by more letters ("O'Neill")."""
     before = text[start - 1] if start else " "
     after = text[end] if end < len(text) else " "
-    if before.isalnum() or before in "_&-" or after.isalnum() or after in "_&-":
+    if before.isalnum() or before in "_&-" or after.isalnum() or after in "_&-$":
         return False
     return not (after in "'’" and text[end + 1 : end + 3].isalpha() and len(text[end + 1 : end + 3]) == 2)
 
