@@ -56,6 +56,8 @@ def resolve(text: str, *found: tuple[str, str]):
         ("Reynolds'", "PERSON", "Reynolds", None),
         ("Iraq\nBaghdad", "GPE", "Iraq", None),
         ("Reuters -", "ORG", "Reuters", None),
+        ("Interfax news agency", "ORG", "Interfax", None),
+        ("iPhone", "PRODUCT", "iPhone", None),
         ("“Mike Pompeo,”", "PERSON", "Mike Pompeo", None),
         ("U.S.", "GPE", "U.S.", None),
         ("The White House", "ORG", "White House", None),

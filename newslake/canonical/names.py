@@ -95,6 +95,7 @@ _TITLE_BEFORE = re.compile(rf"(?:^|(?<=[\s(\"'“‘]))(?P<title>{_TITLE}(?:\s+{
 #: A leading article: stripped from names, and never the first word of a known name.
 DETERMINER = re.compile(r"^(?:the|The|THE|a|an|A|An)\s+(?=\S)")
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=[sS])['’])$")
+_LOWER_NAME_ENDS = frozenset({"plc"})  # a legal form written in lower case ("Balfour Beatty plc")
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"})
 
 
@@ -124,8 +125,8 @@ def clean_span(text: str, start: int, end: int, label: str) -> Cleaned | None:
     Cut at a line break (a name never crosses one: keep the piece with letters,
     the first if both have them), strip edge punctuation and symbols, a leading
     determiner, leading titles (kept as the role of a PERSON), a trailing
-    possessive and trailing tokens without letters ("Reuters -", "Apollo 11" lose
-    their last token).
+    possessive, trailing tokens without letters ("Reuters -", "Apollo 11" lose
+    their last token) and trailing words in lower case ("Interfax news agency").
     """
     role: str | None = None
     piece = text[start:end]
@@ -153,8 +154,8 @@ def clean_span(text: str, start: int, end: int, label: str) -> Cleaned | None:
         if m and m.start() > 0:
             end = start + m.start()
         tokens = text[start:end].split(" ")
-        while len(tokens) > 1 and not _has_letter(tokens[-1]):
-            end -= len(tokens[-1]) + 1
+        while len(tokens) > 1 and (not _has_letter(tokens[-1]) or (tokens[-1][:1].islower() and tokens[0][:1].isupper() and tokens[-1] not in _LOWER_NAME_ENDS)):
+            end -= len(tokens[-1]) + 1  # "Reuters -"; "Interfax news agency": a name ends in a capital's word
             tokens.pop()
         if label == "PERSON" or _LEADING_HONORIFIC.match(text[start:end]):
             m = _LEADING_TITLES.match(text[start:end])
