@@ -244,7 +244,7 @@ def entity_mentions(
     "caption") and `body` (field "body"), in one `nlp.pipe` over all texts of
     the batch, then resolves each article's spans as a whole
     (`newslake.canonical.resolve`): cleaned spans, voted labels, canonical names,
-    roles and places. Captions are tagged as ONE text, `"\\n".join(captions)`:
+    roles and places; mentions of the article's own outlet are left out. Captions are tagged as ONE text, `"\\n".join(captions)`:
     the offsets of a "caption" mention index that joined string (null caption
     items are left out of the join). Offsets are Python str character offsets
     into the field's text. Only `ENTITY_LABELS` are kept. Null or empty fields
@@ -257,6 +257,7 @@ def entity_mentions(
     titles = _column(articles, "title")
     captions = _column(articles, "captions")
     bodies = _column(articles, "body")
+    outlets = _column(articles, "outlet")
 
     keys: list[tuple[int, str]] = []
     texts: list[str] = []
@@ -275,7 +276,7 @@ def entity_mentions(
     for (i, field), text, spans in zip(keys, texts, spans_per_text):
         per_article.setdefault(i, []).append((field, text, spans))
     for i, fields in per_article.items():
-        for m in resolve_article(fields):
+        for m in resolve_article(fields, outlet=outlets[i]):
             out["article_id"].append(ids[i])
             for column in ENTITY_MENTIONS.names[1:]:
                 out[column].append(getattr(m, column))

@@ -33,6 +33,7 @@ _FIELD = "`title`, `caption` (all captions joined by newlines) or `body`: the ar
 _START = "character offset of the span's first character in the field's text (Python string index)"
 _END = "character offset one past the span's last character: text[start:end] is the span"
 _PLACE = "of a place (GPE, LOC, FAC) from the offline gazetteer; null for other labels and unknown places"
+_GEONAMES_ID = "GeoNames id of the place (a country, US state, city or continent: https://www.geonames.org/<id>); null for other labels, unknown places, regions GeoNames gives no point for, and in parts written before schema version 3"
 _ENTITY_ID = "the lake-wide entity: the alias_id of the alias the entity is named by"
 _FIRST_SEEN = "earliest published_at of the articles counted; null when none of them has a publication time"
 _LAST_SEEN = "latest published_at of the articles counted; null when none of them has a publication time"
@@ -77,6 +78,7 @@ ENTITY_MENTIONS = pa.schema(
         col("country_code", pa.string(), "ISO 3166-1 alpha-2 code of a place, or of a nationality's country (NORP); null otherwise"),
         col("latitude", pa.float64(), f"latitude in degrees {_PLACE}"),
         col("longitude", pa.float64(), f"longitude in degrees {_PLACE}"),
+        col("geonames_id", pa.int64(), _GEONAMES_ID),
     ]
 )
 
@@ -122,11 +124,12 @@ ENTITY_ALIASES = pa.schema(
     [
         required("alias_id", pa.string(), "id of one (label, name, place) as articles resolved it: entity_mentions.alias_id"),
         required("alias", pa.string(), "the name"),
-        required("label", pa.string(), "its label: the one of three in four of its mentions when they disagree"),
+        required("label", pa.string(), "its label: the one of most of its mentions (more than half) when they disagree"),
         col("surname", pa.string(), "folded last name of a full person name; null otherwise"),
         col("country_code", pa.string(), "ISO 3166-1 alpha-2 code of the place or nationality; null otherwise"),
         col("latitude", pa.float64(), f"latitude in degrees {_PLACE}"),
         col("longitude", pa.float64(), f"longitude in degrees {_PLACE}"),
+        col("geonames_id", pa.int64(), _GEONAMES_ID),
         required("mention_count", pa.int64(), "mentions resolved to this alias"),
         required("article_count", pa.int64(), "articles with such a mention"),
         required("entity_id", pa.string(), "the lake-wide entity the alias belongs to: its own alias_id, or that of the full name a bare surname joins (only when exactly one person in the lake has the surname)"),
@@ -142,6 +145,7 @@ ENTITIES = pa.schema(
         col("country_code", pa.string(), "ISO 3166-1 alpha-2 code of the place or nationality; null otherwise"),
         col("latitude", pa.float64(), f"latitude in degrees {_PLACE}"),
         col("longitude", pa.float64(), f"longitude in degrees {_PLACE}"),
+        col("geonames_id", pa.int64(), _GEONAMES_ID),
         required("mention_count", pa.int64(), "mentions across the lake (near copies excluded)"),
         required("article_count", pa.int64(), "articles that mention it"),
         col("first_seen", UTC_TS, _FIRST_SEEN),
@@ -258,12 +262,12 @@ class TableSpec:
 TABLES: dict[str, TableSpec] = {
     "articles": TableSpec(ARTICLES, "base", 3, partitioned=True, description="One row per published article (canonical articles and near copies): where it came from, its cleaned text, publication time, reference date and language."),
     "quarantine": TableSpec(QUARANTINE, "base", 1, description="One row per rejected input (a file, an archive member or a record) that could not become an article, with the reason."),
-    "entity_mentions": TableSpec(ENTITY_MENTIONS, "base", 2, partitioned=True, description="One row per named-entity mention, as its article resolved it: the cleaned span, voted label, canonical name, role and place."),
+    "entity_mentions": TableSpec(ENTITY_MENTIONS, "base", 3, partitioned=True, description="One row per named-entity mention, as its article resolved it: the cleaned span, voted label, canonical name, role and place."),
     "date_mentions": TableSpec(DATE_MENTIONS, "base", 1, partitioned=True, description="One row per temporal expression in an article, with its TIMEX3 type and value and the day it resolves to."),
-    "entity_aliases": TableSpec(ENTITY_ALIASES, "derived", 2, description="One row per alias (a name as articles resolved it, under one label and place) and the lake-wide entity it belongs to."),
+    "entity_aliases": TableSpec(ENTITY_ALIASES, "derived", 3, description="One row per alias (a name as articles resolved it, under one label and place) and the lake-wide entity it belongs to."),
     "roles": TableSpec(ROLES, "derived", 1, description="One row per entity, role and article: the titles and offices an article writes before an entity's name."),
     "article_entities": TableSpec(ARTICLE_ENTITIES, "derived", 1, description="One row per article and entity it mentions: how often and where."),
-    "entities": TableSpec(ENTITIES, "derived", 2, description="One row per canonical entity across the lake: name, label, aliases, place, counts, first and last seen."),
+    "entities": TableSpec(ENTITIES, "derived", 3, description="One row per canonical entity across the lake: name, label, aliases, place, counts, first and last seen."),
     "entity_cooccurrence": TableSpec(ENTITY_COOCCURRENCE, "derived", 1, description="One row per pair of entities named in the same articles (entity_a < entity_b), among each article's top entities by mentions (the `cooccurrence_top_entities` setting, default 50), so an article adds at most 1,225 pairs."),
     "entity_daily": TableSpec(ENTITY_DAILY, "derived", 1, description="One row per entity and day (the articles' reference date): mentions and articles."),
     "dates": TableSpec(DATES, "derived", 1, description="One row per calendar day covered by the lake: calendar attributes and published and mentioned counts."),

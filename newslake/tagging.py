@@ -6,7 +6,7 @@ Python str indices into the exact input text (`text[start:end] == item["text"]`)
 Output of one text::
 
     {"entities": [{"start", "end", "text", "label", "name", "id", "role",
-                   "country_code", "latitude", "longitude"}],
+                   "country_code", "latitude", "longitude", "geonames_id"}],
      # name and id: the canonical entity the text resolves the mention to (newslake.canonical)
      "dates":    [{"start", "end", "text", "type", "value",            # TIMEX3 type and value
                    "resolved_date", "granularity", "anchored"}]}     # as in date_mentions
@@ -41,6 +41,7 @@ def _entity_dicts(text: str, spans: list[EntitySpan]) -> list[dict[str, Any]]:
             "country_code": m.country_code,
             "latitude": m.latitude,
             "longitude": m.longitude,
+            "geonames_id": m.geonames_id,
         }
         for m in resolve_article([("text", text, spans)])
     ]

@@ -22,6 +22,7 @@ final as (
         n.country_code,
         n.latitude,
         n.longitude,
+        n.geonames_id,
         s.mention_count,
         s.article_count,
         s.first_seen,

@@ -2,7 +2,8 @@
 -- "United States") and the one entity it belongs to across the lake.
 -- Two rules need the whole lake, so they live here and not at extraction:
 --   1. one name, one label: a name mentioned under several labels takes the label of
---      at least 3 in 4 of its mentions, when one label has that many;
+--      most of its mentions (more than half), when one label has that many: one article's
+--      slip ("Twitter" as a person) yields to the rest of the lake;
 --   2. a bare surname ("Blair", a PERSON of one word, in an article that never names
 --      the person in full) joins the full name only when exactly one person in the
 --      lake has that surname. Two people who share one are never merged here.
@@ -30,7 +31,7 @@ dominant_alias as (
     select a.name_key, a.alias_id
     from aliases as a
     join dominant_label as d using (name_key, label)
-    where d.n >= 0.75 * d.total
+    where d.n > 0.5 * d.total
     qualify row_number() over (partition by a.name_key order by a.mention_count desc, a.alias_id) = 1
 ),
 
@@ -79,6 +80,7 @@ final as (
         a.country_code,
         a.latitude,
         a.longitude,
+        a.geonames_id,
         a.mention_count,
         a.article_count,
         r.entity_id

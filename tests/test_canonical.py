@@ -56,9 +56,15 @@ def resolve(text: str, *found: tuple[str, str]):
         ("Reynolds'", "PERSON", "Reynolds", None),
         ("Iraq\nBaghdad", "GPE", "Iraq", None),
         ("Reuters -", "ORG", "Reuters", None),
+        ("Interfax news agency", "ORG", "Interfax", None),
+        ("iPhone", "PRODUCT", "iPhone", None),
         ("“Mike Pompeo,”", "PERSON", "Mike Pompeo", None),
         ("U.S.", "GPE", "U.S.", None),
         ("The White House", "ORG", "White House", None),
+        ("Lord Sugar", "PERSON", "Lord Sugar", None),  # a peerage stays in the name, and is no role
+        ("Sir Menzies Campbell", "PERSON", "Menzies Campbell", None),
+        ("Lord Chancellor Lord Falconer", "PERSON", "Lord Falconer", "Lord Chancellor"),
+        ("Dr John Reid", "PERSON", "John Reid", None),
     ],
 )
 def test_clean_span(raw, label, name, role):
@@ -75,6 +81,9 @@ def test_role_before_a_name():
     assert role_before(text, text.index("Adel")) == "Prime Minister"
     assert role_before(text, text.index("Mark")) == "Secretary of Defense"
     assert role_before(text, text.index("Iraq")) is None
+    peers = "Lord Falconer, the Lord Chancellor Lord Irvine, and Baroness Thatcher."
+    assert role_before(peers, peers.index("Falconer")) is None  # "Lord": a peerage, not an office
+    assert role_before(peers, peers.index("Irvine")) == "Lord Chancellor"
 
 
 def test_short_forms_and_keys():
@@ -180,6 +189,88 @@ def test_an_ambiguous_place_prefers_the_country_of_the_article():
     assert {m.country_code for m in fr if m.text == "Paris"} == {"FR"}
 
 
+# GeoNames records, read from the GeoNames site: https://www.geonames.org/<id>
+FRANCE, TEXAS, BAGHDAD, PARIS_FRANCE, PARIS_TEXAS = 3017382, 4736286, 98182, 2988507, 4717560
+
+
+def test_a_place_carries_its_geonames_id_beside_its_country_code():
+    found = {m.text: m for m in resolve(
+        "France sent aid to Baghdad. Texas did too.", ("France", "GPE"), ("Baghdad", "GPE"), ("Texas", "GPE"))}
+    assert (found["France"].geonames_id, found["France"].country_code) == (FRANCE, "FR")  # a country
+    assert (found["Baghdad"].geonames_id, found["Baghdad"].country_code) == (BAGHDAD, "IQ")  # a city
+    assert (found["Texas"].geonames_id, found["Texas"].country_code) == (TEXAS, "US")  # a US state
+
+
+def test_an_ambiguous_place_carries_the_geonames_id_of_the_reading_chosen():
+    us = resolve("Paris, Texas, is in the United States. Paris grew.", ("Paris", "GPE"), ("Texas", "GPE"), ("United States", "GPE"))
+    fr = resolve("Paris is the capital of France.", ("Paris", "GPE"), ("France", "GPE"))
+    assert {m.geonames_id for m in us if m.text == "Paris"} == {PARIS_TEXAS}
+    assert {m.geonames_id for m in fr if m.text == "Paris"} == {PARIS_FRANCE}
+    # two readings, two aliases: the lake keeps them apart
+    assert {m.alias_id for m in us if m.text == "Paris"} != {m.alias_id for m in fr if m.text == "Paris"}
+
+
+def test_only_places_carry_a_geonames_id():
+    found = resolve("Tony Blair met Iraqi officials.", ("Tony Blair", "PERSON"), ("Iraqi", "NORP"))
+    assert [m.geonames_id for m in found] == [None, None]
+
+
+def test_an_organization_is_told_by_its_legal_form_or_what_it_has():
+    found = {m.text: m.label for m in resolve(
+        "Balfour Beatty plc won. Carillion Ltd lost. Jack Dorsey posted on his Twitter account. "
+        "The Telegram channel grew, said Mr Howard's spokesman Guy Black.",
+        ("Balfour Beatty plc", "PERSON"), ("Carillion Ltd", "PERSON"), ("Jack Dorsey", "PERSON"),
+        ("Twitter", "PERSON"), ("Telegram", "PERSON"), ("Howard", "PERSON"), ("Guy Black", "PERSON"))}
+    assert found["Balfour Beatty plc"] == found["Carillion Ltd"] == "ORG"
+    assert found["Twitter"] == found["Telegram"] == "ORG"
+    assert found["Jack Dorsey"] == found["Howard"] == found["Guy Black"] == "PERSON"  # a person's spokesman
+
+
+def test_a_maker_before_a_model_is_a_product_and_a_currency_prefix_no_place():
+    text = "Qatar chose the Airbus A350 over the Boeing 787. Airbus won US$40 billion; the US agreed."
+    found = {(m.text, m.label) for m in resolve(
+        text, ("Airbus", "ORG"), ("Boeing", "ORG"), ("Airbus", "ORG"), ("US", "GPE"), ("US", "GPE"))}
+    assert ("Airbus A350", "PRODUCT") in found and ("Boeing 787", "PRODUCT") in found
+    assert ("Airbus", "ORG") in found  # the maker on its own
+    us = [m for m in resolve(text, ("US", "GPE"), ("US", "GPE")) if m.text == "US"]
+    assert [text[m.end] for m in us] == [" "]  # "US$" is neither found nor repeated
+
+
+def test_the_place_of_a_dateline_is_never_a_person():
+    text = "Rail crash kills four\nHATFIELD, England (Reuters) - A train left the rails near Hatfield."
+    found = resolve(text, ("HATFIELD", "PERSON"), ("England", "GPE"), ("Hatfield", "PERSON"))
+    assert {m.label for m in found if m.text.casefold() == "hatfield"} == {"GPE"}
+    headline = resolve("SOCCER - JAPAN WIN\nTokyo fans cheered.", ("SOCCER", "ORG"), ("JAPAN", "GPE"), ("Tokyo", "GPE"))
+    assert {m.text: m.label for m in headline}["SOCCER"] == "ORG"  # a headline in capitals is no dateline
+
+
+def test_names_in_capitals_the_model_missed_are_found_in_a_dateline_and_a_headline():
+    text = "SOCCER - NEW ZEALAND BEAT JAPAN , TURKEY WIN\nBELGRADE 1996-08-30\nFans in Belgrade cheered the win."
+    found = {(m.text, m.label) for m in resolve(text, ("Belgrade", "GPE"))}
+    assert found == {("NEW ZEALAND", "GPE"), ("JAPAN", "GPE"), ("TURKEY", "GPE"), ("BELGRADE", "GPE"), ("Belgrade", "GPE")}
+    assert {m.text for m in resolve("Soccer fans in Japan cheered.")} == set()  # only lines in capitals
+
+
+def test_a_name_the_model_also_places_and_the_gazetteer_knows_is_never_a_person():
+    found = resolve("Lincoln voted. Fans in Lincoln cheered; Lincoln is calm.",
+                    ("Lincoln", "PERSON"), ("Lincoln", "GPE"), ("Lincoln", "PERSON"))
+    assert {m.label for m in found} == {"GPE"}
+    alone = resolve("Lincoln spoke, and Lincoln left.", ("Lincoln", "PERSON"), ("Lincoln", "PERSON"))
+    assert {m.label for m in alone} == {"PERSON"}  # no mention says place: the model's label stands
+
+
+def test_the_outlet_and_its_abbreviation_are_not_entities_of_the_story():
+    text = "Wikinews spoke to Professor Siegel of Boston University.\n((WN)) Did you expect it? WHO data agreed."
+    fields = [("body", text, spans_of(text, ("Wikinews", "ORG"), ("Siegel", "PERSON"), ("Boston University", "ORG"),
+                                      ("WN", "ORG"), ("WHO", "ORG")))]
+    kept = {m.text for m in resolve_article(fields, outlet="en.wikinews.org")}
+    assert kept == {"Siegel", "Boston University", "WHO"}  # WHO is a known name, no abbreviation of the outlet
+    assert {m.text for m in resolve_article(fields)} >= {"Wikinews", "WN"}  # no outlet given: nothing to leave out
+    bbc = "BBC News learned that the BBC and the British Broadcasting Corporation agreed."
+    spans = spans_of(bbc, ("BBC News", "ORG"), ("BBC", "ORG"), ("British Broadcasting Corporation", "ORG"))
+    assert resolve_article([("body", bbc, spans)], outlet="bbc.co.uk") == []
+
+
 def test_spans_never_cross_a_line_break_and_repeats_skip_common_words():
     text = "Brown\nAnnounced cuts. Gordon Brown spoke, and brown paper was used."
     found = resolve(text, ("Brown\nAnnounced", "PERSON"), ("Gordon Brown", "PERSON"))
@@ -250,6 +341,18 @@ def test_us_variants_are_one_entity_across_articles():
     assert row["name"] == "United States" and row["article_count"] == 2
 
 
+def test_the_geonames_id_reaches_the_lake_tables_and_a_merge_equals_a_full_build():
+    first = _lake_tables((A, "France sent aid to Baghdad.", [("France", "GPE"), ("Baghdad", "GPE")]))
+    second = _lake_tables((B, "Texas and France agreed.", [("Texas", "GPE"), ("France", "GPE")]))
+    both = {name: pa.concat_tables([first[name], second[name]]) for name in first}
+    full = run_models(both, REPO / "sql")
+    ids = {e["name"]: e["geonames_id"] for e in full["entities"].to_pylist()}
+    assert ids == {"France": FRANCE, "Baghdad": BAGHDAD, "Texas": TEXAS}
+    assert {a["alias"]: a["geonames_id"] for a in full["entity_aliases"].to_pylist()} == ids
+    merged = merge_models(run_models(first, REPO / "sql"), second, REPO / "sql")
+    assert _sorted(merged["entities"]) == _sorted(full["entities"])
+
+
 def test_a_bare_surname_joins_the_only_person_with_that_surname():
     tables = _lake_tables(
         (A, "Tony Blair spoke in London.", [("Tony Blair", "PERSON"), ("London", "GPE")]),
@@ -293,6 +396,20 @@ def test_a_name_takes_the_label_most_of_its_mentions_carry():
     built = run_models(tables, REPO / "sql")
     assert _entity_of(built, A, "Gazprom", tables) == _entity_of(built, B, "Gazprom", tables)
     assert [e["label"] for e in built["entities"].to_pylist()] == ["ORG"]
+
+
+def test_most_mentions_decide_a_name_s_label_across_the_lake_and_a_tie_decides_nothing():
+    tables = _lake_tables(
+        (A, "Twitter grew. Twitter fell.", [("Twitter", "ORG"), ("Twitter", "ORG")]),
+        (B, "Twitter said so.", [("Twitter", "PERSON")]),
+        (C, "Lincoln won.", [("Lincoln", "GPE")]),
+        ("d" * 16, "Lincoln lost.", [("Lincoln", "PERSON")]),
+    )
+    built = run_models(tables, REPO / "sql")
+    assert _entity_of(built, A, "Twitter", tables) == _entity_of(built, B, "Twitter", tables)  # two in three
+    assert {e["name"]: e["label"] for e in built["entities"].to_pylist() if e["name"] == "Twitter"} == {"Twitter": "ORG"}
+    lincoln = {e["label"] for e in built["entities"].to_pylist() if e["name"] == "Lincoln"}
+    assert lincoln == {"GPE", "PERSON"}  # one and one: the lake cannot tell
 
 
 def _dated(tables: dict[str, pa.Table], day: int) -> dict[str, pa.Table]:

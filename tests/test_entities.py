@@ -271,7 +271,8 @@ def test_tag_text_shape(nlp):
     assert out["dates"] == []
     assert out["entities"]
     for e in out["entities"]:
-        assert set(e) == {"start", "end", "text", "label", "name", "id", "role", "country_code", "latitude", "longitude"}
+        assert set(e) == {"start", "end", "text", "label", "name", "id", "role", "country_code", "latitude", "longitude",
+                          "geonames_id"}
         assert e["label"] in ENTITY_LABELS
     assert_slices_back(PARAGRAPH, out["entities"])
     by_name = {e["name"]: e for e in out["entities"]}

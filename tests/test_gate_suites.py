@@ -42,22 +42,22 @@ MONDAY = dt.datetime(2020, 1, 6, 9, tzinfo=UTC)
 def _mention(article_id, start, text, label, alias, **extra):
     return {"article_id": article_id, "field": "body", "start": start, "end": start + len(text), "text": text,
             "label": label, "name": text, "role": None, "alias_id": alias, "surname": None, "country_code": None,
-            "latitude": None, "longitude": None, **extra}
+            "latitude": None, "longitude": None, "geonames_id": None, **extra}
 
 
-def _place(code, lat, lon):
-    return {"country_code": code, "latitude": lat, "longitude": lon}
+def _place(code, lat, lon, geonames_id):
+    return {"country_code": code, "latitude": lat, "longitude": lon, "geonames_id": geonames_id}
 
 
 def _entity(entity_id, name, label, mentions, articles, **extra):
     return {"entity_id": entity_id, "name": name, "label": label, "aliases": [name], "country_code": None,
-            "latitude": None, "longitude": None, "mention_count": mentions, "article_count": articles,
+            "latitude": None, "longitude": None, "geonames_id": None, "mention_count": mentions, "article_count": articles,
             "first_seen": MONDAY, "last_seen": MONDAY, **extra}
 
 
 def _alias(entity_id, name, label, **extra):
     return {"alias_id": entity_id, "alias": name, "label": label, "surname": None, "country_code": None,
-            "latitude": None, "longitude": None, "mention_count": 2, "article_count": 1, "entity_id": entity_id, **extra}
+            "latitude": None, "longitude": None, "geonames_id": None, "mention_count": 2, "article_count": 1, "entity_id": entity_id, **extra}
 
 
 def _day(day: dt.date, published: int, mentioned: int) -> dict:
@@ -70,7 +70,7 @@ def _day(day: dt.date, published: int, mentioned: int) -> dict:
 
 def version_rows() -> dict[str, list[dict]]:
     """Every published table of a tiny version whose rows agree with each other."""
-    paris, france = _place("FR", 48.85, 2.35), _place("FR", 46.0, 2.0)
+    paris, france = _place("FR", 48.85, 2.35, 2988507), _place("FR", 46.0, 2.0, 3017382)
     obama = {"surname": "obama", "role": "President"}
     return {
         "articles": [
@@ -227,6 +227,7 @@ BREAKS: dict[tuple[str, str], Break] = {
     ("entity_mentions", "expect_column_values_to_match_regex(country_code)"): set_("country_code", "FRA"),
     ("entity_mentions", "expect_column_values_to_be_between(latitude)"): set_("latitude", 91.0),
     ("entity_mentions", "expect_column_values_to_be_between(longitude)"): set_("longitude", -180.5),
+    ("entity_mentions", "expect_column_values_to_be_between(geonames_id)"): set_("geonames_id", 0),
     # --- date_mentions
     ("date_mentions", "expect_table_columns_to_match_ordered_list"): columns_swapped,
     ("date_mentions", "expect_column_values_to_not_be_null(article_id)"): set_("article_id", None),
@@ -249,6 +250,7 @@ BREAKS: dict[tuple[str, str], Break] = {
     ("entities", "expect_column_values_to_match_regex(country_code)"): set_("country_code", "fr"),
     ("entities", "expect_column_values_to_be_between(latitude)"): set_("latitude", -90.5),
     ("entities", "expect_column_values_to_be_between(longitude)"): set_("longitude", 181.0),
+    ("entities", "expect_column_values_to_be_between(geonames_id)"): set_("geonames_id", 0),
     # --- entity_aliases
     ("entity_aliases", "expect_table_columns_to_match_ordered_list"): columns_swapped,
     ("entity_aliases", "expect_column_values_to_be_unique(alias_id)"): repeat("alias_id"),
@@ -261,6 +263,7 @@ BREAKS: dict[tuple[str, str], Break] = {
     ("entity_aliases", "expect_column_values_to_match_regex(country_code)"): set_("country_code", "F1"),
     ("entity_aliases", "expect_column_values_to_be_between(latitude)"): set_("latitude", 100.0),
     ("entity_aliases", "expect_column_values_to_be_between(longitude)"): set_("longitude", -200.0),
+    ("entity_aliases", "expect_column_values_to_be_between(geonames_id)"): set_("geonames_id", 0),
     # --- roles
     ("roles", "expect_table_columns_to_match_ordered_list"): columns_swapped,
     ("roles", "expect_column_values_to_not_be_null(entity_id)"): set_("entity_id", None),

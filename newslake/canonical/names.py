@@ -42,7 +42,7 @@ _MODIFIERS = (
     "Acting", "Interim", "Deputy", "Vice", "Assistant", "Associate", "Senior", "Junior", "Chief",
     "Foreign", "Home", "Defence", "Defense", "Finance", "Interior", "Health", "Education", "Justice",
     "Trade", "Energy", "Environment", "Transport", "Culture", "Labor", "Labour", "Treasury",
-    "Economy", "Agriculture", "Immigration", "Work and Pensions", "Northern Ireland", "Scottish",
+    "Economy", "Agriculture", "Immigration", "Lord", "Work and Pensions", "Northern Ireland", "Scottish",
     "Welsh", "Shadow", "First", "Supreme", "High", "Grand", "Opposition", "Party", "House",
     "Senate", "Majority", "Minority", "Federal", "State", "District", "Circuit", "Army", "Navy",
     "Air Force", "Police", "Fire", "Head", "Executive", "Managing", "National Security",
@@ -71,6 +71,13 @@ STYLES = frozenset({
     "Ayatollah", "Grand Ayatollah", "Cardinal", "Saint", "St",
 })
 
+# Styles of address and peerage: part of how a person is called, not an office they
+# hold, so never a role on their own ("Lord" is no role; "Lord Chancellor" is one).
+NOT_ROLES = frozenset({
+    "Sir", "Dame", "Lord", "Lady", "Baroness", "Baron", "Earl", "Countess", "Viscount", "Viscountess",
+    "Marquess", "Marchioness", "Dr",
+})
+
 _HONORIFIC = rf"(?:{_alternation(HONORIFICS)})\.?"
 _TITLE = (
     rf"(?:(?:{_alternation(_MODIFIERS)})[\s-]+){{0,3}}"
@@ -81,12 +88,14 @@ _TITLE = (
 TITLE_RE = re.compile(rf"(?<![\w-])(?:{_TITLE})(?![\w-])")
 _LEADING_TITLES = re.compile(rf"^(?:(?:{_HONORIFIC}|{_TITLE})\s+)+(?=[A-Z])")
 _LEADING_HONORIFIC = re.compile(rf"^{_HONORIFIC}\s+")
-# A title phrase right before a name, possibly after a possessive ("Iraq's Prime Minister").
-_TITLE_BEFORE = re.compile(rf"(?:^|(?<=[\s(\"'“‘]))(?P<title>{_TITLE})\s+$")
+# Title phrases right before a name, possibly after a possessive ("Iraq's Prime Minister",
+# "the Lord Chancellor Lord Irvine").
+_TITLE_BEFORE = re.compile(rf"(?:^|(?<=[\s(\"'“‘]))(?P<title>{_TITLE}(?:\s+{_TITLE})*)\s+$")
 
 #: A leading article: stripped from names, and never the first word of a known name.
 DETERMINER = re.compile(r"^(?:the|The|THE|a|an|A|An)\s+(?=\S)")
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=[sS])['’])$")
+_LOWER_NAME_ENDS = frozenset({"plc"})  # a legal form written in lower case ("Balfour Beatty plc")
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"})
 
 
@@ -116,8 +125,8 @@ def clean_span(text: str, start: int, end: int, label: str) -> Cleaned | None:
     Cut at a line break (a name never crosses one: keep the piece with letters,
     the first if both have them), strip edge punctuation and symbols, a leading
     determiner, leading titles (kept as the role of a PERSON), a trailing
-    possessive and trailing tokens without letters ("Reuters -", "Apollo 11" lose
-    their last token).
+    possessive, trailing tokens without letters ("Reuters -", "Apollo 11" lose
+    their last token) and trailing words in lower case ("Interfax news agency").
     """
     role: str | None = None
     piece = text[start:end]
@@ -145,17 +154,17 @@ def clean_span(text: str, start: int, end: int, label: str) -> Cleaned | None:
         if m and m.start() > 0:
             end = start + m.start()
         tokens = text[start:end].split(" ")
-        while len(tokens) > 1 and not _has_letter(tokens[-1]):
-            end -= len(tokens[-1]) + 1
+        while len(tokens) > 1 and (not _has_letter(tokens[-1]) or (tokens[-1][:1].islower() and tokens[0][:1].isupper() and tokens[-1] not in _LOWER_NAME_ENDS)):
+            end -= len(tokens[-1]) + 1  # "Reuters -"; "Interfax news agency": a name ends in a capital's word
             tokens.pop()
         if label == "PERSON" or _LEADING_HONORIFIC.match(text[start:end]):
             m = _LEADING_TITLES.match(text[start:end])
             if m and m.end() < end - start:
-                found = _role_of(text[start : start + m.end()])
-                role = role or found
+                phrase = text[start : start + m.end()]
                 rest = text[start + m.end() : end]
-                if not (len(rest.split()) == 1 and found and found.split(" of ")[0] in STYLES):
-                    start += m.end()
+                cut = _style_kept(phrase) if len(rest.split()) == 1 else None
+                role = role or _role_of(phrase if not cut else phrase[:cut])
+                start += m.end() if cut is None else cut
         if (start, end) == before:
             break
     if start >= end or not _has_letter(text[start:end]):
@@ -163,8 +172,29 @@ def clean_span(text: str, start: int, end: int, label: str) -> Cleaned | None:
     return Cleaned(start, end, role)
 
 
+_LAST_STYLE = re.compile(rf"(?:^|\s)(?P<style>{_alternation(tuple(STYLES))})\.?\s+$")
+
+
+def _style_kept(phrase: str) -> int | None:
+    """Where a style ending a run of titles before a one-word name starts: it stays in
+    the name ("Prince Harry", "Lord Chancellor Lord Falconer" -> "Lord Falconer")."""
+    m = _LAST_STYLE.search(phrase)
+    return m.start("style") if m else None
+
+
 def _role_of(phrase: str) -> str | None:
-    """The role a title phrase states, without honorifics; None for a bare honorific."""
+    """The role a title phrase states; None for a bare honorific, style or peerage."""
+    return _as_role(_stated(phrase))
+
+
+def _as_role(stated: str | None) -> str | None:
+    if stated is None or all(w.rstrip(".") in NOT_ROLES for w in stated.split()):
+        return None
+    return stated
+
+
+def _stated(phrase: str) -> str | None:
+    """A title phrase's words, its leading honorifics ("Mr", "Mrs") left out."""
     words = " ".join(phrase.split())
     while True:
         m = _LEADING_HONORIFIC.match(words + " ")
@@ -179,7 +209,9 @@ def role_before(text: str, start: int) -> str | None:
     window = text[max(0, start - 80) : start]
     m = _TITLE_BEFORE.search(window)
     if m:
-        return _role_of(m.group("title"))
+        run = m.group("title") + " "
+        cut = _style_kept(run)
+        return _role_of(run[:cut] if cut else run)
     return None
 
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from newslake.canonical import aliases, places
+from newslake.canonical import aliases, cues, places
 from newslake.canonical.names import (
     DETERMINER,
     clean_span,
@@ -42,13 +42,6 @@ _NEXT_WORD = re.compile(r" ([\w'-]+)")
 _LANGUAGE_NOUNS = frozenset({"language", "languages", "speakers", "speaking", "translation", "version", "subtitles", "dialect"})
 _WORD = re.compile(r"[^\s(),;:\"“”]+")
 _THE_BEFORE = re.compile(r"\b(?:the|The|THE) +$")
-# A company's officer named right after the name: "Ryanair CEO", "Airbus chief executive
-# Noel Forgeard", "Apple's CEO". A person is never followed by one.
-_COMPANY_OFFICER_AFTER = re.compile(
-    r"(?:['’]s)? +(?:CEO|CFO|COO|[Cc]hief (?:[Ee]xecutive|[Ff]inancial [Oo]fficer|[Oo]perating [Oo]fficer))\b"
-)
-
-
 class Span(Protocol):
     start: int
     end: int
@@ -70,6 +63,7 @@ class Mention:
     country_code: str | None
     latitude: float | None
     longitude: float | None
+    geonames_id: int | None = None  # the GeoNames record of a located place
 
 
 @dataclass
@@ -86,7 +80,8 @@ class _Cand:
     country: str | None = None
     next_word: str | None = None  # the word after the mention, for the adjective test
     article: int | None = None  # where a leading "the" the model included starts ("the Senate")
-    company_officer: bool = False  # followed by a company officer's title ("Ryanair CEO")
+    org_cue: bool = False  # followed by what only an organization has ("Ryanair CEO", "Twitter account")
+    dateline: bool = False  # the place of the article's dateline
 
 
 @dataclass
@@ -117,19 +112,33 @@ def _candidates(fields: Sequence[tuple[str, str, Sequence[Span]]], titles: dict[
     cands: list[_Cand] = []
     for name, text, spans in fields:
         regions = titles[name]
+        datelines = cues.dateline_places(text) if name in ("body", "text") else []
         for s in spans:
             c = clean_span(text, s.start, s.end, s.label)
             if c is None:
                 continue
             if s.label != "PERSON" and _inside(regions, c.start, c.end):
                 continue  # "State" of "Secretary of State", "Defense" of "Defense Secretary"
+            if text.startswith("$", c.end):
+                continue  # "US$40 billion", "HK$": a currency's prefix, no place
             role = c.role or role_before(text, c.start)
+            model = cues.MODEL_AFTER.match(text, c.end) if s.label == "ORG" else None
+            if model is not None:  # "Airbus A380": a product, the maker no mention of its own
+                cands.append(_Cand(name, c.start, model.end(), text[c.start : model.end()], "PRODUCT",
+                                   fixed_label="PRODUCT"))
+                continue
             following = _NEXT_WORD.match(text, c.end)
             article = _THE_BEFORE.search(text, s.start, c.start)
             cands.append(_Cand(name, c.start, c.end, text[c.start : c.end], s.label, role,
                                next_word=following.group(1) if following else None,
                                article=article.start() if article else None,
-                               company_officer=_COMPANY_OFFICER_AFTER.match(text, c.end) is not None))
+                               org_cue=cues.ORG_AFTER.match(text, c.end) is not None,
+                               dateline=_inside(datelines, c.start, c.end)))
+        # The model, which reads case, misses most names in capitals: a dateline's place
+        # ("BELGRADE 1996-08-30") and a headline's countries ("SOCCER - JAPAN WIN").
+        for start, end in datelines + cues.headline_countries(text):
+            if not any(c.field == name and _overlaps((c.start, c.end), (start, end)) for c in cands):
+                cands.append(_Cand(name, start, end, text[start:end], "GPE", dateline=True))
     return cands
 
 
@@ -202,7 +211,9 @@ def _apply_knowledge(cands: list[_Cand], acronyms: dict[str, _Cand]) -> None:
         known = aliases.known(c.name or c.text)
         if known is not None:
             c.name, c.fixed_label, c.country = known.name, known.label, known.country_code
-        elif c.company_officer:
+        elif c.dateline:
+            c.fixed_label = "GPE"
+        elif c.org_cue or cues.is_organization(c.text):
             c.fixed_label = "ORG"
         elif _BRAND_STYLE.match(c.text):
             c.fixed_label = "PRODUCT"  # "iPhone", "iTunes": a product's styling, not an organization's
@@ -266,6 +277,8 @@ def _group(cands: list[_Cand]) -> list[_Group]:
 
 
 def _vote(g: _Group) -> str:
+    """The group's label: a rule's, else the most mentions'. A name the model also tags as
+    a place and the gazetteer knows is that place, never a person."""
     fixed = Counter(c.fixed_label for c in g.cands if c.fixed_label)
     if fixed:
         return fixed.most_common(1)[0][0]
@@ -273,6 +286,10 @@ def _vote(g: _Group) -> str:
     top = max(votes.values())
     tied = {label for label, n in votes.items() if n == top}
     longest = max((c for c in g.cands if c.label in tied), key=lambda c: (len(c.text), -c.start))
+    if longest.label == "PERSON":
+        placed = Counter(c.label for c in g.cands if c.label in PLACE_LABELS and not c.added)
+        if placed and places.locate(g.name) is not None:
+            return placed.most_common(1)[0][0]
     return longest.label
 
 
@@ -313,11 +330,11 @@ def _propagate(
 
 
 def _standalone(text: str, start: int, end: int) -> bool:
-    """Is text[start:end] a whole name: not inside a word, not before a possessive's "'s"
-    followed by more letters ("O'Neill")."""
+    """Is text[start:end] a whole name: not inside a word, not a currency's prefix
+    ("US$"), not before a possessive's "'s" followed by more letters ("O'Neill")."""
     before = text[start - 1] if start else " "
     after = text[end] if end < len(text) else " "
-    if before.isalnum() or before in "_&-" or after.isalnum() or after in "_&-":
+    if before.isalnum() or before in "_&-" or after.isalnum() or after in "_&-$":
         return False
     return not (after in "'’" and text[end + 1 : end + 3].isalpha() and len(text[end + 1 : end + 3]) == 2)
 
@@ -345,14 +362,19 @@ def _article_country(groups: list[tuple[_Group, str]]) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def resolve_article(fields: Sequence[tuple[str, str, Sequence[Span]]]) -> list[Mention]:
+def resolve_article(fields: Sequence[tuple[str, str, Sequence[Span]]], outlet: str | None = None) -> list[Mention]:
     """The entity mentions of one article: (field, text, recognized spans) per field.
 
     Returns mentions in field order and text order, each with its cleaned span
     (`text[start:end]` of its field), its voted label, the canonical name it
-    resolves to in this article, a role where a title precedes it, and its place."""
+    resolves to in this article, a role where a title precedes it, and its place.
+    The article's `outlet` (its publisher) and its abbreviation are who tells the
+    story, not entities of it: their mentions are left out."""
     titles = {name: title_regions(text) for name, text, _ in fields}  # where job titles sit
     cands = _join_known(fields, _candidates(fields, titles))
+    outlet_names, stem = cues.outlet_names(outlet)
+    if outlet_names:
+        cands = [c for c in cands if not cues.is_outlet(c.text, outlet_names, stem)]
     acronyms = _acronyms(fields, cands)
     _apply_knowledge(cands, acronyms)
     _resolve_short_forms(cands)
@@ -364,12 +386,12 @@ def resolve_article(fields: Sequence[tuple[str, str, Sequence[Span]]]) -> list[M
     texts = {name: text for name, text, _ in fields}
     out: list[Mention] = []
     for g, label in voted:
-        name, code, lat, lon, key = g.name, None, None, None, None
+        name, code, lat, lon, key, gid = g.name, None, None, None, None, None
         if label in PLACE_LABELS:
             place = places.locate(name, prefer_country=prefer)
             if place is not None:
                 name = place.name if place.kind == "country" else name
-                code, lat, lon = place.country_code, place.latitude, place.longitude
+                code, lat, lon, gid = place.country_code, place.latitude, place.longitude, place.geonameid
                 key = str(place.geonameid or place.country_code)
         elif label == "NORP":
             code = next((c.country for c in g.cands if c.country), None)
@@ -381,7 +403,7 @@ def resolve_article(fields: Sequence[tuple[str, str, Sequence[Span]]]) -> list[M
             out.append(
                 Mention(
                     c.field, start, c.end, texts[c.field][start : c.end], label, name,
-                    c.role if label == "PERSON" else None, aid, last, code, lat, lon,
+                    c.role if label == "PERSON" else None, aid, last, code, lat, lon, gid,
                 )
             )
     out.sort(key=lambda m: (order[m.field], m.start, m.end))

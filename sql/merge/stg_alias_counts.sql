@@ -3,10 +3,10 @@
 with
 
 unioned as (
-    select alias_id, alias, label, surname, country_code, latitude, longitude, mention_count, article_count
+    select alias_id, alias, label, surname, country_code, latitude, longitude, geonames_id, mention_count, article_count
     from previous.entity_aliases
     union all
-    select alias_id, alias, label, surname, country_code, latitude, longitude, mention_count, article_count
+    select alias_id, alias, label, surname, country_code, latitude, longitude, geonames_id, mention_count, article_count
     from delta.stg_alias_counts
 ),
 
@@ -19,6 +19,7 @@ final as (
         min(country_code) as country_code,
         min(latitude) as latitude,
         min(longitude) as longitude,
+        min(geonames_id) as geonames_id,
         sum(mention_count) as mention_count,
         sum(article_count) as article_count
     from unioned

@@ -18,6 +18,7 @@ final as (
         min(m.country_code) as country_code,
         min(m.latitude) as latitude,
         min(m.longitude) as longitude,
+        min(m.geonames_id) as geonames_id,
         count(*) as mention_count,
         count(distinct m.article_id) as article_count
     from entity_mentions as m

@@ -3,7 +3,7 @@
 with
 
 own_alias as (
-    select entity_id, alias as name, label, country_code, latitude, longitude
+    select entity_id, alias as name, label, country_code, latitude, longitude, geonames_id
     from entity_aliases
     where alias_id = entity_id
 ),
@@ -15,7 +15,7 @@ alias_lists as (
 ),
 
 final as (
-    select o.entity_id, o.name, o.label, a.aliases, o.country_code, o.latitude, o.longitude
+    select o.entity_id, o.name, o.label, a.aliases, o.country_code, o.latitude, o.longitude, o.geonames_id
     from own_alias as o
     join alias_lists as a using (entity_id)
 )
