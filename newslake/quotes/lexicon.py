@@ -16,6 +16,11 @@ _IRREGULAR = {
     "call": ("calls", "called", "calling"),
     "sing": ("sings", "sang", "singing"),
     "chant": ("chants", "chanted", "chanting"),
+    "find": ("finds", "found", "finding"),
+    "know": ("knows", "knew", "knowing"),
+    "show": ("shows", "showed", "showing", "shown"),
+    "plan": ("plans", "planned", "planning"),
+    "blast": ("blasts", "blasted", "blasting"),
 }
 
 _REGULAR = (
@@ -23,7 +28,9 @@ _REGULAR = (
     "comment complain concede conclude confirm contend continue counter declare deny describe "
     "emphasize emphasise estimate explain expect forecast hope indicate insist joke lament maintain "
     "mention note observe point predict promise pledge propose question quip recall remark "
-    "reply report respond reveal stress state suggest testify warn vow urge worry write"
+    "reply report respond reveal stress state suggest testify warn vow urge worry write "
+    "accuse attack blame cite condemn criticize criticise decline defend demand denounce dismiss echo "
+    "mock praise refuse support oppose want"
 ).split()
 
 
@@ -85,3 +92,6 @@ OBJECTS = frozenset("me him her us them his its their our my your reporters".spl
 
 #: Words before a noun: "those reports", "his claims" are no cues.
 DETERMINERS = frozenset("the a an those these this that his her their its our my your such many some no".split())
+
+#: What may follow a cue that introduces the next sentence's quote ("he added on Twitter.").
+FRAME_TAIL = frozenset("on in at to after during via before later then".split()) | TIME_WORDS

@@ -178,9 +178,9 @@ def _speaker_after(toks: list[_Tok], i: int, mentions: Sequence[Mention]) -> Spa
     m = _mention_at(mentions, toks[j].start, toks[j].end)
     if m:
         return (m.start, m.end)
-    if toks[j].low in lx.PRONOUNS:
+    if toks[j].low in lx.PRONOUNS and toks[j].low != "it":
         return (toks[j].start, toks[j].end)
-    if toks[j].low in lx.OBJECTS or toks[j].low in lx.STOP or toks[j].low in lx.TIME_WORDS:
+    if toks[j].low in lx.OBJECTS or toks[j].low == "it" or toks[j].low in lx.STOP or toks[j].low in lx.TIME_WORDS:
         return None
     k = j
     while k + 1 < len(toks) and re.match(r"[\w’'-]", toks[k + 1].text) and not toks[k + 1].quoted and k - j < 8:
@@ -240,7 +240,7 @@ def _direct(text, unit, long_quotes, toks, mentions) -> Quote:
     spk = None
     if toks[a].low == "according":
         spk = _speaker_after(toks, b, mentions)
-    elif toks[a].text in "―—" or a > 0 and (toks[a - 1].quoted or toks[a - 1].text in ",—–―"):
+    elif toks[a].text in "―—" or a > 0 and (toks[a - 1].quoted or toks[a - 1].text in "—–―"):
         spk = _speaker_after(toks, b, mentions) or _speaker_before(toks, a, mentions)
     else:
         spk = _speaker_before(toks, a, mentions) or _speaker_after(toks, b, mentions)
@@ -309,13 +309,16 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
             continue
         kind = "mixed" if any(s <= r.start < e for r in short_quotes) else "indirect"
         out.append(Quote([(s, e)], kind, cue, spk))
-        break  # one attribution per sentence: the first cue with a speaker
+        break  # one attribution per sentence: nested ones ("X said Y believes Z") cost more than they find
     return out
 
 
 def _frame(toks: list[_Tok], mentions: Sequence[Mention]) -> tuple[Span, Span] | None:
     """("he added on Twitter.") A cue with a speaker and no content of its own."""
     for a, b in _cues(toks, mentions):
+        rest = [t for t in toks[b + 1:] if re.match(r"\w", t.text)]
+        if rest and rest[0].low not in lx.FRAME_TAIL and not toks[-1].text == ":":
+            continue  # the cue has content of its own ("He did not suggest retaliation.")
         spk = _speaker_before(toks, a, mentions) or _speaker_after(toks, b, mentions)
         if spk is not None:
             return (toks[a].start, toks[b].end), spk
@@ -355,7 +358,7 @@ def find_quotes(text: str, mentions: Sequence[Mention] = ()) -> list[Quote]:
             else:
                 found = _indirect(text, unit, toks, mentions, shorts)
                 para_quotes.extend(found)
-                frame = None if found else _frame(toks, mentions)
+                frame = (found[-1].cue, found[-1].speaker) if found else _frame(toks, mentions)
         pending = None
         tail = text[p0:p1].rstrip()
         if tail.endswith(":") and not regions:
