@@ -910,7 +910,7 @@ def tag(
     out: Optional[Path] = typer.Option(None, "--out", help="With --jsonl: write results here instead of standard output."),
     batch_size: int = typer.Option(64, "--batch-size", min=1, help="Texts per spaCy batch."),
 ) -> None:
-    """Tag raw text with entities and dates; prints JSON. Offsets index the exact input text.
+    """Tag raw text with entities, dates and quotes; prints JSON. Offsets index the exact input text.
 
     No article parsing happens here: the text is tagged as given.
     """

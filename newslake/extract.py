@@ -1,4 +1,4 @@
-"""The extraction stage for a batch of articles: entity and date mentions.
+"""The extraction stage for a batch of articles: entity and date mentions, and quotes.
 
 Both extractors see the same three fields (title, captions joined by newlines,
 body), so offsets in `entity_mentions` and `date_mentions` index the same
@@ -8,7 +8,7 @@ for an undated article the day `newslake.reference_dates` chose.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 
@@ -25,6 +25,7 @@ class Mentions:
     entities: pa.Table
     dates: pa.Table
     skipped_language: int  # articles left out because no model covers their language
+    quotes: pa.Table = field(default_factory=schema.QUOTES.empty_table)  # who said what (newslake.quotes), read from the entities
 
 
 def capped_articles(articles: pa.Table, cap: int = MAX_EXTRACT_CHARS) -> pa.Table:
@@ -83,8 +84,12 @@ def extract_mentions(
     first `max_chars` characters of each (the max_extract_chars setting)."""
     covered = pa.array([lang in EXTRACTION_LANGUAGES for lang in articles.column("language").to_pylist()], pa.bool_())
     chosen = capped_articles(articles.filter(covered) if articles.num_rows else articles, max_chars)
+    from newslake.quotes.table import quote_rows
+
+    entities = entity_mentions(nlp, chosen, batch_size=batch_size, n_process=n_process)
     return Mentions(
-        entities=entity_mentions(nlp, chosen, batch_size=batch_size, n_process=n_process),
+        entities=entities,
         dates=date_mentions(chosen),
         skipped_language=articles.num_rows - chosen.num_rows,
+        quotes=quote_rows(chosen, entities),
     )

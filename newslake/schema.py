@@ -97,6 +97,30 @@ DATE_MENTIONS = pa.schema(
     ]
 )
 
+_SPAN = pa.struct([pa.field("start", pa.int32(), nullable=False), pa.field("end", pa.int32(), nullable=False)])
+
+QUOTES = pa.schema(
+    [
+        required("quote_id", pa.string(), "id of the quote: a hash of article_id, field and start, stable across rebuilds"),
+        required("article_id", pa.string(), "the article the quote is in"),
+        required("field", pa.string(), _FIELD),
+        required("start", pa.int32(), "character offset of the content's first character (its first piece) in the field's text"),
+        required("end", pa.int32(), "character offset one past the content's last character (its last piece)"),
+        required("pieces", pa.list_(_SPAN), "the content as [start, end) pieces: a quote interrupted by `he said` is one quote with two pieces"),
+        required("text", pa.string(), "the content, its pieces joined by one space"),
+        required("kind", pa.string(), "direct (in quotation marks) | indirect (reported speech: `X said that ...`) | mixed (reported speech holding a quoted phrase)"),
+        col("cue_start", pa.int32(), "offset of the cue (`said`, `according to`, `told`) in the field's text; null when the quote has none (a quote continued from the paragraph before)"),
+        col("cue_end", pa.int32(), "offset one past the cue"),
+        col("cue", pa.string(), "the cue as written"),
+        col("speaker_start", pa.int32(), "offset of the speaker as written (a name, a pronoun, a role); null when no speaker was found"),
+        col("speaker_end", pa.int32(), "offset one past the speaker"),
+        col("speaker_text", pa.string(), "the speaker as written (`Jane Doe`, `she`, `the minister`)"),
+        col("speaker_alias_id", pa.string(), "the alias (entity_mentions.alias_id) the speaker resolves to: a name, or what a pronoun or role refers to in the article; null when it resolves to none, never a guess. entity_aliases maps it to the entity"),
+        col("published_at", UTC_TS, "the article's publication time (articles.published_at)"),
+        col("reference_date", pa.date32(), "the article's reference date (articles.reference_date)"),
+    ]
+)
+
 QUARANTINE = pa.schema(
     [
         required("source_uri", pa.string(), "the rejected file or record, as in articles.source_uri"),
@@ -264,6 +288,7 @@ TABLES: dict[str, TableSpec] = {
     "quarantine": TableSpec(QUARANTINE, "base", 1, description="One row per rejected input (a file, an archive member or a record) that could not become an article, with the reason."),
     "entity_mentions": TableSpec(ENTITY_MENTIONS, "base", 3, partitioned=True, description="One row per named-entity mention, as its article resolved it: the cleaned span, voted label, canonical name, role and place."),
     "date_mentions": TableSpec(DATE_MENTIONS, "base", 1, partitioned=True, description="One row per temporal expression in an article, with its TIMEX3 type and value and the day it resolves to."),
+    "quotes": TableSpec(QUOTES, "base", 1, partitioned=True, description="One row per quotation or reported statement in an article: its content pieces, kind, cue and speaker, and the alias the speaker resolves to."),
     "entity_aliases": TableSpec(ENTITY_ALIASES, "derived", 3, description="One row per alias (a name as articles resolved it, under one label and place) and the lake-wide entity it belongs to."),
     "roles": TableSpec(ROLES, "derived", 1, description="One row per entity, role and article: the titles and offices an article writes before an entity's name."),
     "article_entities": TableSpec(ARTICLE_ENTITIES, "derived", 1, description="One row per article and entity it mentions: how often and where."),

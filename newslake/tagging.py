@@ -9,7 +9,10 @@ Output of one text::
                    "country_code", "latitude", "longitude", "geonames_id"}],
      # name and id: the canonical entity the text resolves the mention to (newslake.canonical)
      "dates":    [{"start", "end", "text", "type", "value",            # TIMEX3 type and value
-                   "resolved_date", "granularity", "anchored"}]}     # as in date_mentions
+                   "resolved_date", "granularity", "anchored"}],     # as in date_mentions
+     "quotes":   [{"content": [[start, end], ...], "speaker": [start, end] | None,
+                   "speaker_name", "cue": [start, end] | None,
+                   "kind", "text", "speaker_id"}]}  # newslake.quotes; speaker_id is a canonical id
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ if TYPE_CHECKING:
     import spacy
 
 
-def _entity_dicts(text: str, spans: list[EntitySpan]) -> list[dict[str, Any]]:
+def _entity_dicts(text: str, spans: list[EntitySpan], resolved: list | None = None) -> list[dict[str, Any]]:
     """The text's mentions, resolved as one article (`newslake.canonical.resolve`)."""
     from newslake.canonical.resolve import resolve_article
 
@@ -43,8 +46,28 @@ def _entity_dicts(text: str, spans: list[EntitySpan]) -> list[dict[str, Any]]:
             "longitude": m.longitude,
             "geonames_id": m.geonames_id,
         }
-        for m in resolve_article([("text", text, spans)])
+        for m in (resolved if resolved is not None else resolve_article([("text", text, spans)]))
     ]
+
+
+def _quote_dicts(text: str, resolved: list) -> list[dict[str, Any]]:
+    """The text's quotes (`newslake.quotes`), speakers keyed by the canonical id."""
+    from newslake.quotes import Mention, find_quotes
+    from newslake.quotes.records import quote_record
+
+    mentions = [Mention(m.start, m.end, m.label, m.alias_id) for m in resolved]
+    return [quote_record(q) for q in find_quotes(text, mentions)]
+
+
+def _tag_one(text: str, spans: list[EntitySpan], dct: dt.date | None, dates: bool) -> dict[str, list[dict[str, Any]]]:
+    from newslake.canonical.resolve import resolve_article
+
+    resolved = resolve_article([("text", text, spans)])
+    return {
+        "entities": _entity_dicts(text, spans, resolved),
+        "dates": _date_dicts(text, dct) if dates else [],
+        "quotes": _quote_dicts(text, resolved),
+    }
 
 
 def _date_dicts(text: str, dct: dt.date | None) -> list[dict[str, Any]]:
@@ -86,10 +109,7 @@ def tag_text(
     temporal tagger ("dates" is then an empty list).
     """
     spans = next(iter_entities(nlp, [text], labels=ENTITY_LABELS))
-    return {
-        "entities": _entity_dicts(text, spans),
-        "dates": _date_dicts(text, dct) if dates else [],
-    }
+    return _tag_one(text, spans, dct, dates)
 
 
 def tag_records(
@@ -122,8 +142,4 @@ def tag_records(
         nlp, texts(), batch_size=batch_size, n_process=n_process, labels=ENTITY_LABELS
     ):
         rid, text, dct = pending.popleft()
-        yield {
-            "id": rid,
-            "entities": _entity_dicts(text, spans),
-            "dates": _date_dicts(text, dct) if dates else [],
-        }
+        yield {"id": rid, **_tag_one(text, spans, dct, dates)}

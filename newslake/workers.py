@@ -107,6 +107,7 @@ def extract_in_workers(
         entities=pa.concat_tables([m.entities for m in found]),
         dates=pa.concat_tables([m.dates for m in found]),
         skipped_language=sum(m.skipped_language for m in found),
+        quotes=pa.concat_tables([m.quotes for m in found]),
     )
 
 

@@ -267,7 +267,7 @@ def test_entity_mentions_of_no_articles(nlp):
 
 def test_tag_text_shape(nlp):
     out = tag_text(nlp, PARAGRAPH, None, dates=False)
-    assert set(out) == {"entities", "dates"}
+    assert set(out) == {"entities", "dates", "quotes"}
     assert out["dates"] == []
     assert out["entities"]
     for e in out["entities"]:
@@ -300,7 +300,7 @@ def test_tag_records_order_and_shape(nlp):
     out = list(tag_records(nlp, iter(records), batch_size=2, dates=False))
     assert [r["id"] for r in out] == [r["id"] for r in records]
     for rec, res in zip(records, out):
-        assert set(res) == {"id", "entities", "dates"}
+        assert set(res) == {"id", "entities", "dates", "quotes"}
         assert_slices_back(rec["text"], res["entities"])
     assert out[1]["entities"] == []
     assert out[0]["entities"] == out[4]["entities"] == tag_text(nlp, PARAGRAPH, None, dates=False)["entities"]

@@ -148,6 +148,25 @@ def test_tag_jsonl(tmp_path):
     assert {"text": "yesterday", "value": "2019-05-01"}.items() <= next(d for d in lines[0]["dates"]).items()
 
 
+def test_tag_prints_quotes_with_speakers(tmp_path):
+    text = (
+        "Angela Merkel visited Paris on Monday.\n\n"
+        "“We will not give up on this agreement,” she said. “Europe needs it more than ever.”"
+    )
+    inp = tmp_path / "in.jsonl"
+    inp.write_text(json.dumps({"id": "a", "text": text, "dct": None}, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["tag", "--jsonl", str(inp)])
+    assert result.exit_code == 0, result.output
+    (line,) = [json.loads(x) for x in result.stdout.splitlines()]
+    (quote,) = line["quotes"]
+    assert [text[s:e] for s, e in quote["content"]] == [
+        "“We will not give up on this agreement,”", "“Europe needs it more than ever.”"
+    ]
+    assert text[slice(*quote["speaker"])] == "she" and quote["kind"] == "direct"
+    merkel = next(e for e in line["entities"] if e["text"] == "Angela Merkel")
+    assert quote["speaker_id"] == merkel["id"]
+
+
 def test_tag_rejects_bad_dct():
     result = runner.invoke(app, ["tag", "--dct", "10/01/2020", str(SEED)])
     assert result.exit_code != 0 and "YYYY-MM-DD" in result.output

@@ -90,6 +90,16 @@ def version_rows() -> dict[str, list[dict]]:
             {"article_id": A2, "field": "title", "start": 6, "end": 12, "text": "leaves", "type": "DURATION",
              "value": "P1D", "resolved_date": None, "granularity": "duration", "anchored": False},
         ],
+        "quotes": [
+            {"quote_id": "q1q1q1q1q1q1q1q1", "article_id": A2, "field": "body", "start": 0, "end": 18,
+             "pieces": [{"start": 0, "end": 18}], "text": "Barack Obama left.", "kind": "indirect",
+             "cue_start": None, "cue_end": None, "cue": None, "speaker_start": None, "speaker_end": None,
+             "speaker_text": None, "speaker_alias_id": None, "published_at": MONDAY, "reference_date": dt.date(2020, 1, 6)},
+            {"quote_id": "q2q2q2q2q2q2q2q2", "article_id": A1, "field": "body", "start": 21, "end": 36,
+             "pieces": [{"start": 21, "end": 26}, {"start": 30, "end": 36}], "text": "Paris Monday", "kind": "direct",
+             "cue_start": 10, "cue_end": 14, "cue": "said", "speaker_start": 0, "speaker_end": 12,
+             "speaker_text": "Barack Obama", "speaker_alias_id": OBAMA, "published_at": MONDAY, "reference_date": dt.date(2020, 1, 6)},
+        ],
         "entity_aliases": [
             _alias(OBAMA, "Barack Obama", "PERSON", surname="obama"),
             _alias(PARIS, "Paris", "GPE", **paris),
@@ -238,6 +248,16 @@ BREAKS: dict[tuple[str, str], Break] = {
     ("date_mentions", "expect_column_values_to_be_between(start)"): set_("start", -1),
     ("date_mentions", "expect_column_pair_values_a_to_be_greater_than_b"): set_("end", 6),
     ("date_mentions", "expect_column_values_to_not_be_null(anchored)"): set_("anchored", None),
+    # --- quotes
+    ("quotes", "expect_table_columns_to_match_ordered_list"): columns_swapped,
+    ("quotes", "expect_column_values_to_not_be_null(quote_id)"): set_("quote_id", None),
+    ("quotes", "expect_column_values_to_be_unique(quote_id)"): repeat("quote_id"),
+    ("quotes", "expect_column_values_to_not_be_null(article_id)"): set_("article_id", None),
+    ("quotes", "expect_column_values_to_be_in_set(field)"): set_("field", "url"),
+    ("quotes", "expect_column_values_to_be_in_set(kind)"): set_("kind", "rumour"),
+    ("quotes", "expect_column_pair_values_a_to_be_greater_than_b"): set_("end", 0),
+    ("quotes", "expect_column_values_to_be_between(start)"): set_("start", -1),
+    ("quotes", "expect_column_values_to_not_be_null(text)"): set_("text", None),
     # --- entities
     ("entities", "expect_table_columns_to_match_ordered_list"): columns_swapped,
     ("entities", "expect_column_values_to_not_be_null(entity_id)"): set_("entity_id", None),

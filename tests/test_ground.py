@@ -13,7 +13,7 @@ import pytest
 
 from newslake.lake import Lake, LakeError, collect_garbage, prune
 from newslake.lake.ground import MARKER, check_ground, claim
-from newslake.lake.layout import Manifest
+from newslake.lake.layout import FORMAT, FORMAT_VERSION, Manifest
 from newslake.lake.lock import publisher_lock
 from newslake.lake.parts import write_part
 
@@ -22,7 +22,7 @@ from test_lake import T, publish, rows, version
 
 
 def manifest_naming(path: str, **changes) -> dict:
-    data = {"format": "newslake-lake", "format_version": 2, "version": "v000001", "run_id": "r1", "created_at": "",
+    data = {"format": FORMAT, "format_version": FORMAT_VERSION, "version": "v000001", "run_id": "r1", "created_at": "",
             "previous_version": None, "run": {"run_id": "r1"}, "validation": {},
             "tables": {"t": {"kind": "base", "schema_version": 1, "schema": [],
                              "parts": [{"path": path, "rows": 1, "bytes": 1, "sha256": "0" * 64}]}}}

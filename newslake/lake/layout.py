@@ -43,7 +43,7 @@ PART_PATH = re.compile(r"^parts/[a-z][a-z0-9_]*/(?:month=(?:\d{4}-\d{2}|unknown)
 PART_DIR = re.compile(r"^(?:[a-z][a-z0-9_]*|month=(?:\d{4}-\d{2}|unknown))$")  # the folders a part lives in
 MANIFEST = "manifest.json"
 FORMAT = "newslake-lake"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 UNKNOWN_MONTH = "unknown"
 
 

@@ -17,7 +17,7 @@ from newslake.ledger import FILE_PART_SQL, in_files, sql_prefilter
 from newslake.pipeline.checkpoint import Checkpoint
 
 # Base tables keyed by article_id. (Derived tables are rebuilt in full when rows go.)
-PER_ARTICLE = ("entity_mentions", "date_mentions")
+PER_ARTICLE = ("entity_mentions", "date_mentions", "quotes")
 
 
 def write_base_tables(cp: Checkpoint) -> None:

@@ -86,7 +86,7 @@ class ExtractJob:
         lake = Lake(Path(self.lake_root))
         month = dict(zip(articles.column("article_id").to_pylist(), month_of(articles.column("published_at"))))
         parts = {}
-        for table, data in (("entity_mentions", found.entities), ("date_mentions", found.dates)):
+        for table, data in (("entity_mentions", found.entities), ("date_mentions", found.dates), ("quotes", found.quotes)):
             months = [month[a] for a in data.column("article_id").to_pylist()]
             spec = schema.TABLES[table]
             parts[table] = write_partitioned(lake, table, data, months, run_id=self.run_id, schema=spec.schema, schema_version=spec.version)

@@ -57,6 +57,7 @@ def gate_version(cp: Checkpoint) -> gates.ValidationReport:
         "quarantine": cp.changes.quarantine,
         "entity_mentions": _added_pieces(cp, "entity_mentions"),
         "date_mentions": _added_pieces(cp, "date_mentions"),
+        "quotes": _added_pieces(cp, "quotes"),
         "runs": schema.to_table([cp.report.row()], schema.RUNS),
         **cp.models.changed_rows,
     }

@@ -1,0 +1,97 @@
+"""Word lists the quote rules read: cues, pronouns, the words between a cue and its speaker.
+
+General English news usage only: no names, outlets or topics of any corpus.
+"""
+
+from __future__ import annotations
+
+_IRREGULAR = {
+    "say": ("says", "said", "saying"),
+    "tell": ("tells", "told", "telling"),
+    "write": ("writes", "wrote", "writing", "written"),
+    "think": ("thinks", "thought", "thinking"),
+    "tweet": ("tweets", "tweeted", "tweeting"),
+    "admit": ("admits", "admitted", "admitting"),
+    "fear": ("fears", "feared", "fearing"),
+    "call": ("calls", "called", "calling"),
+    "sing": ("sings", "sang", "singing"),
+    "chant": ("chants", "chanted", "chanting"),
+    "find": ("finds", "found", "finding"),
+    "know": ("knows", "knew", "knowing"),
+    "show": ("shows", "showed", "showing", "shown"),
+    "plan": ("plans", "planned", "planning"),
+    "blast": ("blasts", "blasted", "blasting"),
+}
+
+_REGULAR = (
+    "add acknowledge agree allege announce argue ask assert believe boast caution charge claim "
+    "comment complain concede conclude confirm contend continue counter declare deny describe "
+    "emphasize emphasise estimate explain expect forecast hope indicate insist joke lament maintain "
+    "mention note observe point predict promise pledge propose question quip recall remark "
+    "reply report respond reveal stress state suggest testify warn vow urge worry write "
+    "accuse attack blame cite condemn criticize criticise decline defend demand denounce dismiss echo "
+    "mock praise refuse support oppose want"
+).split()
+
+
+def _inflect(verb: str) -> tuple[str, ...]:
+    if verb in _IRREGULAR:
+        return (verb, *_IRREGULAR[verb])
+    stem = verb[:-1] if verb.endswith("e") else verb
+    third = verb + ("es" if verb.endswith(("s", "sh", "ch", "x")) else "s")
+    if verb.endswith("y") and verb[-2] not in "aeiou":
+        return (verb, verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing")
+    return (verb, third, stem + "ed", stem + "ing")
+
+
+CUE_VERBS: frozenset[str] = frozenset(f for v in (*_REGULAR, *_IRREGULAR) for f in _inflect(v)) - {"writing", "written"}
+
+#: Cues that introduce a verbatim quote but rarely reported speech on their own.
+QUOTE_ONLY_CUES = frozenset({"continued", "continues", "added", "adds", "asked", "asks", "replied", "quipped", "joked"})
+
+PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you", "it"})
+PERSON_PRONOUNS = frozenset({"he", "she"})
+
+#: Words that may stand between a speaker and its cue ("X has also said").
+BETWEEN = frozenset(
+    "also has had have would will later then previously repeatedly recently reportedly once never "
+    "often did does do could may might not n't already publicly privately just still again "
+    "further quickly simply flatly bluntly openly long last first".split()
+)
+
+#: Words after a cue that are not yet the content ("said Tuesday that", "told reporters").
+TIME_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday tonight recently "
+    "earlier later last week month year night morning afternoon evening on this in at".split()
+)
+
+#: Words that end a speaker phrase when walking back from the cue.
+STOP = frozenset(
+    "that and but which when because while as if so though although since after before where whether "
+    "than or nor for to of in on at by with from about into over under what how why this these those "
+    "is was are were be been being".split()
+)
+
+#: Nouns of office a speaker can be named by ("the minister said").
+ROLES = frozenset(
+    "president minister secretary senator governor mayor spokesman spokeswoman spokesperson "
+    "candidate nominee chairman chairwoman chair director chief executive official officials "
+    "ambassador judge prosecutor attorney lawyer leader representative congressman congresswoman "
+    "commissioner sheriff chancellor premier king queen prince general officer manager founder "
+    "author economist analyst professor adviser advisor aide pollster strategist host".split()
+)
+
+#: Abbreviations after which a full stop does not end a sentence.
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr sen rep gov gen lt col sgt st jr sr prof pres jan feb mar apr aug sept sep oct nov dec "
+    "inc co corp ltd vs no u.s u.k u.n d.c a.m p.m".split()
+)
+
+#: Object pronouns: "told me", "asked him" name the listener, not the speaker.
+OBJECTS = frozenset("me him her us them his its their our my your reporters".split())
+
+#: Words before a noun: "those reports", "his claims" are no cues.
+DETERMINERS = frozenset("the a an those these this that his her their its our my your such many some no".split())
+
+#: What may follow a cue that introduces the next sentence's quote ("he added on Twitter.").
+FRAME_TAIL = frozenset("on in at to after during via before later then".split()) | TIME_WORDS

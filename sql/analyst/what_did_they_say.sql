@@ -1,0 +1,39 @@
+-- What did they say: one entity's quotes, newest first, with the article's title and date.
+-- A speaker counts when it resolves to the entity: by name, or a pronoun or role that
+-- refers to it in the article (quotes.speaker_alias_id).
+-- param: entity = (the entity quoted most often; a name or an entity_id)
+with
+
+speakers as (
+    select q.*, a.entity_id
+    from quotes as q
+    join entity_aliases as a on a.alias_id = q.speaker_alias_id
+),
+
+target as (
+    select e.entity_id, e.name
+    from entities as e
+    join speakers as s using (entity_id)
+    where ($entity is null or e.entity_id = $entity or lower(e.name) = lower($entity))
+    group by e.entity_id, e.name
+    order by count(*) desc, e.name
+    limit 1
+),
+
+final as (
+    select
+        t.name,
+        coalesce(cast(s.published_at as date), s.reference_date) as day,
+        s.kind,
+        s.text,
+        s.cue,
+        s.speaker_text,
+        ar.title,
+        s.article_id
+    from speakers as s
+    join target as t using (entity_id)
+    join articles as ar using (article_id)
+    order by day desc nulls last, s.article_id, s.start
+)
+
+select * from final

@@ -1,0 +1,145 @@
+"""The quote rules on written cases: frames of attribution, speakers, and what is no quote."""
+
+from __future__ import annotations
+
+import re
+
+from newslake.quotes import Mention, find_quotes
+from newslake.quotes.marks import paragraph_regions
+
+
+def persons(text: str, *names: str) -> list[Mention]:
+    """Every occurrence of each name, as a PERSON mention keyed by its last word."""
+    out = []
+    for name in names:
+        for m in re.finditer(re.escape(name), text):
+            out.append(Mention(m.start(), m.end(), "PERSON", name.split()[-1]))
+    return out
+
+
+def pieces(text, q):
+    return [text[s:e] for s, e in q.content]
+
+
+def speaker(text, q):
+    return text[q.speaker[0]:q.speaker[1]] if q.speaker else None
+
+
+def test_speaker_after_the_quote():
+    text = '"We will rebuild the bridge by spring," said Jane Doe, the mayor.'
+    (q,) = find_quotes(text, persons(text, "Jane Doe"))
+    assert q.kind == "direct"
+    assert pieces(text, q) == ['"We will rebuild the bridge by spring,"']
+    assert speaker(text, q) == "Jane Doe" and q.speaker_mention.key == "Doe"
+    assert text[q.cue[0]:q.cue[1]] == "said"
+
+
+def test_speaker_before_the_quote():
+    text = 'Jane Doe told the council: “The budget is balanced for the first time in years.”'
+    (q,) = find_quotes(text, persons(text, "Jane Doe"))
+    assert q.kind == "direct" and speaker(text, q) == "Jane Doe"
+    assert pieces(text, q) == ["“The budget is balanced for the first time in years.”"]
+
+
+def test_interrupted_quote_is_one_quote_with_two_pieces():
+    text = "“We did not expect this,” Doe said. “The river rose faster than any model predicted.”"
+    (q,) = find_quotes(text, persons(text, "Doe"))
+    assert pieces(text, q) == ["“We did not expect this,”", "“The river rose faster than any model predicted.”"]
+    assert speaker(text, q) == "Doe"
+
+
+def test_pronoun_speaker_resolves_across_sentences():
+    text = (
+        "Jane Doe visited the flooded district on Monday.\n\n"
+        "“People here have lost everything they own,” she said."
+    )
+    (q,) = find_quotes(text, persons(text, "Jane Doe"))
+    assert speaker(text, q) == "she"
+    assert q.speaker_mention is not None and q.speaker_mention.key == "Doe"
+
+
+def test_pronoun_with_two_people_in_view_stays_unresolved():
+    text = (
+        "Jane Doe met John Roe on Monday.\n\n"
+        "“We agreed on nothing at all today,” she said."
+    )
+    (q,) = find_quotes(text, persons(text, "Jane Doe", "John Roe"))
+    assert speaker(text, q) == "she" and q.speaker_mention is None
+
+
+def test_role_speaker_resolves_to_the_person_named_by_the_role():
+    text = (
+        "Finance Minister Jane Doe presented the budget.\n\n"
+        "“Nobody will pay more tax next year,” the minister said."
+    )
+    (q,) = find_quotes(text, persons(text, "Jane Doe"))
+    assert speaker(text, q).endswith("minister")
+    assert q.speaker_mention is not None and q.speaker_mention.key == "Doe"
+
+
+def test_two_speakers_in_one_paragraph():
+    text = "“Taxes must fall this year,” Doe said. “They must not fall at all,” Roe replied."
+    a, b = find_quotes(text, persons(text, "Doe", "Roe"))
+    assert (speaker(text, a), speaker(text, b)) == ("Doe", "Roe")
+
+
+def test_nested_quote_stays_inside_its_quote():
+    text = "“He told me, ‘Go home now,’ and then he left the room,” Doe said."
+    (q,) = find_quotes(text, persons(text, "Doe"))
+    assert pieces(text, q) == ["“He told me, ‘Go home now,’ and then he left the room,”"]
+
+
+def test_scare_quotes_and_titles_are_no_quotes():
+    text = (
+        "The plan was called a “disaster” by critics.\n\n"
+        "The band played “Born to Run” at the rally, and she read from “War and Peace” on stage."
+    )
+    assert find_quotes(text, []) == []
+
+
+def test_headline_quote():
+    text = "Doe says the city 'will recover' from the flood.\n\nThe mayor spoke on Monday."
+    (q,) = find_quotes(text, persons(text, "Doe"))
+    assert q.kind in ("indirect", "mixed") and speaker(text, q) == "Doe"
+    assert text[q.content[0][0]:q.content[0][1]] == "the city 'will recover' from the flood"
+
+
+def test_indirect_speech_with_that():
+    text = "Jane Doe said on Tuesday that the city would recover within a year."
+    (q,) = find_quotes(text, persons(text, "Jane Doe"))
+    assert q.kind == "indirect" and speaker(text, q) == "Jane Doe"
+    assert pieces(text, q) == ["that the city would recover within a year"]
+
+
+def test_mixed_quote():
+    text = "Doe said the storm was “the worst in a century” for the town."
+    (q,) = find_quotes(text, persons(text, "Doe"))
+    assert q.kind == "mixed"
+    assert pieces(text, q) == ["the storm was “the worst in a century” for the town"]
+
+
+def test_quote_over_paragraphs_is_one_quote():
+    text = (
+        '"The first thing we did was count the damage. It took us a week.\n\n'
+        '"Then we started to rebuild the homes one by one," Doe said.'
+    )
+    (q,) = find_quotes(text, persons(text, "Doe"))
+    assert q.content[0][0] == 0 and q.content[-1][1] == text.index(" Doe")
+    assert speaker(text, q) == "Doe"
+
+
+def test_marks_curly_straight_and_double_apostrophe():
+    text = "''Straight on,'' he said. \"Then left,\" she said. “Then right.”"
+    regions = [text[r.start:r.end] for r in paragraph_regions(text)]
+    assert regions == ["''Straight on,''", '"Then left,"', "“Then right.”"]
+
+
+def test_open_quote_runs_to_the_paragraph_end():
+    (r,) = paragraph_regions("“This quote goes on in the next paragraph.")
+    assert not r.closed and r.end == len("“This quote goes on in the next paragraph.")
+
+
+def test_listener_is_no_speaker():
+    text = '"The deal is done and signed by all parties," Doe told me on Friday.'
+    (q,) = find_quotes(text, persons(text, "Doe"))
+    assert speaker(text, q) == "Doe"
