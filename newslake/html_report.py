@@ -316,6 +316,13 @@ def _entities(entities: Sequence[Mapping[str, Any]], source: str) -> str:
     return f'<p class="meta">{_e(source)}</p>' + _table(["entity", "label", "mentions", "articles", ""], rows, numeric=[2, 3])
 
 
+def _speakers(speakers: Sequence[Mapping[str, Any]]) -> str:
+    if not speakers:
+        return "<p>No quotes attributed to an entity.</p>"
+    rows = [(_e(s.get("name")), f"<code>{_e(s.get('label'))}</code>", _e(s.get("quotes")), _e(s.get("articles"))) for s in speakers]
+    return _table(["speaker", "label", "quotes", "articles"], rows, numeric=[2, 3])
+
+
 MAX_SLOTS = 400  # beyond this many days a bar is under a pixel wide: weeks, then months
 
 
@@ -421,13 +428,14 @@ def render(
     entities: Sequence[Mapping[str, Any]] = (),
     timeline: Sequence[Mapping[str, Any]] = (),
     data_from: str = "",
+    speakers: Sequence[Mapping[str, Any]] = (),
     off_timeline: int = 0,
     previous_rows: Mapping[str, int] | None = None,
     flow_run: Mapping[str, Any] | None = None,
 ) -> str:
     """The page for one run. `validation` is the detailed validation (with each
     expectation's outcome), `quarantine` this run's reasons with counts and examples,
-    `entities` the top entities and `timeline` the `dates` rows, all of the version
+    `entities` the top entities, `speakers` the entities quoted most often, and `timeline` the `dates` rows, all of the version
     `data_from` names (the published one, or the one the run refused to publish);
     `off_timeline` the articles with no day to place them on, `previous_rows` the rows
     per table of the version before (None: there was none), `flow_run` the Prefect flow
@@ -448,6 +456,7 @@ def render(
         "<h2>Validation gates</h2>", _validation(validation),
         "<h2>Quarantine</h2>", _quarantine(quarantine),
         "<h2>Top entities</h2>", _entities(entities, data_from),
+        "<h2>Top speakers</h2>", _speakers(speakers),
         f"<footer>newslake run report · {_e(report.get('run_id'))} · this page loads nothing from the network</footer>",
     ])
     return (

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
+from html import escape
 import re
 import os
 import shutil
@@ -13,7 +15,7 @@ import sys
 import pytest
 
 from newslake.report import ValidationFailed
-from tests.conftest import REPO
+from tests.conftest import REPO, table_of
 
 SCREENSHOT = REPO / "bench" / "report_screenshot.py"
 
@@ -57,8 +59,17 @@ def test_published_run_writes_its_report_and_artifacts(prefect_server, tmp_path,
     assert report["html_report"] == str(page) and page.is_file()
     assert page.stat().st_mode & stat.S_IROTH
     html = page.read_text(encoding="utf-8").replace("<wbr>", "")  # names wrap at underscores
-    for section in ("Stages", "Articles and mentions over time", "Validation gates", "Quarantine", "Top entities"):
+    for section in ("Stages", "Articles and mentions over time", "Validation gates", "Quarantine", "Top entities", "Top speakers"):
         assert f"<h2>{section}</h2>" in html
+    # the top speaker: the entity the published quotes resolve to most often
+    entity_of = {r["alias_id"]: r["entity_id"] for r in table_of(tmp_path / "lake", "entity_aliases").to_pylist()}
+    name_of = {r["entity_id"]: r["name"] for r in table_of(tmp_path / "lake", "entities").to_pylist()}
+    quoted = Counter(entity_of[q["speaker_alias_id"]] for q in table_of(tmp_path / "lake", "quotes").to_pylist() if q["speaker_alias_id"])
+    assert quoted, "the samples hold quotes whose speakers resolve"
+    most = max(quoted.values())
+    speakers = html[html.index("<h2>Top speakers</h2>"):]
+    first_row = re.search(r"<tr><td>(.*?)</td>.*?<td class=\"num\">(\d+)</td>", speakers)
+    assert first_row.group(1) in {escape(name_of[e]) for e, n in quoted.items() if n == most} and int(first_row.group(2)) == most
     # the flow run, linked into the Prefect UI: a link the reader may follow, never a load
     link = f"/runs/flow-run/{flow_run_id}"
     assert f"Prefect flow run <code>{flow_run_id}</code>" in html and link in html

@@ -16,6 +16,24 @@ from newslake.pipeline.checkpoint import Checkpoint
 from newslake.storage import atomic_write_text
 
 PAGE_ENTITIES = 20  # the top entities the page lists
+PAGE_SPEAKERS = 10  # the entities quoted most often that the page lists
+
+TOP_SPEAKERS = f"""
+with speakers as (
+    select a.entity_id, q.article_id
+    from q join a on a.alias_id = q.speaker_alias_id
+),
+
+final as (
+    select e.name, e.label, count(*) as quotes, count(distinct s.article_id) as articles
+    from speakers as s join e using (entity_id)
+    group by e.entity_id, e.name, e.label
+    order by quotes desc, e.name
+    limit {PAGE_SPEAKERS}
+)
+
+select * from final
+"""
 
 
 def write_report_page(cp: Checkpoint, flow_run: dict | None = None) -> Path | None:
@@ -35,6 +53,7 @@ def write_report_page(cp: Checkpoint, flow_run: dict | None = None) -> Path | No
             entities=_query(cp, parts("entities"), "entities", f"select name, label, mention_count, article_count from t order by mention_count desc, name limit {PAGE_ENTITIES}"),
             timeline=_query(cp, parts("dates"), "dates", "select date, published_count, mentioned_count from t where published_count > 0 or mentioned_count > 0 order by date"),
             data_from=data_from,
+            speakers=_top_speakers(cp, parts),
             off_timeline=_count(cp, parts("articles"), "articles", "select count(*) as n from t where duplicate_of is null and reference_date is null"),
             previous_rows=_rows_of(cp.txn.base),
             flow_run=flow_run,
@@ -52,6 +71,17 @@ def _query(cp: Checkpoint, parts: list[Part], table: str, sql: str) -> list[dict
         return []
     register_parts(cp.con, cp.lake, "t", parts, schema.TABLES[table].schema)
     return cp.con.sql(sql).to_arrow_table().to_pylist()
+
+
+def _top_speakers(cp: Checkpoint, parts) -> list[dict]:
+    """The entities the version quotes most often, through the aliases their quotes'
+    speakers resolve to (none when the lake holds no quotes: a run without extraction)."""
+    views = {"q": "quotes", "a": "entity_aliases", "e": "entities"}
+    if not all(parts(table) for table in views.values()):
+        return []
+    for view, table in views.items():
+        register_parts(cp.con, cp.lake, view, parts(table), schema.TABLES[table].schema)
+    return cp.con.sql(TOP_SPEAKERS).to_arrow_table().to_pylist()
 
 
 def _count(cp: Checkpoint, parts: list[Part], table: str, sql: str) -> int:
