@@ -257,6 +257,8 @@ def test_a_name_the_model_also_places_and_the_gazetteer_knows_is_never_a_person(
     assert {m.label for m in found} == {"GPE"}
     alone = resolve("Lincoln spoke, and Lincoln left.", ("Lincoln", "PERSON"), ("Lincoln", "PERSON"))
     assert {m.label for m in alone} == {"PERSON"}  # no mention says place: the model's label stands
+    addressed = resolve("Mr Lincoln voted. Fans in Lincoln cheered.", ("Lincoln", "PERSON"), ("Lincoln", "GPE"))
+    assert {m.label for m in addressed} == {"PERSON"}  # an honorific says person, whatever the gazetteer knows
 
 
 def test_the_outlet_and_its_abbreviation_are_not_entities_of_the_story():

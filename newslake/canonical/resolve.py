@@ -22,6 +22,7 @@ from typing import Protocol
 from newslake.canonical import aliases, cues, places
 from newslake.canonical.names import (
     DETERMINER,
+    HONORIFICS,
     clean_span,
     fold,
     initials_match,
@@ -42,6 +43,8 @@ _NEXT_WORD = re.compile(r" ([\w'-]+)")
 _LANGUAGE_NOUNS = frozenset({"language", "languages", "speakers", "speaking", "translation", "version", "subtitles", "dialect"})
 _WORD = re.compile(r"[^\s(),;:\"“”]+")
 _THE_BEFORE = re.compile(r"\b(?:the|The|THE) +$")
+# "Mr Obama": only a person is addressed so, whatever a gazetteer knows of the name.
+_HONORIFIC_BEFORE = re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, HONORIFICS))})\.? +$")
 class Span(Protocol):
     start: int
     end: int
@@ -82,6 +85,7 @@ class _Cand:
     article: int | None = None  # where a leading "the" the model included starts ("the Senate")
     org_cue: bool = False  # followed by what only an organization has ("Ryanair CEO", "Twitter account")
     dateline: bool = False  # the place of the article's dateline
+    honorific: bool = False  # written after an honorific ("Mr Obama")
 
 
 @dataclass
@@ -133,7 +137,9 @@ def _candidates(fields: Sequence[tuple[str, str, Sequence[Span]]], titles: dict[
                                next_word=following.group(1) if following else None,
                                article=article.start() if article else None,
                                org_cue=cues.ORG_AFTER.match(text, c.end) is not None,
-                               dateline=_inside(datelines, c.start, c.end)))
+                               dateline=_inside(datelines, c.start, c.end),
+                               honorific=_HONORIFIC_BEFORE.search(text, max(0, s.start - 12), s.start) is not None
+                               or _HONORIFIC_BEFORE.search(text, max(0, c.start - 12), c.start) is not None))
         # The model, which reads case, misses most names in capitals: a dateline's place
         # ("BELGRADE 1996-08-30") and a headline's countries ("SOCCER - JAPAN WIN").
         for start, end in datelines + cues.headline_countries(text):
@@ -278,7 +284,8 @@ def _group(cands: list[_Cand]) -> list[_Group]:
 
 def _vote(g: _Group) -> str:
     """The group's label: a rule's, else the most mentions'. A name the model also tags as
-    a place and the gazetteer knows is that place, never a person."""
+    a place and the gazetteer knows is that place, never a person, unless the article
+    addresses it with an honorific ("Mr Obama")."""
     fixed = Counter(c.fixed_label for c in g.cands if c.fixed_label)
     if fixed:
         return fixed.most_common(1)[0][0]
@@ -286,7 +293,7 @@ def _vote(g: _Group) -> str:
     top = max(votes.values())
     tied = {label for label, n in votes.items() if n == top}
     longest = max((c for c in g.cands if c.label in tied), key=lambda c: (len(c.text), -c.start))
-    if longest.label == "PERSON":
+    if longest.label == "PERSON" and not any(c.honorific for c in g.cands):
         placed = Counter(c.label for c in g.cands if c.label in PLACE_LABELS and not c.added)
         if placed and places.locate(g.name) is not None:
             return placed.most_common(1)[0][0]
