@@ -15,6 +15,7 @@ import pyarrow as pa
 from newslake import schema
 from newslake.entities import entity_mentions
 from newslake.normalize import MAX_EXTRACT_CHARS, article_fields, cap_fields
+from newslake.quotes.table import quote_rows
 
 # Languages our models cover; other articles are published but not extracted.
 EXTRACTION_LANGUAGES = frozenset({"en"})
@@ -84,8 +85,6 @@ def extract_mentions(
     first `max_chars` characters of each (the max_extract_chars setting)."""
     covered = pa.array([lang in EXTRACTION_LANGUAGES for lang in articles.column("language").to_pylist()], pa.bool_())
     chosen = capped_articles(articles.filter(covered) if articles.num_rows else articles, max_chars)
-    from newslake.quotes.table import quote_rows
-
     entities = entity_mentions(nlp, chosen, batch_size=batch_size, n_process=n_process)
     return Mentions(
         entities=entities,

@@ -28,10 +28,8 @@ if TYPE_CHECKING:
     import spacy
 
 
-def _entity_dicts(text: str, spans: list[EntitySpan], resolved: list | None = None) -> list[dict[str, Any]]:
-    """The text's mentions, resolved as one article (`newslake.canonical.resolve`)."""
-    from newslake.canonical.resolve import resolve_article
-
+def _entity_dicts(resolved: list) -> list[dict[str, Any]]:
+    """The text's mentions, as `newslake.canonical.resolve` resolved them as one article."""
     return [
         {
             "start": m.start,
@@ -46,7 +44,7 @@ def _entity_dicts(text: str, spans: list[EntitySpan], resolved: list | None = No
             "longitude": m.longitude,
             "geonames_id": m.geonames_id,
         }
-        for m in (resolved if resolved is not None else resolve_article([("text", text, spans)]))
+        for m in resolved
     ]
 
 
@@ -64,7 +62,7 @@ def _tag_one(text: str, spans: list[EntitySpan], dct: dt.date | None, dates: boo
 
     resolved = resolve_article([("text", text, spans)])
     return {
-        "entities": _entity_dicts(text, spans, resolved),
+        "entities": _entity_dicts(resolved),
         "dates": _date_dicts(text, dct) if dates else [],
         "quotes": _quote_dicts(text, resolved),
     }
