@@ -9,7 +9,7 @@ from prefect.logging.handlers import PrefectConsoleHandler
 
 from newslake import stopping
 from newslake.lake import LakeError
-from newslake.report import ValidationFailed
+from newslake.validate import ValidationFailed
 
 # Failures the command reports itself, in one line: their tracebacks stay off the console.
 ANNOUNCED = (ValidationFailed, LakeError, OSError)

@@ -31,7 +31,8 @@ from newslake.pipeline.parse import ParseJob, Spilled
 from newslake.pipeline.report_page import write_report_page
 from newslake.progress import progress
 from newslake.splits import Piece
-from newslake.report import ValidationFailed, summary_lines, summary_markdown
+from newslake.report import summary_lines, summary_markdown
+from newslake.validate import ValidationFailed
 
 
 @task(cache_policy=NONE)

@@ -130,7 +130,8 @@ def run(
 
     from newslake.lake import Lake, LakeError
     from newslake import progress, stopping
-    from newslake.report import EXAMPLE_QUERY, ValidationFailed, summary_lines
+    from newslake.report import EXAMPLE_QUERY, summary_lines
+    from newslake.validate import ValidationFailed
     from newslake.pipeline.session import log_unbegun, logged, run_if_nothing_new
 
     settings = _settings(source=source, lake=lake, expectations_dir=expectations, extract=extract, dask=dask)
@@ -828,7 +829,7 @@ def repair(
     use_prefect_home(settings)
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     from flows.pipeline import news_pipeline
-    from newslake.report import ValidationFailed
+    from newslake.validate import ValidationFailed
 
     try:
         result = news_pipeline(source=str(source), lake=str(settings.lake), expectations_dir=str(settings.expectations_dir), rebuild=True)

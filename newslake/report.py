@@ -1,15 +1,6 @@
-"""How a run explains itself: the summary a person reads, and the gate's refusal."""
+"""How a run explains itself: the summary a person reads at the end of a run."""
 
 from __future__ import annotations
-
-
-class ValidationFailed(Exception):
-    """A suite failed: nothing was published. Carries one line per failed expectation."""
-
-    def __init__(self, failures: list[str], report: dict):
-        super().__init__("validation failed, nothing published:\n" + "\n".join(failures))
-        self.failures = failures
-        self.report = report
 
 
 EXAMPLE_QUERY = "select title, published_at from articles order by published_at desc limit 5"

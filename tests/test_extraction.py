@@ -12,7 +12,7 @@ from conftest import REPO, SEED, table_of
 from typer.testing import CliRunner
 
 from newslake import schema, warehouse
-from newslake.checks import checks_on_tables
+from newslake.validate.checks import checks_on_tables
 from newslake.cli import app
 from newslake.extract import date_mentions
 from newslake.lake import Lake

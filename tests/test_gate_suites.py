@@ -24,7 +24,9 @@ import pytest
 from conftest import REPO, SEED
 from test_gates import article, quarantine_row, run_row
 
-from newslake import checks, gates, schema
+from newslake import schema
+from newslake import validate as gates
+from newslake.validate import checks
 from newslake.schema import to_table
 
 EXPECTATIONS = REPO / "expectations"
@@ -471,7 +473,7 @@ def test_a_failing_gate_after_extraction_publishes_nothing(prefect_server, tmp_p
     from flows.pipeline import news_pipeline
     from newslake.lake import Lake
     from newslake.lake.runs_log import read_runs
-    from newslake.report import ValidationFailed
+    from newslake.validate import ValidationFailed
 
     source, lake = tmp_path / "source", tmp_path / "lake"
     source.mkdir()

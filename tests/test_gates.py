@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from newslake import gates
+from newslake import validate
 from newslake.schema import (
     ARTICLES,
     PUBLISHED_PRECISIONS,
@@ -67,17 +67,17 @@ def good_articles() -> pa.Table:
     )
 
 
-def validate_articles(table: pa.Table) -> gates.TableValidation:
-    return gates.validate_frame(
-        "articles", gates.frame_from_arrow(table), EXPECTATIONS / "articles.json"
+def validate_articles(table: pa.Table) -> validate.TableValidation:
+    return validate.validate_frame(
+        "articles", validate.frame_from_arrow(table), EXPECTATIONS / "articles.json"
     )
 
 
-def failed_on(result: gates.TableValidation) -> set[tuple[str, str | None]]:
+def failed_on(result: validate.TableValidation) -> set[tuple[str, str | None]]:
     return {(f.expectation_type, f.column) for f in result.failed}
 
 
-def quarantined_by(result: gates.TableValidation) -> set[tuple[str, str | None]]:
+def quarantined_by(result: validate.TableValidation) -> set[tuple[str, str | None]]:
     return {(f.expectation_type, f.column) for f in result.quarantine_reasons}
 
 
@@ -86,7 +86,7 @@ def quarantined_by(result: gates.TableValidation) -> set[tuple[str, str | None]]
 
 @pytest.mark.parametrize("table", ["articles", "quarantine", "runs"])
 def test_suites_load_in_gx_native_shape(table):
-    suite = gates.load_suite(EXPECTATIONS / f"{table}.json")
+    suite = validate.load_suite(EXPECTATIONS / f"{table}.json")
     assert suite["name"] == table
     assert suite["expectations"]
     for exp in suite["expectations"]:
@@ -106,7 +106,7 @@ def kwargs_of(suite: dict, type_: str, column: str | None = None) -> dict:
 
 
 def test_suites_follow_the_contract():
-    arts = gates.load_suite(EXPECTATIONS / "articles.json")
+    arts = validate.load_suite(EXPECTATIONS / "articles.json")
     ordered = "expect_table_columns_to_match_ordered_list"
     assert kwargs_of(arts, ordered)["column_list"] == ARTICLES.names
     in_set = "expect_column_values_to_be_in_set"
@@ -123,10 +123,10 @@ def test_suites_follow_the_contract():
     assert ("expect_column_values_to_match_regex", "language") in content
     assert not any(t.endswith("_unique") or t.startswith("expect_table_") for t, _ in content)  # structural checks fail
 
-    quar = gates.load_suite(EXPECTATIONS / "quarantine.json")
+    quar = validate.load_suite(EXPECTATIONS / "quarantine.json")
     assert kwargs_of(quar, in_set, "reason")["value_set"] == list(QUARANTINE_REASONS)
     assert kwargs_of(quar, ordered)["column_list"] == QUARANTINE.names
-    runs = gates.load_suite(EXPECTATIONS / "runs.json")
+    runs = validate.load_suite(EXPECTATIONS / "runs.json")
     assert kwargs_of(runs, ordered)["column_list"] == RUNS.names
 
 
@@ -138,7 +138,7 @@ def test_load_suite_rejects_what_gx_would_silently_drop(tmp_path):
         )
     )
     with pytest.raises(ValueError, match="expect_colum_to_exist"):
-        gates.load_suite(typo)
+        validate.load_suite(typo)
 
     bad_kwargs = tmp_path / "bad.json"
     bad_kwargs.write_text(
@@ -152,12 +152,12 @@ def test_load_suite_rejects_what_gx_would_silently_drop(tmp_path):
         )
     )
     with pytest.raises(ValueError, match="bad.json"):
-        gates.load_suite(bad_kwargs)
+        validate.load_suite(bad_kwargs)
 
     not_a_suite = tmp_path / "list.json"
     not_a_suite.write_text("[]")
     with pytest.raises(ValueError):
-        gates.load_suite(not_a_suite)
+        validate.load_suite(not_a_suite)
 
 
 # ----------------------------------------------------------------------------- frames
@@ -171,7 +171,7 @@ def test_frame_from_arrow_gives_gx_friendly_dtypes():
         pa.field("published_at", paris),
         table.column("published_at").cast(paris),
     )
-    df = gates.frame_from_arrow(table)
+    df = validate.frame_from_arrow(table)
     assert list(df.columns) == ARTICLES.names
     assert str(df["published_at"].dtype) == "datetime64[us, UTC]"
     assert df["published_at"].iloc[0] == pd.Timestamp("2020-01-09T12:30:00Z")
@@ -187,7 +187,7 @@ def test_good_articles_pass():
     result = validate_articles(good_articles())
     assert result.success, result.failed
     assert result.table == "articles" and result.suite == "articles"
-    assert result.evaluated == len(gates.load_suite(EXPECTATIONS / "articles.json")["expectations"])
+    assert result.evaluated == len(validate.load_suite(EXPECTATIONS / "articles.json")["expectations"])
     assert result.failed == [] and result.rows == 5
 
 
@@ -274,9 +274,9 @@ def test_column_contract_is_checked():
 
 
 def test_caller_frame_is_left_alone():
-    df = gates.frame_from_arrow(good_articles())
+    df = validate.frame_from_arrow(good_articles())
     before = df["authors"].iloc[0]
-    gates.validate_frame("articles", df, EXPECTATIONS / "articles.json")
+    validate.validate_frame("articles", df, EXPECTATIONS / "articles.json")
     assert df["authors"].iloc[0] is before
 
 
@@ -319,7 +319,7 @@ def run_row(**overrides):
 
 
 def test_quarantine_and_runs_suites():
-    report = gates.validate_tables(
+    report = validate.validate_tables(
         {
             "quarantine": to_table([quarantine_row(), quarantine_row(line=3)], QUARANTINE),
             "runs": to_table([run_row(), run_row(run_id="run-2", status="nothing_new")], RUNS),
@@ -328,7 +328,7 @@ def test_quarantine_and_runs_suites():
     )
     assert report.success, report.summary_lines()
 
-    report = gates.validate_tables(
+    report = validate.validate_tables(
         {
             "quarantine": to_table(
                 [quarantine_row(reason="cosmic_rays"), quarantine_row(detail=None)], QUARANTINE
@@ -355,10 +355,10 @@ def test_quarantine_and_runs_suites():
 def test_validate_tables_reports_unchecked_and_summarises(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # GX must not write anything to the working directory
     bad = articles(article(1), article(1, title="Again"))
-    report = gates.validate_tables(
+    report = validate.validate_tables(
         {
             "articles": bad,  # an Arrow table is converted with frame_from_arrow
-            "quarantine": gates.frame_from_arrow(QUARANTINE.empty_table()),
+            "quarantine": validate.frame_from_arrow(QUARANTINE.empty_table()),
             "scratch": pd.DataFrame({"article_id": []}),
         },
         EXPECTATIONS,
@@ -402,7 +402,7 @@ def test_expectation_errors_are_reported_not_raised(tmp_path):
             }
         )
     )
-    result = gates.validate_frame("naive", pd.DataFrame({"x": [1]}), suite)
+    result = validate.validate_frame("naive", pd.DataFrame({"x": [1]}), suite)
     assert not result.success
     assert result.failed[0].detail.startswith("error:")
     assert "nope" in result.failed[0].detail
@@ -443,13 +443,13 @@ def test_validate_query_on_duckdb(tmp_path):
         where m.article_id not in (select article_id from articles)
           and m.article_id <> $ignore
     """
-    ok = gates.validate_query(
+    ok = validate.validate_query(
         con, "mentions_integrity", sql, suite, params={"ignore": "ffffffffffffffff"}
     )
     assert ok.success, ok.failed
     assert ok.suite == "mentions_integrity" and ok.evaluated == 2 and ok.rows == 1
 
-    bad = gates.validate_query(
+    bad = validate.validate_query(
         con, "mentions_integrity", sql, suite, params={"ignore": ""}
     )
     assert not bad.success
@@ -458,7 +458,7 @@ def test_validate_query_on_duckdb(tmp_path):
     ]
     assert bad.failed[0].detail == "1 unexpected value, e.g. [1]"
 
-    report = gates.ValidationReport.of([ok]).with_results(bad)
+    report = validate.ValidationReport.of([ok]).with_results(bad)
     assert not report.success and len(report.tables) == 2
 
 
@@ -466,7 +466,7 @@ def test_validate_query_timestamps_come_back_in_utc(tmp_path):
     con = duckdb.connect()
     con.execute("set TimeZone = 'America/New_York'")
     con.register("articles", good_articles())
-    result = gates.validate_query(
+    result = validate.validate_query(
         con, "articles", "select * from articles", EXPECTATIONS / "articles.json"
     )
     assert result.success, result.failed
@@ -493,13 +493,13 @@ def _suite_with(tmp_path, name: str, action: str | None) -> Path:
 
 @pytest.mark.parametrize("action", [None, "fail"])
 def test_fail_action_fails_the_table(tmp_path, action):
-    result = gates.validate_frame("articles", gates.frame_from_arrow(articles(article(1, word_count=0))), _suite_with(tmp_path, "articles", action))
+    result = validate.validate_frame("articles", validate.frame_from_arrow(articles(article(1, word_count=0))), _suite_with(tmp_path, "articles", action))
     assert not result.success and failed_on(result) == {("expect_column_values_to_be_between", "word_count")}
     assert result.failed[0].action == "fail" and result.quarantined == {}
 
 
 def test_warn_action_reports_and_passes(tmp_path):
-    result = gates.validate_frame("articles", gates.frame_from_arrow(articles(article(1, word_count=0))), _suite_with(tmp_path, "articles", "warn"))
+    result = validate.validate_frame("articles", validate.frame_from_arrow(articles(article(1, word_count=0))), _suite_with(tmp_path, "articles", "warn"))
     assert result.success and result.failed == [] and result.quarantined == {}
     assert [(w.column, w.action) for w in result.warnings] == [("word_count", "warn")]
     assert result.summary_lines()[-1].endswith("(warning)")
@@ -507,7 +507,7 @@ def test_warn_action_reports_and_passes(tmp_path):
 
 def test_quarantine_action_names_the_failing_rows(tmp_path):
     table = articles(article(1), article(2, word_count=0), article(3))
-    result = gates.validate_frame("articles", gates.frame_from_arrow(table), _suite_with(tmp_path, "articles", "quarantine"))
+    result = validate.validate_frame("articles", validate.frame_from_arrow(table), _suite_with(tmp_path, "articles", "quarantine"))
     assert result.success and result.failed == []
     assert result.quarantined == {1: ["expect_column_values_to_be_between(word_count)"]}
     assert result.to_dict()["quarantined_rows"] == 1
@@ -515,17 +515,17 @@ def test_quarantine_action_names_the_failing_rows(tmp_path):
 
 def test_actions_are_checked_when_a_suite_loads(tmp_path):
     with pytest.raises(ValueError, match="action 'drop'"):
-        gates.load_suite(_suite_with(tmp_path, "articles", "drop"))
+        validate.load_suite(_suite_with(tmp_path, "articles", "drop"))
     with pytest.raises(ValueError, match="cannot quarantine"):
-        gates.load_suite(_suite_with(tmp_path, "entities", "quarantine"))
+        validate.load_suite(_suite_with(tmp_path, "entities", "quarantine"))
 
 
 def test_a_large_table_is_validated_in_chunks_with_the_same_verdict(tmp_path):
     rows = [article(i) for i in range(1, 8)] + [article(8, word_count=0), article(9, title="")]
     table = articles(*rows)
     suite = EXPECTATIONS / "articles.json"
-    whole = gates.validate_arrow("articles", table, suite)
-    chunked = gates.validate_arrow("articles", table, suite, chunk_rows=4)
+    whole = validate.validate_arrow("articles", table, suite)
+    chunked = validate.validate_arrow("articles", table, suite, chunk_rows=4)
     assert (chunked.success, chunked.rows) == (whole.success, whole.rows) == (True, 9)
     assert chunked.quarantined == whole.quarantined == {
         7: ["expect_column_values_to_be_between(word_count)"],

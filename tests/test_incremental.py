@@ -326,7 +326,7 @@ def test_a_warn_action_publishes_and_reports(prefect_server, tmp_path, source_co
 
 def test_the_runs_view_lists_every_run(prefect_server, tmp_path, source_copy):
     from flows.pipeline import news_pipeline
-    from newslake.report import ValidationFailed
+    from newslake.validate import ValidationFailed
 
     lake = Lake(tmp_path / "lake")
     news_pipeline(source=str(source_copy), lake=str(lake.root), extract=False)

@@ -14,7 +14,7 @@ from newslake import schema, warehouse
 from newslake.lake import Lake
 from newslake.lake.runs_log import read_runs
 from newslake.ledger import Ledger
-from newslake.report import ValidationFailed
+from newslake.validate import ValidationFailed
 from newslake.storage import file_sha256
 
 from conftest import REPO, SAMPLES, table_of

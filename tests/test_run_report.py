@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from newslake.report import ValidationFailed
+from newslake.validate import ValidationFailed
 from tests.conftest import REPO, table_of
 
 SCREENSHOT = REPO / "bench" / "report_screenshot.py"

@@ -18,7 +18,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from newslake import gates, models, schema
+from newslake import models, schema
+from newslake import validate
 from newslake.config import Settings
 from newslake.lake import Lake, Manifest, Transaction
 from newslake.lake.query import register_parts
@@ -75,7 +76,7 @@ class Checkpoint:
     txn: Transaction
     report: RunReport
     con: duckdb.DuckDBPyConnection
-    validation: gates.ValidationReport = field(default_factory=lambda: gates.ValidationReport.of([]))
+    validation: validate.ValidationReport = field(default_factory=lambda: validate.ValidationReport.of([]))
     changes: Changes | None = None
     models: models.ModelBuild | None = None
     manifest: Manifest | None = None

@@ -4,7 +4,7 @@ Two gates, as in Delta Live Tables: the article gate runs the `articles` suite o
 a chunk's new articles before extraction (an expectation with action `quarantine`
 takes its failing rows out; a `fail` stops the checkpoint), and the version gate
 runs every suite on what the checkpoint adds, with the table-wide facts computed
-as check tables (`newslake.checks`). A refusal publishes nothing, says why in the
+as check tables (`newslake.validate.checks`). A refusal publishes nothing, says why in the
 run's report and its runs row, and ends the run.
 """
 
@@ -16,19 +16,20 @@ from typing import Iterator
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from newslake import gates, schema
-from newslake.checks import CheckInputs, run_checks
+from newslake import schema
+from newslake import validate
+from newslake.validate.checks import CheckInputs, run_checks
 from newslake.lake.parts import read_parts
 from newslake.pipeline.checkpoint import Checkpoint
-from newslake.report import ValidationFailed
+from newslake.validate import ValidationFailed
 
 
 def gate_articles(cp: Checkpoint, rows: pa.Table) -> tuple[pa.Table, pa.Table]:
     """Row-level expectations on the new articles: (rows kept, their quarantine rows)."""
-    path = gates.suite_path_for(cp.settings.expectations_dir, "articles")
+    path = validate.suite_path_for(cp.settings.expectations_dir, "articles")
     if not rows.num_rows or not path.is_file():
         return rows, schema.QUARANTINE.empty_table()
-    result = gates.validate_arrow("articles", rows, path)
+    result = validate.validate_arrow("articles", rows, path)
     cp.validation = cp.validation.with_results(result)
     if not result.success:
         refuse(cp)
@@ -51,7 +52,7 @@ def gate_articles(cp: Checkpoint, rows: pa.Table) -> tuple[pa.Table, pa.Table]:
     return rows, schema.to_table(refused, schema.QUARANTINE)
 
 
-def gate_version(cp: Checkpoint) -> gates.ValidationReport:
+def gate_version(cp: Checkpoint) -> validate.ValidationReport:
     """Row-level suites on what the checkpoint adds; table-wide facts as check tables."""
     added = {
         "quarantine": cp.changes.quarantine,
@@ -64,8 +65,8 @@ def gate_version(cp: Checkpoint) -> gates.ValidationReport:
     checks = run_checks(
         CheckInputs(cp.lake, cp.txn, cp.counts, cp.changes.articles, cp.changes.removed_ids), cp.settings.sql_dir
     )
-    report = gates.validate_tables({**added, **checks}, cp.settings.expectations_dir)
-    cp.validation = gates.ValidationReport.of([*cp.validation.tables, *report.tables], report.unchecked)
+    report = validate.validate_tables({**added, **checks}, cp.settings.expectations_dir)
+    cp.validation = validate.ValidationReport.of([*cp.validation.tables, *report.tables], report.unchecked)
     cp.report.validation = cp.validation.to_dict()
     cp.save_validation()
     if not cp.validation.success:
@@ -85,7 +86,7 @@ def _added_pieces(cp: Checkpoint, table: str) -> pa.Table | Iterator[pa.Table]:
         for part in parts:
             pending.append(read_parts(cp.lake, [part], spec))
             size += pending[-1].nbytes
-            if size >= gates.CHUNK_BYTES:
+            if size >= validate.CHUNK_BYTES:
                 yield pa.concat_tables(pending)
                 pending, size = [], 0
         if pending:

@@ -9,7 +9,7 @@ small chunk stays in this process, since starting workers costs seconds.
 
 from __future__ import annotations
 
-from newslake import gates
+from newslake import validate
 from newslake.config import Settings
 
 
@@ -35,7 +35,7 @@ def warm_up(settings: Settings, articles: int) -> None:
         from newslake.workers import warm
 
         warm(**pool_args(settings))
-    gates.preload()
+    validate.preload()
 
 
 def stop() -> None:

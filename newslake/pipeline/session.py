@@ -32,7 +32,7 @@ from newslake.lake.query import connect
 from newslake.ledger import Ledger
 from newslake.pipeline.checkpoint import Checkpoint, Chunk
 from newslake.pipeline.plan import Plan, load_ledger, plan, save_hints
-from newslake.report import ValidationFailed
+from newslake.validate import ValidationFailed
 from newslake.runlog import RunReport, new_run_id
 from newslake.versions.publish import Publisher, after_commit, publishing
 
