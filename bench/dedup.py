@@ -25,8 +25,8 @@ BBC = REPO.parent / "shared" / "corpora" / "bbc"
 
 import numpy as np  # noqa: E402
 
-from newslake import dedup  # noqa: E402
-from newslake.normalize import article_id, clean_text  # noqa: E402
+from newslake.ingest import dedup  # noqa: E402
+from newslake.ingest.normalize import article_id, clean_text  # noqa: E402
 
 
 def read_corpus(root: Path) -> tuple[list[str], list[str], list[str]]:

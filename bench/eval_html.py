@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO))
 SHARED = REPO / ".." / "shared"
 EVAL = SHARED / "eval"
 
-from newslake.publication_dates import parse_published  # noqa: E402
+from newslake.readers.publication_dates import parse_published  # noqa: E402
 from newslake.readers import RawArticle, read_document  # noqa: E402
 
 _WORD = re.compile(r"\w+")

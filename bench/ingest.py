@@ -33,7 +33,7 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 def read_and_hash(folder: Path) -> tuple[int, int, float]:
     """Baseline: list the files discovery lists, read and sha256 each one."""
-    from newslake.ledger import Refused, walk
+    from newslake.ingest.ledger import Refused, walk
 
     start = time.perf_counter()
     files = size = 0

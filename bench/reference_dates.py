@@ -2,7 +2,7 @@
 
 Reads the BBC News corpus (../shared/corpora/bbc, 2,225 articles with no publication
 date; never copied into the project) through newslake's own reader, picks each
-article's reference date (`newslake.reference_dates`) and prints how often each rule
+article's reference date (`newslake.ingest.reference_dates`) and prints how often each rule
 chose it, then the date mentions resolved to a day without a reference and with it.
 The file modification rule is off, as by default (the corpus's files carry the time
 they were copied). Skips with a message when the corpus is absent.
@@ -36,10 +36,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from newslake.dates import tag_dates
-    from newslake.normalize import clean_text
-    from newslake.publication_dates import parse_published
+    from newslake.ingest.normalize import clean_text
+    from newslake.readers.publication_dates import parse_published
     from newslake.readers import RawArticle, read_document
-    from newslake.reference_dates import DCT_SOURCES, reference_date
+    from newslake.ingest.reference_dates import DCT_SOURCES, reference_date
 
     rules: Counter[str] = Counter()
     mentions = resolved_before = resolved_after = articles = 0

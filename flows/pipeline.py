@@ -22,7 +22,7 @@ from prefect.utilities.annotations import quote
 from flows.console import run_log_file
 from newslake.config import load_settings
 from newslake.failpoints import failpoint
-from newslake.ledger import SourceFile
+from newslake.ingest.ledger import SourceFile
 from newslake.pipeline import base_tables, derive, extraction, gate, merge, parse, pool
 from newslake.pipeline import session as run
 from newslake.pipeline.checkpoint import Checkpoint
@@ -30,7 +30,7 @@ from newslake.pipeline.extraction import ExtractJob, Extracted
 from newslake.pipeline.parse import ParseJob, Spilled
 from newslake.pipeline.report_page import write_report_page
 from newslake.progress import progress
-from newslake.splits import Piece
+from newslake.ingest.splits import Piece
 from newslake.report import summary_lines, summary_markdown
 from newslake.validate import ValidationFailed
 

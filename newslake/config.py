@@ -22,8 +22,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from newslake.ledger import DEFAULT_IGNORE
-from newslake.normalize import MAX_EXTRACT_CHARS
+from newslake.ingest.ledger import DEFAULT_IGNORE
+from newslake.ingest.normalize import MAX_EXTRACT_CHARS
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 

@@ -3,7 +3,7 @@
 Both extractors see the same three fields (title, captions joined by newlines,
 body), so offsets in `entity_mentions` and `date_mentions` index the same
 strings. Dates resolve against the article's reference date: its publication day, or
-for an undated article the day `newslake.reference_dates` chose.
+for an undated article the day `newslake.ingest.reference_dates` chose.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from newslake import schema
 from newslake.entities import entity_mentions
-from newslake.normalize import MAX_EXTRACT_CHARS, article_fields, cap_fields
+from newslake.ingest.normalize import MAX_EXTRACT_CHARS, article_fields, cap_fields
 from newslake.quotes.table import quote_rows
 
 # Languages our models cover; other articles are published but not extracted.

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Iterator
 
-from newslake.ingest import Counts
+from newslake.ingest.batch import Counts
 from newslake.report import validation_text
 
 STATUSES = ("published", "nothing_new", "validation_failed", "failed", "compacted", "rolled_back")

@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from newslake import stopping
 from newslake.extract import Mentions, extract_mentions
-from newslake.normalize import MAX_EXTRACT_CHARS
+from newslake.ingest.normalize import MAX_EXTRACT_CHARS
 from newslake.schema import DATE_MENTIONS, ENTITY_MENTIONS, slice_copy
 
 _nlp = None
@@ -84,7 +84,7 @@ def signatures_in_workers(texts: list[str], *, model: str | None, processes: int
     """MinHash signatures of `texts` (dedup.signatures), computed across the workers."""
     import numpy as np
 
-    from newslake.dedup import NUM_PERM, signatures
+    from newslake.ingest.dedup import NUM_PERM, signatures
 
     if not texts:
         return np.empty((0, NUM_PERM), dtype=np.uint64)

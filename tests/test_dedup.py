@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 from datasketch import MinHash
 
-from newslake import dedup
+from newslake.ingest import dedup
 from newslake.storage import atomic_write_parquet
 
 # A wire story (about 330 words), and the same story as two other outlets ran it.

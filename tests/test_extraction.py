@@ -17,7 +17,7 @@ from newslake.cli import app
 from newslake.extract import date_mentions
 from newslake.lake import Lake
 from newslake.models import MODELS, merge_models, run_models
-from newslake.normalize import article_fields
+from newslake.ingest.normalize import article_fields
 
 SEED_PERSONS = {"Adel Abdul-Mahdi", "Mike Pompeo", "Qassem Soleimani", "Mark Esper", "Mark Milley", "Donald Trump"}
 runner = CliRunner()
@@ -184,7 +184,7 @@ def test_suites_agree_with_the_code():
     """The static suites repeat sets and patterns the code defines; they must not drift apart."""
     from newslake.dates import TIMEX3_TYPES, TIMEX3_VALUE
     from newslake.entities import ENTITY_LABELS
-    from newslake.reference_dates import DCT_SOURCES
+    from newslake.ingest.reference_dates import DCT_SOURCES
     from newslake.runlog import STATUSES
 
     def kwargs(suite: str, kind: str, column: str) -> dict:

@@ -1,10 +1,10 @@
-"""Declared languages are normalized in one place (newslake.language)."""
+"""Declared languages are normalized in one place (newslake.ingest.language)."""
 
 from __future__ import annotations
 
 import pytest
 
-from newslake.language import UNDETERMINED, choose_language, normalize_code
+from newslake.ingest.language import UNDETERMINED, choose_language, normalize_code
 
 
 @pytest.mark.parametrize(

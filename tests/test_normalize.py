@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from newslake.normalize import article_id, clean_text, fallback_title, normalize_article, outlet_of
+from newslake.ingest.normalize import article_id, clean_text, fallback_title, normalize_article, outlet_of
 from newslake.readers import RawArticle
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)

@@ -13,7 +13,7 @@ import pytest
 from newslake import schema, warehouse
 from newslake.lake import Lake
 from newslake.lake.runs_log import read_runs
-from newslake.ledger import Ledger
+from newslake.ingest.ledger import Ledger
 from newslake.validate import ValidationFailed
 from newslake.storage import file_sha256
 
@@ -225,7 +225,7 @@ def test_changed_file_replaces_its_article(prefect_server, tmp_path, source_copy
 def test_rerun_trusts_size_and_mtime(prefect_server, tmp_path, source_copy):
     """An unchanged file is not read again; touching it makes discovery hash it, and it stays unchanged."""
     from flows.pipeline import news_pipeline
-    from newslake.ledger import discover
+    from newslake.ingest.ledger import discover
 
     lake = Lake(tmp_path / "lake")
     news_pipeline(source=str(source_copy), lake=str(lake.root), extract=False)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from newslake.ingest import Limits, parse_batch
-from newslake.ledger import discover
+from newslake.ingest.batch import Limits, parse_batch
+from newslake.ingest.ledger import discover
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 GOOD = "A headline\n\nJanuary 10, 2020\n\nA body paragraph with words.\n"

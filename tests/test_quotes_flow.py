@@ -8,7 +8,7 @@ from conftest import table_of
 
 from newslake import warehouse
 from newslake.lake import Lake
-from newslake.normalize import article_fields
+from newslake.ingest.normalize import article_fields
 
 pytestmark = pytest.mark.e2e
 

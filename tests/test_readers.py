@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from newslake.publication_dates import is_date_line, parse_published
+from newslake.readers.publication_dates import is_date_line, parse_published
 from newslake.readers import Rejection, read_document
 from newslake.readers.text import parse_text_article
 from conftest import only_article

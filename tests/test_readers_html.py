@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newslake.publication_dates import parse_published
+from newslake.readers.publication_dates import parse_published
 from newslake.readers import Rejection, format_of, read_document
 from newslake.readers.html import decode_html, split_authors
 from conftest import only_article

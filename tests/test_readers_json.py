@@ -9,7 +9,7 @@ import json
 import pytest
 
 from newslake.config import load_settings
-from newslake.publication_dates import is_date_line
+from newslake.readers.publication_dates import is_date_line
 from newslake.readers import RawArticle, ReaderOptions, Rejection, read_document
 from newslake.readers.jsonrec import field_table
 

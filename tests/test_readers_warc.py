@@ -8,7 +8,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from newslake.publication_dates import parse_published
+from newslake.readers.publication_dates import parse_published
 from newslake.readers import RawArticle, Rejection, read_document
 
 BODY = (

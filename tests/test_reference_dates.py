@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 
 from newslake import warehouse
 from newslake.lake import Lake
-from newslake.reference_dates import reference_date
+from newslake.ingest.reference_dates import reference_date
 
 PADDING = "The committee heard evidence from several witnesses over many hours. " * 5
 

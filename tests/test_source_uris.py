@@ -18,9 +18,9 @@ import pyarrow as pa
 import pytest
 
 from newslake import schema
-from newslake.ingest import Limits, hold_back, parse_batch, quarantine_repeats
-from newslake.ledger import discover, escape_name, file_part, lake_ground, member_uri, owner_in, uri_of
-from newslake.splits import cut
+from newslake.ingest.batch import Limits, hold_back, parse_batch, quarantine_repeats
+from newslake.ingest.ledger import discover, escape_name, file_part, lake_ground, member_uri, owner_in, uri_of
+from newslake.ingest.splits import cut
 
 NOW = datetime(2026, 12, 7, tzinfo=timezone.utc)
 LIMITS = Limits(10_000_000, 100_000_000)

@@ -17,7 +17,8 @@ import pyarrow.compute  # noqa: F401
 import pytest
 from typer.testing import CliRunner
 
-from newslake import ingest, ledger
+from newslake.ingest import ledger
+from newslake.ingest import batch as ingest
 from newslake.cli import app
 from newslake.lake import Lake
 from newslake.lake.runs_log import read_runs

@@ -13,7 +13,7 @@ import pyarrow as pa
 from newslake import schema
 from newslake.lake.parts import key_in, month_of, rewrite_without, write_part, write_partitioned
 from newslake.lake.query import parts_holding
-from newslake.ledger import FILE_PART_SQL, in_files, sql_prefilter
+from newslake.ingest.ledger import FILE_PART_SQL, in_files, sql_prefilter
 from newslake.pipeline.checkpoint import Checkpoint
 
 # Base tables keyed by article_id. (Derived tables are rebuilt in full when rows go.)

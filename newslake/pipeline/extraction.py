@@ -15,7 +15,7 @@ import pyarrow as pa
 from newslake import schema
 from newslake.lake import Lake, Part
 from newslake.lake.parts import month_of, write_partitioned
-from newslake.normalize import MAX_EXTRACT_CHARS
+from newslake.ingest.normalize import MAX_EXTRACT_CHARS
 from newslake.pipeline import pool
 from newslake.pipeline.checkpoint import Checkpoint
 

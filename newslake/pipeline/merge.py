@@ -13,12 +13,13 @@ from typing import Sequence
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from newslake import dedup, schema
-from newslake.ingest import Batch, hold_back, quarantine_repeats
+from newslake import schema
+from newslake.ingest import dedup
+from newslake.ingest.batch import Batch, hold_back, quarantine_repeats
 from newslake.lake.layout import version_number
 from newslake.lake.parts import read_parts
 from newslake.lake.query import parts_holding
-from newslake.ledger import owner_in
+from newslake.ingest.ledger import owner_in
 from newslake.pipeline import gate, pool
 from newslake.pipeline.checkpoint import Changes, Checkpoint
 

@@ -14,14 +14,14 @@ from pathlib import Path
 import pyarrow.feather as feather
 
 from newslake.config import Settings
-from newslake.ingest import Batch, Limits, parse_batch
+from newslake.ingest.batch import Batch, Limits, parse_batch
 from newslake.lake import Lake
-from newslake.ledger import SourceFile
-from newslake.normalize import MAX_EXTRACT_CHARS
+from newslake.ingest.ledger import SourceFile
+from newslake.ingest.normalize import MAX_EXTRACT_CHARS
 from newslake.pipeline import pool
 from newslake.pipeline.plan import Work
 from newslake.readers import ReaderOptions
-from newslake.splits import Piece
+from newslake.ingest.splits import Piece
 from newslake.storage import make_dirs, set_mode
 
 

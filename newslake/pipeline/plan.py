@@ -21,9 +21,9 @@ from newslake.config import Settings
 from newslake.lake import Lake, LakeError, Manifest
 from newslake.lake.parts import read_parts
 from newslake.lake.query import parts_holding
-from newslake.ledger import FILE_PART_SQL, STAT_CACHE, Ledger, Resume, SourceFile, discover, in_files, lake_ground, sql_prefilter
+from newslake.ingest.ledger import FILE_PART_SQL, STAT_CACHE, Ledger, Resume, SourceFile, discover, in_files, lake_ground, sql_prefilter
 from newslake.progress import progress
-from newslake.splits import Piece, cut, splittable
+from newslake.ingest.splits import Piece, cut, splittable
 from newslake.storage import atomic_write_parquet, read_parquet_or_empty
 
 

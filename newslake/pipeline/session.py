@@ -29,7 +29,7 @@ from newslake.lake import Manifest
 from newslake.lake.commit import remove_spill
 from newslake.lake.compact import compact_small_parts
 from newslake.lake.query import connect
-from newslake.ledger import Ledger
+from newslake.ingest.ledger import Ledger
 from newslake.pipeline.checkpoint import Checkpoint, Chunk
 from newslake.pipeline.plan import Plan, load_ledger, plan, save_hints
 from newslake.validate import ValidationFailed
@@ -165,7 +165,7 @@ def chunks(session: Session) -> Iterator[Chunk]:
 
 
 def _file_of(uri: str) -> str:
-    from newslake.ledger import file_part
+    from newslake.ingest.ledger import file_part
 
     return file_part(uri)
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 import pyarrow as pa
 
 from newslake import schema
-from newslake.normalize import article_fields
+from newslake.ingest.normalize import article_fields
 from newslake.quotes.rules import Mention, find_quotes
 
 

@@ -25,7 +25,7 @@ import re
 from functools import lru_cache
 from typing import Any, Iterator, Mapping, Sequence
 
-from newslake.publication_dates import is_date_line
+from newslake.readers.publication_dates import is_date_line
 from newslake.readers.base import DEFAULT_OPTIONS, RawArticle, ReaderOptions, Rejected, Rejection
 from newslake.readers.text import (
     decode_character_references,

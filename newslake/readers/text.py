@@ -17,7 +17,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from newslake.publication_dates import MONTH, is_date_line
+from newslake.readers.publication_dates import MONTH, is_date_line
 from newslake.readers.base import RawArticle, Rejected
 
 HEAD_LINES = 6  # how many non-blank lines can hold the title, caption and date line

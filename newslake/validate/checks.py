@@ -23,7 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from newslake import schema
-from newslake.ingest import Counts
+from newslake.ingest.batch import Counts
 from newslake.lake import Lake, Transaction
 from newslake.lake.query import ident, register_parts
 

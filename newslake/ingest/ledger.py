@@ -240,7 +240,7 @@ class Resume:
     items: int  # records of the committed pieces
 
 
-SEGMENT = "segment"  # ledger outcome of one committed piece of a file (newslake.splits)
+SEGMENT = "segment"  # ledger outcome of one committed piece of a file (newslake.ingest.splits)
 PIECES = "pieces"  # ledger outcome of a file read in pieces, once its last piece is committed
 NOT_FILES = ("member", SEGMENT)  # ledger rows that are not files of the source
 

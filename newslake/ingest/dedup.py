@@ -1,7 +1,7 @@
 """Near-duplicate detection: MinHash signatures over word shingles, and an LSH index.
 
 Exact duplicates are handled by the article id (a hash of the normalized title and
-body, see `newslake.normalize.article_id`). This module finds the *near* ones: a
+body, see `newslake.ingest.normalize.article_id`). This module finds the *near* ones: a
 syndicated copy of a story with another headline, an extra promo line, another
 byline or footer. Such a copy is still published, with `duplicate_of` set to the
 article it copies, so that it does not count twice in the entity and date tables.

@@ -13,9 +13,9 @@ import unicodedata
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from newslake.publication_dates import parse_published
+from newslake.readers.publication_dates import parse_published
 from newslake.readers.base import RawArticle
-from newslake.reference_dates import reference_date
+from newslake.ingest.reference_dates import reference_date
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")

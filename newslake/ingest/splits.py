@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Iterator
 
-from newslake.ledger import SourceFile
+from newslake.ingest.ledger import SourceFile
 from newslake.readers.base import RawArticle, ReaderOptions, Rejected, Rejection
 from newslake.readers.jsonrec import JSONL_SUFFIXES, read_jsonl_line
 

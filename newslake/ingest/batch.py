@@ -20,13 +20,13 @@ import pyarrow.compute as pc
 from newslake import schema
 
 from newslake.failpoints import pause
-from newslake.language import choose_language, detect_languages
-from newslake.ledger import PIECES, SEGMENT, SourceFile, in_files, member_uri, owner_in
-from newslake.normalize import MAX_EXTRACT_CHARS, normalize_article
+from newslake.ingest.language import choose_language, detect_languages
+from newslake.ingest.ledger import PIECES, SEGMENT, SourceFile, in_files, member_uri, owner_in
+from newslake.ingest.normalize import MAX_EXTRACT_CHARS, normalize_article
 from newslake.readers import RawArticle, ReaderOptions, Rejected, Rejection, read_document
 from newslake.readers.archives import RejectedMember, is_archive, iter_members
 from newslake.readers.base import DEFAULT_OPTIONS
-from newslake.splits import Piece, read_piece
+from newslake.ingest.splits import Piece, read_piece
 
 
 @dataclass
