@@ -62,7 +62,7 @@ folder, model, batch, n_process, loaded_as = sys.argv[1:6]
 records = [json.loads(line) for path in sorted(Path(folder).glob("*.jsonl")) for line in open(path, encoding="utf-8")]
 texts = [record["title"] + "\\n\\n" + record["text"] for record in records]
 if loaded_as == "newslake":
-    from newslake.entities import load_nlp
+    from newslake.extract.entities import load_nlp
     nlp = load_nlp(model)
 else:
     import spacy, spacy.util

@@ -53,7 +53,7 @@ def main() -> int:
     from newslake.canonical import places
     from newslake.canonical.resolve import resolve_article
     from newslake.config import Settings
-    from newslake.entities import ENTITY_LABELS, extract_entities, load_nlp
+    from newslake.extract.entities import ENTITY_LABELS, extract_entities, load_nlp
 
     settings = Settings()
     nlp = load_nlp(settings.spacy_model)

@@ -1,7 +1,7 @@
 """Score newslake's named entities: recognition, canonicalization, and a BBC audit.
 
 1. Recognition on CoNLL-2003 dev and MEANTIME (English). newslake runs through
-   `newslake.tagging.tag_records`, the same path as `newslake tag --jsonl`
+   `newslake.extract.tagging.tag_records`, the same path as `newslake tag --jsonl`
    (spaCy, then each text resolved as one article by `newslake.canonical`); raw
    spaCy (the same model, its spans as they come) is measured in the same run.
    The temporal tagger is off: the speed figures are entity speed.
@@ -232,7 +232,7 @@ def _score_docs(docs: list[GoldDoc], predictions: list[list[dict]], label_map: d
 
 
 def _raw_spacy(nlp, docs: list[GoldDoc], batch_size: int, n_process: int) -> list[list[dict]]:
-    from newslake.entities import ENTITY_LABELS, iter_entities
+    from newslake.extract.entities import ENTITY_LABELS, iter_entities
 
     spans = iter_entities(nlp, (d.text for d in docs), batch_size=batch_size, n_process=n_process, labels=ENTITY_LABELS)
     return [[{"start": s.start, "end": s.end, "label": s.label} for s in found] for found in spans]
@@ -240,7 +240,7 @@ def _raw_spacy(nlp, docs: list[GoldDoc], batch_size: int, n_process: int) -> lis
 
 def evaluate(nlp, docs: list[GoldDoc], label_map: dict[str, str], types: tuple[str, ...],
              batch_size: int, n_process: int) -> dict:
-    from newslake.tagging import tag_records
+    from newslake.extract.tagging import tag_records
 
     t0 = time.perf_counter()
     raw = _raw_spacy(nlp, docs, batch_size, n_process)
@@ -299,7 +299,7 @@ def print_report(name: str, res: dict) -> None:
 def _extract_lake(nlp, rows: list[dict]):
     """Extraction and the entity models over in-memory articles: the pipeline's own path."""
     from newslake import schema
-    from newslake.extract import extract_mentions
+    from newslake.extract.mentions import extract_mentions
     from newslake.models import run_models
 
     articles = schema.to_table(rows, schema.ARTICLES)
@@ -325,7 +325,7 @@ def b_cubed(gold: list[str], pred: list[str]) -> tuple[float, float]:
 
 
 def evaluate_canonical(nlp, path: Path) -> dict:
-    from newslake.entities import ENTITY_LABELS, extract_entities
+    from newslake.extract.entities import ENTITY_LABELS, extract_entities
 
     docs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     rows = [
@@ -451,7 +451,7 @@ def print_bbc(res: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
-        description="Score newslake entity extraction (via newslake.tagging.tag_records) "
+        description="Score newslake entity extraction (via newslake.extract.tagging.tag_records) "
         "on CoNLL-2003 dev and MEANTIME English from ../shared/eval."
     )
     ap.add_argument("--json", action="store_true", help="print the results as one JSON object")
@@ -468,7 +468,7 @@ def main(argv: list[str] | None = None) -> int:
         print("skipped: ../shared/eval not found")
         return 0
 
-    from newslake.entities import DEFAULT_MODEL, load_nlp
+    from newslake.extract.entities import DEFAULT_MODEL, load_nlp
 
     t0 = time.perf_counter()
     model = args.model or DEFAULT_MODEL

@@ -36,7 +36,7 @@ def _scorer():
 
 def _mentions(nlp, texts):
     from newslake.canonical.resolve import resolve_article
-    from newslake.entities import ENTITY_LABELS, iter_entities
+    from newslake.extract.entities import ENTITY_LABELS, iter_entities
     from newslake.quotes import Mention
 
     out = []
@@ -70,7 +70,7 @@ def main() -> int:
         print(f"skipped: {gold_path} or its quote_score.py is absent")
         return 0
     scorer = _scorer()
-    from newslake.entities import DEFAULT_MODEL, load_nlp
+    from newslake.extract.entities import DEFAULT_MODEL, load_nlp
     from newslake.quotes import find_quotes
     from newslake.quotes.records import quote_record
 

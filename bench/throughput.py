@@ -55,11 +55,11 @@ for line in open(sys.argv[1], encoding="utf-8"):
     record = json.loads(line)
     texts += [t for t in (record.get("title"), record.get("body")) if t and t.strip()]
 if sys.argv[5] == "newslake":
-    from newslake.entities import load_nlp
+    from newslake.extract.entities import load_nlp
     nlp = load_nlp(sys.argv[2])
 else:
     import spacy
-    from newslake.entities import _package_components
+    from newslake.extract.entities import _package_components
     nlp = spacy.load(sys.argv[2], exclude=[c for c in _package_components(sys.argv[2]) if c != "ner"])
     assert nlp.pipe_names == ["ner"], nlp.pipe_names
 start = time.perf_counter()

@@ -880,7 +880,7 @@ class _BadRecord(ValueError):
 def _read_jsonl(handle):
     """The records of a JSONL file; a line that is no record is a `_BadRecord` naming it."""
     from newslake.readers.jsonrec import MAX_JSON_DEPTH, nesting_too_deep
-    from newslake.tagging import _parse_dct
+    from newslake.extract.tagging import _parse_dct
 
     for number, line in enumerate(handle, start=1):
         if not line.strip():
@@ -917,8 +917,8 @@ def tag(
     """
     from datetime import date
 
-    from newslake.entities import load_nlp
-    from newslake.tagging import tag_records, tag_text
+    from newslake.extract.entities import load_nlp
+    from newslake.extract.tagging import tag_records, tag_text
 
     if out is not None and jsonl is None:
         _fail("--out needs --jsonl: it writes the results of a JSONL file (one text prints to standard output)")

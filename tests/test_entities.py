@@ -8,7 +8,7 @@ import itertools
 import pyarrow as pa
 import pytest
 
-from newslake.entities import (
+from newslake.extract.entities import (
     ENTITY_LABELS,
     EntitySpan,
     chunk_text,
@@ -18,7 +18,7 @@ from newslake.entities import (
 )
 from newslake.schema import ARTICLES, ENTITY_MENTIONS, to_table
 from newslake.readers.text import parse_text_article
-from newslake.tagging import tag_records, tag_text
+from newslake.extract.tagging import tag_records, tag_text
 
 from conftest import SEED
 
@@ -82,7 +82,7 @@ def test_numpy_blas_finds_what_spacy_as_it_comes_finds(nlp, seed_body):
     """load_nlp runs the model on numpy's BLAS for speed; the entities must not move."""
     import spacy
 
-    from newslake.entities import DEFAULT_MODEL, _package_components
+    from newslake.extract.entities import DEFAULT_MODEL, _package_components
 
     plain = spacy.load(DEFAULT_MODEL, exclude=[n for n in _package_components(DEFAULT_MODEL) if n != "ner"])
     assert {type(node.ops).__name__ + str(node.ops.use_blis) for node in plain.get_pipe("ner").model.walk()} == {"NumpyOpsTrue"}

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from newslake import schema, warehouse
 from newslake.validate.checks import checks_on_tables
 from newslake.cli import app
-from newslake.extract import date_mentions
+from newslake.extract.mentions import date_mentions
 from newslake.lake import Lake
 from newslake.models import MODELS, merge_models, run_models
 from newslake.ingest.normalize import article_fields
@@ -183,7 +183,7 @@ def test_analyst_queries_run(sample_lake):
 def test_suites_agree_with_the_code():
     """The static suites repeat sets and patterns the code defines; they must not drift apart."""
     from newslake.dates import TIMEX3_TYPES, TIMEX3_VALUE
-    from newslake.entities import ENTITY_LABELS
+    from newslake.extract.entities import ENTITY_LABELS
     from newslake.ingest.reference_dates import DCT_SOURCES
     from newslake.runlog import STATUSES
 

@@ -106,7 +106,7 @@ def test_cap_fields_cuts_a_prefix_at_white_space():
 
 def test_capped_articles_extract_a_prefix(seed_text):
     from newslake import schema
-    from newslake.extract import capped_articles
+    from newslake.extract.mentions import capped_articles
 
     row = {"article_id": "a", "title": "Title", "captions": ["one", "two"], "body": seed_text, "language": "en"}
     table = schema.to_table([row], schema.ARTICLES)

@@ -70,15 +70,15 @@ class ExtractJob:
 
     def extract(self, articles: pa.Table) -> Extracted:
         if self.n_process > 1:
-            from newslake.workers import extract_in_workers
+            from newslake.pipeline.workers import extract_in_workers
 
             found = extract_in_workers(
                 articles, model=self.spacy_model, processes=self.n_process, batch_size=self.nlp_batch_size,
                 max_chars=self.max_extract_chars,
             )
         else:
-            from newslake.entities import load_nlp
-            from newslake.extract import extract_mentions
+            from newslake.extract.entities import load_nlp
+            from newslake.extract.mentions import extract_mentions
 
             found = extract_mentions(
                 load_nlp(self.spacy_model), articles, batch_size=self.nlp_batch_size, max_chars=self.max_extract_chars

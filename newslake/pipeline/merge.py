@@ -135,7 +135,7 @@ def _link(cp: Checkpoint, rows: pa.Table, excluded: set[str]) -> tuple[pa.Table,
     texts = [dedup.dedup_text(t, b) for t, b in zip(rows.column("title").to_pylist(), rows.column("body").to_pylist())]
     s = cp.settings
     if pool.uses_workers(s, len(ids)):
-        from newslake.workers import signatures_in_workers
+        from newslake.pipeline.workers import signatures_in_workers
 
         sigs = signatures_in_workers(texts, **pool.pool_args(s))
     else:

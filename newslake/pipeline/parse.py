@@ -42,7 +42,7 @@ class ParseJob:
         """One parse batch, in a worker process when the job says so, else here; written
         to the spill folder, so that a task's result is a name and a few counts."""
         if self.workers is not None:
-            from newslake.workers import parse_in_workers
+            from newslake.pipeline.workers import parse_in_workers
 
             return parse_in_workers(self, files, **self.workers)
         return self.spill(files)

@@ -2,7 +2,7 @@
 
 Parsing, near-duplicate signatures and extraction are CPU work in Python: threads of
 one process share one core. A chunk of a few hundred articles or more runs them in
-the run's worker processes (`newslake.workers`, spawned once a run, the model
+the run's worker processes (`newslake.pipeline.workers`, spawned once a run, the model
 loaded once when the run extracts); on Dask the Dask workers are the processes; a
 small chunk stays in this process, since starting workers costs seconds.
 """
@@ -32,7 +32,7 @@ def warm_up(settings: Settings, articles: int) -> None:
     estimates them) the worker processes, which parse it; GX's import either way, in
     a thread (the first gate would otherwise wait for it)."""
     if uses_workers(settings, articles):
-        from newslake.workers import warm
+        from newslake.pipeline.workers import warm
 
         warm(**pool_args(settings))
     validate.preload()
@@ -40,6 +40,6 @@ def warm_up(settings: Settings, articles: int) -> None:
 
 def stop() -> None:
     """Stop the worker processes, if this process started them: the run is done with them."""
-    from newslake.workers import shutdown
+    from newslake.pipeline.workers import shutdown
 
     shutdown()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from newslake import schema
-from newslake.entities import entity_mentions
+from newslake.extract.entities import entity_mentions
 from newslake.ingest.normalize import MAX_EXTRACT_CHARS, article_fields, cap_fields
 from newslake.quotes.table import quote_rows
 

@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 import pyarrow as pa
 
 from newslake import stopping
-from newslake.extract import Mentions, extract_mentions
+from newslake.extract.mentions import Mentions, extract_mentions
 from newslake.ingest.normalize import MAX_EXTRACT_CHARS
 from newslake.schema import DATE_MENTIONS, ENTITY_MENTIONS, slice_copy
 
@@ -36,7 +36,7 @@ def _load(model: str | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if model is None:  # a run that does not extract: its workers parse and sign only
         return
-    from newslake.entities import load_nlp
+    from newslake.extract.entities import load_nlp
 
     _nlp = load_nlp(model)
 

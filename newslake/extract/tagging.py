@@ -22,7 +22,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from newslake.entities import ENTITY_LABELS, EntitySpan, iter_entities
+from newslake.extract.entities import ENTITY_LABELS, EntitySpan, iter_entities
 
 if TYPE_CHECKING:
     import spacy
