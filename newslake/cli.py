@@ -431,12 +431,12 @@ def query(
     """
     import duckdb
 
-    from newslake import analyst
+    from newslake.analyst import examples as analyst
     from newslake.lake import Lake, LakeError
-    from newslake.sandbox import Refused, check_sql
+    from newslake.analyst.sandbox import Refused, check_sql
     from newslake.versions.catalog import refuse_outside
     from newslake.versions.publish import refuse_unreadable
-    from newslake.warehouse import run_statements
+    from newslake.analyst.warehouse import run_statements
 
     settings = _settings(lake=lake)
     if list_examples:
@@ -551,7 +551,7 @@ def _count(n: int, noun: str) -> str:
 
 def _with_declared_defaults(path: Path, given: dict[str, str]) -> dict[str, str | None]:
     """A --file with `-- param:` lines gets their defaults too, like an example."""
-    from newslake.analyst import read_example
+    from newslake.analyst.examples import read_example
 
     declared = read_example(path)
     return declared.bind(given) if declared.params else given
@@ -566,13 +566,13 @@ def _cell(value) -> str:
 def _csv_cell(value) -> str:
     """Text cells cannot run in a spreadsheet (see sandbox.inert_cell); numbers,
     dates and lists (JSON, which starts with `[` or `{`) print as they are."""
-    from newslake.sandbox import inert_cell
+    from newslake.analyst.sandbox import inert_cell
 
     return inert_cell(value) if isinstance(value, str) else _cell(value)
 
 
 def _visible(text: str) -> str:
-    from newslake.sandbox import visible
+    from newslake.analyst.sandbox import visible
 
     return visible(text)
 
@@ -580,7 +580,7 @@ def _visible(text: str) -> str:
 def _json(rows) -> str:
     """JSON of the rows; control characters json.dumps keeps raw (DEL, C1, bidi) are
     written as \\u escapes too, which read back as the same text."""
-    from newslake.sandbox import CONTROL
+    from newslake.analyst.sandbox import CONTROL
 
     text = json.dumps(rows, default=str, ensure_ascii=False, indent=1)
     return CONTROL.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
@@ -642,7 +642,7 @@ def warehouse(lake: Optional[Path] = LakeOption) -> None:
     from newslake.lake import LakeError
     from newslake.versions import open_lake
     from newslake.versions.publish import publishing
-    from newslake.warehouse import build_warehouse
+    from newslake.analyst.warehouse import build_warehouse
 
     settings = _settings(lake=lake)
     try:

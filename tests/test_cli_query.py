@@ -10,7 +10,7 @@ import json
 import duckdb
 from typer.testing import CliRunner
 
-from newslake.analyst import examples
+from newslake.analyst.examples import examples
 from newslake.cli import app
 from newslake.config import PROJECT_DIR
 from newslake.lake import Lake

@@ -11,7 +11,8 @@ import pyarrow as pa
 from conftest import REPO, SEED, table_of
 from typer.testing import CliRunner
 
-from newslake import schema, warehouse
+from newslake import schema
+from newslake.analyst import warehouse
 from newslake.validate.checks import checks_on_tables
 from newslake.cli import app
 from newslake.extract.mentions import date_mentions

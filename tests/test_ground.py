@@ -129,7 +129,7 @@ def test_the_lake_sets_its_own_modes_whatever_the_umask(tmp_path, umask):
     process with the umask set: files 0644, folders 0755."""
     script = (
         "import sys; sys.path.insert(0, 'tests'); from pathlib import Path;"
-        "from newslake.lake import Lake; from newslake.lake.lock import publisher_lock; from newslake.warehouse import build_warehouse;"
+        "from newslake.lake import Lake; from newslake.lake.lock import publisher_lock; from newslake.analyst.warehouse import build_warehouse;"
         "from test_lake import publish, version, rows; lake = Lake(Path(sys.argv[1]));"
         "ctx = publisher_lock(lake); ctx.__enter__(); publish(lake, version(lake, 'r1', [rows('a')])); ctx.__exit__(None, None, None)"
     )

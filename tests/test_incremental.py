@@ -12,7 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from newslake import schema, warehouse
+from newslake import schema
+from newslake.analyst import warehouse
 from newslake.cli import app
 from newslake.lake import Lake
 from newslake.lake.layout import Manifest

@@ -14,7 +14,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from newslake import schema, warehouse
+from newslake import schema
+from newslake.analyst import warehouse
 from newslake.lake import Lake, LakeError, Transaction, collect_garbage, commit, prune, recover
 from newslake.lake import runs_log
 from newslake.lake.compact import compact_small_parts

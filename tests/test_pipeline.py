@@ -10,7 +10,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from newslake import schema, warehouse
+from newslake import schema
+from newslake.analyst import warehouse
 from newslake.lake import Lake
 from newslake.lake.runs_log import read_runs
 from newslake.ingest.ledger import Ledger

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import table_of
 
-from newslake import warehouse
+from newslake.analyst import warehouse
 from newslake.lake import Lake
 from newslake.ingest.normalize import article_fields
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from datetime import date, datetime, timezone
 
-from newslake import warehouse
+from newslake.analyst import warehouse
 from newslake.lake import Lake
 from newslake.ingest.reference_dates import reference_date
 

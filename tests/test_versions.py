@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from newslake.cli import app
 from newslake.lake import Lake
 from newslake.lake.runs_log import read_runs
-from newslake.warehouse import warehouse_version
+from newslake.analyst.warehouse import warehouse_version
 
 runner = CliRunner()
 HELD_BACK = "wikinews_05_boris_johnson_elected_conservative_leader_slated_t.txt"

@@ -131,12 +131,12 @@ def files_of(lake: Lake, version: str, part: Part) -> list[Path]:
 
 def version_connection(lake: Lake, manifest: Manifest) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the warehouse's views, over one version's own parts, in
-    the analyst's sandbox (`newslake.sandbox`): it reads those parts and nothing else.
+    the analyst's sandbox (`newslake.analyst.sandbox`): it reads those parts and nothing else.
 
     The warehouse follows `current`; an older version gets throwaway views instead,
     so querying it never touches `warehouse.duckdb`. `runs` is the version's own
     runs table (the log as it stood when the version was published)."""
-    from newslake.sandbox import lock_down
+    from newslake.analyst.sandbox import lock_down
 
     refuse_outside(lake, manifest)
     con = connect()
@@ -157,7 +157,7 @@ def version_connection(lake: Lake, manifest: Manifest) -> duckdb.DuckDBPyConnect
 def query_version(lake: Lake, version: str, sql: str, params: dict | None = None, *, script: bool = False):
     """Run the statement (or, with `script`, each statement) of SQL against one
     version's tables (`warehouse.statements_on`)."""
-    from newslake.warehouse import statements_on
+    from newslake.analyst.warehouse import statements_on
 
     manifest = manifest_of(lake, version)
     with version_connection(lake, manifest) as con:

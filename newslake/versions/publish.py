@@ -39,7 +39,7 @@ def _log_row(lake: Lake, manifest: Manifest) -> None:
 
 
 def warehouse_hook(lake: Lake, manifest: Manifest) -> None:
-    from newslake.warehouse import build_warehouse
+    from newslake.analyst.warehouse import build_warehouse
 
     build_warehouse(lake)
 
@@ -93,7 +93,7 @@ class Publisher:
     notes: list[str] = field(default_factory=list)  # what recovery did
 
     def refresh_warehouse(self) -> None:
-        from newslake.warehouse import build_warehouse, is_current
+        from newslake.analyst.warehouse import build_warehouse, is_current
 
         if self.lake.current_version() and not is_current(self.lake):
             build_warehouse(self.lake)

@@ -27,7 +27,7 @@ from newslake import schema
 from newslake.lake import Lake
 from newslake.lake.query import ident, quote, register
 from newslake.lake.runs_log import GLOB as RUNS_GLOB
-from newslake.sandbox import lock_down, statements
+from newslake.analyst.sandbox import lock_down, statements
 from newslake.storage import set_mode, writing
 
 META = "newslake_warehouse"  # one row: the version the views were built for, and the lake folder
@@ -46,7 +46,7 @@ def sources(lake: Lake, version: str | None, table: str) -> list[str]:
 
 
 def connect(lake: Lake) -> duckdb.DuckDBPyConnection:
-    """The analyst's connection: the warehouse, read-only, sandboxed (`newslake.sandbox`)
+    """The analyst's connection: the warehouse, read-only, sandboxed (`newslake.analyst.sandbox`)
     to the files of the version its views were built for and the runs log."""
     con = _open(lake.warehouse_path, read_only=True)
     try:
