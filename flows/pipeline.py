@@ -31,7 +31,7 @@ from newslake.pipeline.parse import ParseJob, Spilled
 from newslake.pipeline.report_page import write_report_page
 from newslake.progress import progress
 from newslake.ingest.splits import Piece
-from newslake.report import summary_lines, summary_markdown
+from newslake.report.summary import summary_lines, summary_markdown
 from newslake.validate import ValidationFailed
 
 

@@ -130,7 +130,7 @@ def run(
 
     from newslake.lake import Lake, LakeError
     from newslake import progress, stopping
-    from newslake.report import EXAMPLE_QUERY, summary_lines
+    from newslake.report.summary import EXAMPLE_QUERY, summary_lines
     from newslake.validate import ValidationFailed
     from newslake.pipeline.session import log_unbegun, logged, run_if_nothing_new
 

@@ -186,7 +186,7 @@ def test_suites_agree_with_the_code():
     from newslake.dates import TIMEX3_TYPES, TIMEX3_VALUE
     from newslake.extract.entities import ENTITY_LABELS
     from newslake.ingest.reference_dates import DCT_SOURCES
-    from newslake.runlog import STATUSES
+    from newslake.report.run_report import STATUSES
 
     def kwargs(suite: str, kind: str, column: str) -> dict:
         spec = json.loads((REPO / "expectations" / f"{suite}.json").read_text())

@@ -18,7 +18,7 @@ from newslake.ingest.ledger import Refused, discover, uri_of, walk
 from newslake.ingest.normalize import MAX_EXTRACT_CHARS, article_fields, cap_fields, clean_text, strip_controls
 from newslake.readers.archives import RejectedMember, iter_members, unsafe_path
 from newslake.readers.jsonrec import MAX_JSON_DEPTH, nesting_too_deep, read_json, read_jsonl, wrong_type
-from newslake.report import summary_lines
+from newslake.report.summary import summary_lines
 
 MB = 1 << 20
 

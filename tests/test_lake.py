@@ -21,7 +21,7 @@ from newslake.lake import runs_log
 from newslake.lake.compact import compact_small_parts
 from newslake.lake.layout import link_path
 from newslake.lake.parts import key_in, read_parts, rewrite_without, write_part
-from newslake.runlog import RunReport
+from newslake.report.run_report import RunReport
 
 from conftest import REPO
 

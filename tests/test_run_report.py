@@ -122,7 +122,7 @@ def test_failed_validation_report_says_why(prefect_server, tmp_path, source_copy
 
 
 def test_text_is_escaped():
-    from newslake.html_report import render
+    from newslake.report.page import render
 
     evil = "<script>alert('x')</script>"
     report = {"run_id": evil, "status": "published", "counts": {"files_seen": 1}, "stage_seconds": {"parse": 1.0}, "notes": [evil]}

@@ -24,7 +24,7 @@ from newslake.config import Settings
 from newslake.lake import Lake, Manifest, Transaction
 from newslake.lake.query import register_parts
 from newslake.pipeline.plan import Plan, Work
-from newslake.runlog import RunReport
+from newslake.report.run_report import RunReport
 from newslake.storage import atomic_write_json
 from newslake.versions.publish import Publisher
 

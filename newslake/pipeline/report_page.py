@@ -38,7 +38,7 @@ select * from final
 
 def write_report_page(cp: Checkpoint, flow_run: dict | None = None) -> Path | None:
     """`flow_run`: the Prefect flow run's id and UI address, when the flow knows them."""
-    from newslake.html_report import render
+    from newslake.report.page import render
 
     path = cp.lake.run_dir(cp.run_id) / "report.html"
     try:

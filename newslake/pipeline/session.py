@@ -33,7 +33,7 @@ from newslake.ingest.ledger import Ledger
 from newslake.pipeline.checkpoint import Checkpoint, Chunk
 from newslake.pipeline.plan import Plan, load_ledger, plan, save_hints
 from newslake.validate import ValidationFailed
-from newslake.runlog import RunReport, new_run_id
+from newslake.report.run_report import RunReport, new_run_id
 from newslake.versions.publish import Publisher, after_commit, publishing
 
 

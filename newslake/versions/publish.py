@@ -28,7 +28,7 @@ from newslake.lake import Lake, LakeError, Manifest, Transaction, collect_garbag
 from newslake.lake import runs_log
 from newslake.lake.ground import remove_version_folder
 from newslake.lake.parts import read_parts, write_part
-from newslake.runlog import RunReport
+from newslake.report.run_report import RunReport
 
 # An after-commit step: a name for the note when it fails, and what it does.
 Hook = tuple[str, Callable[[Lake, Manifest], object]]

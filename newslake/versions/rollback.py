@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from newslake.config import Settings
 from newslake.lake import LakeError
-from newslake.runlog import RunReport, new_run_id
+from newslake.report.run_report import RunReport, new_run_id
 from newslake.versions.catalog import manifest_of, open_lake, verify_version
 from newslake.versions.publish import publishing, warehouse_hook
 

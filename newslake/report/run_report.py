@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from typing import Iterator
 
 from newslake.ingest.batch import Counts
-from newslake.report import validation_text
+from newslake.report.summary import validation_text
 
 STATUSES = ("published", "nothing_new", "validation_failed", "failed", "compacted", "rolled_back")
 
