@@ -30,7 +30,7 @@ import json, resource, sys, time
 import duckdb, pyarrow as pa
 sys.path.insert(0, sys.argv[1])
 from newslake import schema
-from newslake.models import run_models
+from newslake.derived.build import run_models
 lake, size, k = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 con = duckdb.connect()
 chosen = con.execute(f'''
@@ -64,7 +64,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="2000,1000000,5000000", help="article sizes in body bytes, comma-separated")
     parser.add_argument("--unbounded-upto", type=int, default=1_000_000, help="largest size also built without the bound")
     args = parser.parse_args()
-    from newslake.models import TOP_ENTITIES
+    from newslake.derived.build import TOP_ENTITIES
 
     folder = args.lake / "published" / "current" if (args.lake / "published").is_dir() else args.lake
     rows = []

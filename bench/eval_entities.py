@@ -300,7 +300,7 @@ def _extract_lake(nlp, rows: list[dict]):
     """Extraction and the entity models over in-memory articles: the pipeline's own path."""
     from newslake import schema
     from newslake.extract.mentions import extract_mentions
-    from newslake.models import run_models
+    from newslake.derived.build import run_models
 
     articles = schema.to_table(rows, schema.ARTICLES)
     found = extract_mentions(nlp, articles)

@@ -21,7 +21,7 @@ from newslake.canonical.names import (
 )
 from newslake.canonical.resolve import alias_id, resolve_article
 from newslake.extract.entities import EntitySpan, entity_mentions, load_nlp
-from newslake.models import ResolutionMoved, merge_models, run_models
+from newslake.derived.build import ResolutionMoved, merge_models, run_models
 from newslake.readers.text import decode_character_references, parse_text_article
 
 

@@ -17,7 +17,7 @@ from newslake.validate.checks import checks_on_tables
 from newslake.cli import app
 from newslake.extract.mentions import date_mentions
 from newslake.lake import Lake
-from newslake.models import MODELS, merge_models, run_models
+from newslake.derived.build import MODELS, merge_models, run_models
 from newslake.ingest.normalize import article_fields
 
 SEED_PERSONS = {"Adel Abdul-Mahdi", "Mike Pompeo", "Qassem Soleimani", "Mark Esper", "Mark Milley", "Donald Trump"}

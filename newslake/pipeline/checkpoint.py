@@ -18,7 +18,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from newslake import models, schema
+from newslake import schema
+from newslake.derived import build as derived
 from newslake import validate
 from newslake.config import Settings
 from newslake.lake import Lake, Manifest, Transaction
@@ -78,7 +79,7 @@ class Checkpoint:
     con: duckdb.DuckDBPyConnection
     validation: validate.ValidationReport = field(default_factory=lambda: validate.ValidationReport.of([]))
     changes: Changes | None = None
-    models: models.ModelBuild | None = None
+    models: derived.ModelBuild | None = None
     manifest: Manifest | None = None
 
     @property

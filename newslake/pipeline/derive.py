@@ -1,4 +1,4 @@
-"""The derive stage: the derived tables of a checkpoint's version (`sql/`, by `newslake.models`).
+"""The derive stage: the derived tables of a checkpoint's version (`sql/`, by `newslake.derived.build`).
 
 It owns the choice of how: incremental (each model over the rows the checkpoint
 adds, merged into the previous version's table) when the checkpoint only adds
@@ -7,13 +7,13 @@ rows, in full when it removes some.
 
 from __future__ import annotations
 
-from newslake import models
+from newslake.derived import build as derived
 from newslake.pipeline.checkpoint import Checkpoint
 
 
-def derive(cp: Checkpoint) -> models.ModelBuild:
+def derive(cp: Checkpoint) -> derived.ModelBuild:
     incremental = cp.settings.incremental_models and not cp.changes.removed_ids
-    cp.models = models.build(
+    cp.models = derived.build(
         cp.lake,
         cp.txn,
         cp.settings.sql_dir,

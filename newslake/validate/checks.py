@@ -61,7 +61,7 @@ class CheckInputs:
 
 def run_checks(inputs: CheckInputs, sql_dir: Path) -> dict[str, pa.Table]:
     """The check tables of the version about to be committed."""
-    from newslake.models import model_connection
+    from newslake.derived.build import model_connection
 
     lake, txn = inputs.lake, inputs.txn
     params = {name: int(value) for name, value in asdict(inputs.counts).items()}
@@ -82,7 +82,7 @@ def run_checks(inputs: CheckInputs, sql_dir: Path) -> dict[str, pa.Table]:
 def checks_on_tables(tables: Mapping[str, pa.Table], sql_dir: Path, params: Mapping[str, int] | None = None) -> dict[str, pa.Table]:
     """The check tables of a version held in memory as Arrow tables (all of it new):
     for tests and for checking tables built outside a lake."""
-    from newslake.models import model_connection
+    from newslake.derived.build import model_connection
 
     params = {name: 0 for name in ("items_seen", "new_articles", "duplicates", "unchanged", "quarantined",
                                    "previous_version_articles", "removed_articles", "added_article_rows")} | dict(params or {})
