@@ -152,7 +152,7 @@ def test_runs_lists_recent_runs(prefect_server, tmp_path):
 def test_a_narrow_terminal_names_the_columns_it_hides(prefect_server, tmp_path, monkeypatch):
     from rich.console import Console
 
-    from newslake import cli as front
+    from newslake.cli import output as front  # the console that fits tables to the terminal
 
     inbox = small_inbox(tmp_path / "inbox", n=1)
     runner.invoke(app, ["run", "--source", str(inbox), "--lake", str(tmp_path / "lake"), "--no-extract", "--quiet"])

@@ -141,3 +141,35 @@ def tag_records(
     ):
         rid, text, dct = pending.popleft()
         yield {"id": rid, **_tag_one(text, spans, dct, dates)}
+
+
+class BadRecord(ValueError):
+    """A line of a `tag --jsonl` file that is no record; its message names the line."""
+
+
+def read_jsonl(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """The records of a JSONL file, each checked as `tag_records` will read it, so that
+    a bad line is found before the model loads or anything is written."""
+    import json
+
+    from newslake.readers.jsonrec import MAX_JSON_DEPTH, nesting_too_deep
+
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        deep = nesting_too_deep(line)
+        if deep is not None:
+            raise BadRecord(f"line {number}: nested deeper than {MAX_JSON_DEPTH} levels at column {deep + 1}")
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise BadRecord(f"line {number}: {exc.msg} at column {exc.colno}") from None
+        if not isinstance(record, dict) or "text" not in record:
+            raise BadRecord(f'line {number}: expected an object with "id", "text", "dct"')
+        if not isinstance(record["text"], (str, type(None))):
+            raise BadRecord(f"line {number}: record {record.get('id')!r}: text must be a string")
+        try:
+            _parse_dct(record.get("dct"), record.get("id"))
+        except ValueError as exc:
+            raise BadRecord(f"line {number}: {exc}") from None
+        yield record

@@ -26,6 +26,7 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from newslake import schema
 from newslake.lake import integrity
@@ -37,6 +38,7 @@ from newslake.lake.parts import read_parts
 from newslake.storage import file_sha256, fsync_dir, fsync_file, set_mode, temp_beside
 from newslake.versions.catalog import files_of, open_lake
 from newslake.versions.publish import publishing
+from newslake.validate.results import ValidationFailed
 
 
 @dataclass
@@ -164,3 +166,26 @@ def drop_versions(root: Path, versions: list[str], keep: str, lock_wait: float =
             gone.append(version)
         collect_garbage(lake)
     return gone
+
+
+@dataclass
+class Rebuilt:
+    source: Path
+    files: int  # source files the ledger listed; -1 when the ledger itself was lost
+    version: str
+    articles: int
+    removed: list[str]  # the versions that held the lost parts, now gone
+
+
+def rebuild_lost(root: Path, report: RepairReport, rebuild: Callable[[Path], dict], lock_wait: float = 0.0) -> Rebuilt:
+    """Step 3: a new version from the sources, then the versions that held the lost parts
+    removed. `rebuild(source)` runs the pipeline with `rebuild=True` and returns its
+    result; the caller hands it in because running the flow is orchestration, which the
+    domain does not import. A rebuild that fails removes nothing."""
+    source, files = rebuild_sources(Lake(root))
+    try:
+        result = rebuild(source)
+    except (LakeError, OSError, ValidationFailed) as exc:
+        raise LakeError(f"the rebuild from {source} failed, nothing was removed: {exc}") from exc
+    gone = drop_versions(root, report.versions_with_lost_parts, result["version"], lock_wait)
+    return Rebuilt(source, files, result["version"], result["rows"].get("articles", 0), gone)
