@@ -14,40 +14,14 @@ from dataclasses import dataclass, field
 
 from newslake.quotes import lexicon as lx
 from newslake.quotes.marks import Region, paragraph_regions, paragraphs
-
-Span = tuple[int, int]
+from newslake.quotes.records import Mention, Quote, Span
+from newslake.quotes.speakers import resolve_speakers
 
 _TOKEN = re.compile(r"\w+(?:[’'.\-]\w+)*|[^\w\s]")
 _OPEN_CLOSE = "\"“”„«»'"
 #: A quoted region shorter than this many words is a scare quote or a title, not a quote.
 MIN_QUOTE_WORDS = 4
 MIN_CONTENT_TOKENS = 3
-
-
-@dataclass(frozen=True)
-class Mention:
-    """An NER span of the text, with the key of the entity it names (any hashable)."""
-
-    start: int
-    end: int
-    label: str
-    key: object = None
-
-
-@dataclass
-class Quote:
-    content: list[Span]
-    kind: str  # direct | indirect | mixed
-    cue: Span | None = None
-    speaker: Span | None = None
-    #: the mention the speaker resolves to (itself, or what a pronoun or role refers to)
-    speaker_mention: Mention | None = None
-    text: str = ""
-    speaker_text: str | None = None
-
-    @property
-    def start(self) -> int:
-        return self.content[0][0]
 
 
 @dataclass
@@ -376,8 +350,6 @@ def find_quotes(text: str, mentions: Sequence[Mention] = ()) -> list[Quote]:
         q.text = " ".join(text[s:e] for s, e in q.content)
         if q.speaker:
             q.speaker_text = text[q.speaker[0]:q.speaker[1]]
-    from newslake.quotes.speakers import resolve_speakers
-
     resolve_speakers(text, quotes, mentions)
     return quotes
 

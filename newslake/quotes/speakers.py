@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from newslake.quotes import lexicon as lx
 from newslake.quotes.marks import paragraphs
-from newslake.quotes.rules import Mention, Quote
+from newslake.quotes.records import Mention, Quote
 
 
 def _key(text: str, m: Mention) -> object:
