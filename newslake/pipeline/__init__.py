@@ -11,5 +11,6 @@
 
 `session` holds a run's lock and plan and turns each chunk into a checkpoint,
 committed through `newslake.versions.publish`; `flows/` wires the stages into
-Prefect tasks and decides nothing.
+Prefect tasks and decides nothing. `pool` and `workers` are the run's long-lived
+worker processes that parse, sign and extract.
 """
