@@ -124,3 +124,13 @@ def test_the_templates_are_package_data():
     patterns = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["newslake"]
     templates = [p.relative_to(REPO / "newslake").as_posix() for p in (REPO / "newslake" / "templates").rglob("*") if p.is_file()]
     assert templates and all(any(fnmatch(t, pattern) for pattern in patterns) for t in templates), templates
+
+
+def test_a_validation_without_outcomes_lists_its_failures_in_the_four_columns():
+    """The manifest's validation (no per-expectation outcomes) is what render falls back to."""
+    summary = {"success": False, "unchecked": [], "tables": [{"table": "articles", "suite": "articles", "success": False, "evaluated": 3, "rows": 5,
+               "failed": [{"expectation_type": "expect_column_values_to_be_unique", "column": "article_id", "detail": "2 duplicates", "action": "fail"}],
+               "warnings": [], "quarantined_rows": 0, "quarantined_by": []}]}
+    html = h.render({"run_id": "r", "status": "validation_failed", "validation": summary})
+    row = re.search(r"<tr><td><code>expect_<wbr>column.*?</tr>", html).group(0)
+    assert row.count("<td>") == 4 and "on article_id" in row and '<span class="badge bad">failed</span>' in row and "2 duplicates" in row
