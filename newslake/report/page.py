@@ -3,186 +3,118 @@
 The page is read where the lake is, often offline, sometimes mailed or archived next
 to a version: so it carries its CSS and its charts (inline SVG) and asks nothing of the
 network, no script, font or image. Everything shown comes from the run report dict,
-the validation results and a few small query results the caller gathered; this module
-only lays them out, and escapes every piece of text it did not write itself (titles,
-entity names and failing values come from the articles).
+the validation results and a few small query results the caller gathered.
+
+The markup is in the Jinja2 templates of `newslake/templates/report/`, rendered with
+autoescape on: titles, entity names and failing values come from the articles. This
+module keeps what is computed rather than laid out: the words for an expectation,
+each stage's work, the timeline's buckets, scale and geometry.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from datetime import date, timedelta
-from html import escape
-from typing import Any, Iterable, Mapping, Sequence
+from functools import cache
+from typing import Any, Mapping, Sequence
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 STAGES = ("discover", "parse", "normalize", "write", "extract", "models", "validate", "publish")
 STATUS_CLASS = {"published": "ok", "nothing_new": "muted", "validation_failed": "bad", "failed": "bad", "compacted": "ok"}
 
-CSS = """
-*{box-sizing:border-box}
-body{margin:0;padding:24px 32px;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#1f2328;background:#f6f8fa}
-main{max-width:1100px;margin:0 auto}
-h1{font-size:22px;margin:0 0 4px}
-h2{font-size:17px;margin:28px 0 10px;padding-bottom:4px;border-bottom:1px solid #d0d7de}
-h3{font-size:14px;margin:0}
-.meta{color:#57606a;margin:0 0 16px}
-.badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;vertical-align:middle}
-.ok{background:#dafbe1;color:#116329}.bad{background:#ffebe9;color:#a40e26}.warn{background:#fff8c5;color:#7d4e00}.muted{background:#eaeef2;color:#57606a}
-.cards{display:flex;flex-wrap:wrap;gap:10px}
-.card{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:8px 14px;min-width:120px}
-.card b{display:block;font-size:20px}
-.card span{color:#57606a;font-size:12px}
-table{border-collapse:collapse;width:100%;background:#fff;border:1px solid #d0d7de;border-radius:6px;margin:6px 0}
-th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #eaeef2;vertical-align:top}
-th{background:#f6f8fa;font-weight:600;font-size:12px;color:#57606a}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
-td code{overflow-wrap:break-word}
-details{background:#fff;border:1px solid #d0d7de;border-radius:6px;margin:8px 0;padding:6px 10px}
-details>summary{cursor:pointer;list-style-position:inside}
-details>summary h3{display:inline}
-.fail-detail{margin:4px 0 8px 16px}
-.bar{fill:#0969da}.bar2{fill:#bf8700}
-.chart{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:8px}
-.chart text{font-size:11px;fill:#57606a;font-family:system-ui,sans-serif}
-.legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px;vertical-align:middle}
-.note{background:#fff8c5;border:1px solid #d4a72c;border-radius:6px;padding:6px 10px;margin:6px 0}
-.error{background:#ffebe9;border:1px solid #ff8182;border-radius:6px;padding:6px 10px;margin:6px 0}
-.hbar{display:inline-block;height:10px;background:#0969da;border-radius:2px;vertical-align:middle}
-footer{color:#57606a;font-size:12px;margin-top:32px}
-"""
 
-
-def _e(value: Any) -> str:
+def shown(value: Any) -> str:
+    """A value as the page writes it: thousands separated, floats without trailing
+    zeros, lists and dicts as JSON, nothing for None (escaping is the template's)."""
     if value is None:
         return ""
     if isinstance(value, float):
-        return escape(f"{value:,.3f}".rstrip("0").rstrip("."))
+        return f"{value:,.3f}".rstrip("0").rstrip(".")
     if isinstance(value, int) and not isinstance(value, bool):
-        return escape(f"{value:,}")
+        return f"{value:,}"
     if isinstance(value, (dict, list)):
-        return escape(json.dumps(value, ensure_ascii=False, default=str))
-    return escape(str(value))
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
 
 
-def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: Iterable[int] = ()) -> str:
-    """`rows` hold HTML already escaped by the caller."""
-    numeric = set(numeric)
-    head = "".join(f'<th class="num">{escape(h)}</th>' if i in numeric else f"<th>{escape(h)}</th>" for i, h in enumerate(headers))
-    body = "".join(
-        "<tr>" + "".join(f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>" for i, c in enumerate(row)) + "</tr>"
-        for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _name(identifier: str) -> str:
+def wrap_at_underscores(identifier: str) -> Markup:
     """An expectation name that wraps at its underscores, not in the middle of a word."""
-    return "_<wbr>".join(escape(piece) for piece in str(identifier).split("_"))
+    return Markup("_<wbr>").join(escape(piece) for piece in str(identifier).split("_"))
 
 
-def _badge(text: str, kind: str) -> str:
-    return f'<span class="badge {kind}">{escape(text)}</span>'
+def change(delta: int) -> str:
+    return "—" if delta == 0 else f"+{delta:,}" if delta > 0 else f"−{-delta:,}"
 
 
-# --------------------------------------------------------------------------- sections
+def bar_width(value: float, top: float, full: int) -> int:
+    """Pixels of a bar that is `full` wide at `top`; at least one, so a small value shows."""
+    return max(1, int(full * value / (top or 1)))
 
 
-def _header(report: Mapping[str, Any], flow_run: Mapping[str, Any] | None = None) -> str:
-    status = report.get("status", "")
-    version = report.get("version") or report.get("current_version") or "none"
-    published = "published " + str(report["version"]) if report.get("version") else f"current version stays {version}"
-    prefect = ""
-    if flow_run and flow_run.get("id"):
-        link = f' · <a href="{escape(str(flow_run["url"]), quote=True)}">open it in the Prefect UI</a>' if flow_run.get("url") else ""
-        prefect = f'<br>Prefect flow run <code>{_e(flow_run["id"])}</code>{link}'
-    return (
-        f"<h1>newslake run {_e(report.get('run_id'))} {_badge(status, STATUS_CLASS.get(status, 'muted'))}</h1>"
-        f'<p class="meta">{_e(published)} · started {_e(report.get("started_at"))} · finished {_e(report.get("finished_at"))}<br>'
-        f'source <code>{_e(report.get("source"))}</code> · lake <code>{_e(report.get("lake"))}</code>{prefect}</p>'
-    )
+# --------------------------------------------------------------------------- header and stages
 
 
-def _cards(report: Mapping[str, Any]) -> str:
-    c = report.get("counts") or {}
-    items = [
-        ("files seen", c.get("files_seen")),
-        ("items seen", c.get("items_seen")),
-        ("new articles", c.get("new_articles")),
-        ("duplicates", c.get("duplicates")),
-        ("unchanged", c.get("unchanged")),
-        ("quarantined", c.get("quarantined")),
-        ("replaced", c.get("replaced")),
-        ("removed", c.get("removed")),
-        ("not extracted", c.get("skipped_language")),
-        ("held back", c.get("held_back")),
-    ]
-    return '<div class="cards">' + "".join(
-        f'<div class="card"><b>{_e(v or 0)}</b><span>{escape(k)}</span></div>' for k, v in items if v or k in ("files seen", "new articles")
-    ) + "</div>"
+CARDS = (("files seen", "files_seen"), ("items seen", "items_seen"), ("new articles", "new_articles"), ("duplicates", "duplicates"),
+         ("unchanged", "unchanged"), ("quarantined", "quarantined"), ("replaced", "replaced"), ("removed", "removed"),
+         ("not extracted", "skipped_language"), ("held back", "held_back"))
+ALWAYS_CARDS = ("files seen", "new articles")  # shown even at zero: a run that found nothing says so
 
 
-def _stage_work(stage: str, report: Mapping[str, Any], validation: Mapping[str, Any] | None) -> str:
+def cards(counts: Mapping[str, Any]) -> list[tuple[str, int]]:
+    """The counts worth a card: those that are not zero, and the two always shown."""
+    return [(label, counts.get(key) or 0) for label, key in CARDS if counts.get(key) or label in ALWAYS_CARDS]
+
+
+DERIVED = ("entities", "article_entities", "entity_daily", "entity_cooccurrence", "dates", "roles")  # the models stage's tables, in build order
+
+
+def stage_work(stage: str, report: Mapping[str, Any], validation: Mapping[str, Any] | None) -> str:
+    """What a stage did, in files and rows ('' when the report does not say)."""
     c, rows = report.get("counts") or {}, report.get("rows") or {}
     if stage == "discover":
-        return f"{_e(c.get('files_seen', 0))} files ({_e(c.get('unchanged', 0))} items unchanged)"
+        return f"{shown(c.get('files_seen', 0))} files ({shown(c.get('unchanged', 0))} items unchanged)"
     if stage == "parse":
-        return f"{_e(c.get('items_seen', 0))} items"
+        return f"{shown(c.get('items_seen', 0))} items"
     if stage == "normalize":
-        return f"{_e(c.get('new_articles', 0))} new articles, {_e(c.get('duplicates', 0))} duplicates, {_e(c.get('quarantined', 0))} quarantined"
+        return f"{shown(c.get('new_articles', 0))} new articles, {shown(c.get('duplicates', 0))} duplicates, {shown(c.get('quarantined', 0))} quarantined"
     if stage == "write":
-        return f"articles {_e(rows.get('articles'))} rows, quarantine {_e(rows.get('quarantine'))} rows" if rows else ""
+        return f"articles {shown(rows.get('articles'))} rows, quarantine {shown(rows.get('quarantine'))} rows" if rows else ""
     if stage == "extract":
-        return (f"entity_mentions {_e(rows.get('entity_mentions'))} rows, date_mentions {_e(rows.get('date_mentions'))} rows" if rows else "")
+        return f"entity_mentions {shown(rows.get('entity_mentions'))} rows, date_mentions {shown(rows.get('date_mentions'))} rows" if rows else ""
     if stage == "models":
-        derived = ("entities", "article_entities", "entity_daily", "entity_cooccurrence", "dates", "roles")
-        shown = ", ".join(f"{t} {_e(rows[t])}" for t in derived if t in rows)
-        return (f"{escape(report.get('models') or '')} build" + (f": {shown} rows" if shown else "")) if report.get("models") or shown else ""
+        built = ", ".join(f"{t} {shown(rows[t])}" for t in DERIVED if t in rows)
+        if not (report.get("models") or built):
+            return ""
+        return f"{report.get('models') or ''} build" + (f": {built} rows" if built else "")
     if stage == "validate" and validation:
-        tables = validation.get("tables") or []
-        return f"{_e(sum(t.get('evaluated', 0) for t in tables))} expectations on {_e(len(tables))} tables"
+        return f"{shown(evaluated(validation))} expectations on {shown(len(validation.get('tables') or []))} tables"
     if stage == "publish":
-        return _e(report.get("version") or "nothing published")
+        return shown(report.get("version") or "nothing published")
     return ""
 
 
-def _stages(report: Mapping[str, Any], validation: Mapping[str, Any] | None) -> str:
+@dataclass(frozen=True)
+class StageRow:
+    name: str
+    seconds: float
+    bar: int  # pixels
+    work: str
+
+
+def stage_rows(report: Mapping[str, Any], validation: Mapping[str, Any] | None) -> list[StageRow]:
+    """The stages in pipeline order (any the order does not know last), each with a
+    bar against the slowest."""
     seconds = report.get("stage_seconds") or {}
     names = [s for s in STAGES if s in seconds] + [s for s in seconds if s not in STAGES]
-    if not names:
-        return "<p>No stage ran.</p>"
-    top = max(seconds.values()) or 1.0
-    rows = [
-        (
-            escape(name),
-            _e(round(seconds[name], 2)),
-            f'<span class="hbar" style="width:{max(1, int(160 * seconds[name] / top))}px"></span>',
-            _stage_work(name, report, validation),
-        )
-        for name in names
-    ]
-    total = sum(seconds.values())
-    rows.append(("<b>stages in all</b>", f"<b>{_e(round(total, 2))}</b>", "", ""))  # the summary adds Prefect and start-up
-    return _table(["stage", "seconds", "", "files and rows"], rows, numeric=[1])
+    top = max(seconds.values(), default=0.0) or 1.0
+    return [StageRow(name, round(seconds[name], 2), bar_width(seconds[name], top, 160), stage_work(name, report, validation)) for name in names]
 
 
-def _rows_per_table(report: Mapping[str, Any], previous: Mapping[str, int] | None = None) -> str:
-    rows = report.get("rows") or {}
-    if not rows:
-        return ""
-    if previous is None:
-        return "<h3>Rows per table in the version</h3>" + _table(["table", "rows"], [(escape(k), _e(v)) for k, v in sorted(rows.items())], numeric=[1])
-    body = [
-        (escape(k), _e(v), _e(previous.get(k, 0)), _change(v - previous.get(k, 0)))
-        for k, v in sorted(rows.items())
-    ]
-    return ("<h3>Rows per table in the version, and the change from the one before</h3>"
-            + _table(["table", "rows", "before", "change"], body, numeric=[1, 2, 3]))
-
-
-def _change(delta: int) -> str:
-    return "—" if delta == 0 else f"+{delta:,}" if delta > 0 else f"−{-delta:,}"
+# --------------------------------------------------------------------------- validation
 
 
 SENTENCES = {  # what an expectation says, in words; {column} and its kwargs fill it in
@@ -223,110 +155,38 @@ def sentence(e: Mapping[str, Any]) -> str:
     return text
 
 
-def _observed(e: Mapping[str, Any]) -> str:
-    if e.get("error"):
-        return f'<span class="bad">error: {_e(e["error"])}</span>'
-    parts = []
-    if e.get("observed_value") is not None:
-        parts.append(f"observed <code>{_e(e['observed_value'])}</code>")
-    if e.get("unexpected_count") is not None:
-        pct = e.get("unexpected_percent")
-        parts.append(f"{_e(e['unexpected_count'])} unexpected of {_e(e.get('element_count'))}" + (f" ({_e(round(pct, 2))}%)" if pct else ""))
-    return "; ".join(parts) or "—"
+def evaluated(validation: Mapping[str, Any] | None) -> int:
+    return sum(t.get("evaluated", 0) for t in (validation or {}).get("tables") or [])
 
 
-def _result_badge(e: Mapping[str, Any]) -> str:
+ACTION_WORD = {"fail": "failed", "warn": "warning", "quarantine": "quarantined"}
+
+
+def result_badge(e: Mapping[str, Any]) -> tuple[str, str]:
+    """An expectation's outcome as (text, CSS class): a failure that only warns or
+    quarantines is a warning, not a red mark."""
     if e.get("success"):
-        return _badge("passed", "ok")
+        return "passed", "ok"
     action = e.get("action") or "fail"
-    return _badge({"fail": "failed", "warn": "warning", "quarantine": "quarantined"}.get(action, action), "bad" if action == "fail" else "warn")
+    return ACTION_WORD.get(action, action), "bad" if action == "fail" else "warn"
 
 
-def _failure_detail(e: Mapping[str, Any]) -> str:
-    html = ""
-    if e.get("examples"):
-        html += "<div>unexpected values: " + ", ".join(f"<code>{_e(v)}</code>" for v in e["examples"]) + "</div>"
-    sample = e.get("sample_rows") or []
-    if sample:
-        columns = list(sample[0])
-        html += "<div>sample failing rows:</div>" + _table(columns, [[f"<code>{_e(r.get(c))}</code>" for c in columns] for r in sample])
-    return f'<div class="fail-detail">{html}</div>' if html else ""
+def table_state(t: Mapping[str, Any]) -> tuple[str, str, bool]:
+    """A table's outcome as (text, CSS class, open): a table with any failure, warning
+    or quarantine is opened, so the reader sees why without clicking."""
+    problems = bool(t.get("failed") or t.get("warnings") or t.get("quarantined_by"))
+    if not t.get("success"):
+        return "failed", "bad", problems
+    return ("passed with notes", "warn", True) if problems else ("passed", "ok", False)
 
 
-def _validation(validation: Mapping[str, Any] | None) -> str:
-    if not validation:
-        return "<p>Not run: nothing new to validate.</p>"
-    tables = validation.get("tables") or []
-    ok = validation.get("success")
-    out = [f"<p>{_badge('passed' if ok else 'FAILED', 'ok' if ok else 'bad')} {_e(len(tables))} tables, "
-           f"{_e(sum(t.get('evaluated', 0) for t in tables))} expectations.</p>"]
-    for t in tables:
-        results = t.get("expectations")
-        problems = len(t.get("failed") or []) + len(t.get("warnings") or []) + len(t.get("quarantined_by") or [])
-        state = _badge("passed", "ok") if t.get("success") and not problems else (_badge("failed", "bad") if not t.get("success") else _badge("passed with notes", "warn"))
-        quarantined = f" · {_e(t.get('quarantined_rows'))} rows quarantined" if t.get("quarantined_rows") else ""
-        summary = f"<summary><h3>{_e(t.get('table'))}</h3> {state} <span class=\"meta\">suite {_e(t.get('suite'))} · {_e(t.get('rows'))} rows · {_e(t.get('evaluated'))} expectations{quarantined}</span></summary>"
-        if results is None:  # an older validation without per-expectation outcomes
-            rows = [(escape(f["expectation_type"]), _e(f.get("column")), "", _badge(f.get("action", "fail"), "bad"), _e(f.get("detail")))
-                    for f in [*(t.get("failed") or []), *(t.get("warnings") or [])]]
-        else:
-            rows = [
-                (
-                    _e(sentence(e)) + f'<div class="meta"><code>{_name(e["expectation_type"])}</code></div>',
-                    _e(e.get("action") or "fail"),
-                    _result_badge(e),
-                    _observed(e) + ("" if e.get("success") else _failure_detail(e)),
-                )
-                for e in results
-            ]
-        body = _table(["expectation", "on failure", "result", "observed"], rows) if rows else "<p>No expectation.</p>"
-        out.append(f"<details{' open' if problems else ''}>{summary}{body}</details>")
-    if validation.get("unchecked"):
-        out.append(f"<p class=\"meta\">No suite (unchecked): {_e(', '.join(validation['unchecked']))}</p>")
-    return "".join(out)
-
-
-def _quarantine(reasons: Sequence[Mapping[str, Any]]) -> str:
-    if not reasons:
-        return "<p>Nothing was quarantined by this run.</p>"
-    rows = []
-    for r in reasons:
-        examples = "".join(
-            f"<div><code>{_e(x.get('source_uri'))}</code>{' line ' + _e(x['line']) if x.get('line') else ''}: {_e(x.get('detail'))}</div>"
-            for x in r.get("examples") or []
-        )
-        rows.append((f"<code>{_e(r.get('reason'))}</code>", _e(r.get("count")), examples))
-    return _table(["reason", "files or records", "examples"], rows, numeric=[1])
-
-
-def _entities(entities: Sequence[Mapping[str, Any]], source: str) -> str:
-    if not entities:
-        return "<p>No entities.</p>"
-    top = max(int(e.get("mention_count") or 0) for e in entities) or 1
-    rows = [
-        (
-            _e(e.get("name")),
-            f"<code>{_e(e.get('label'))}</code>",
-            _e(e.get("mention_count")),
-            _e(e.get("article_count")),
-            f'<span class="hbar" style="width:{max(1, int(200 * int(e.get("mention_count") or 0) / top))}px"></span>',
-        )
-        for e in entities
-    ]
-    return f'<p class="meta">{_e(source)}</p>' + _table(["entity", "label", "mentions", "articles", ""], rows, numeric=[2, 3])
-
-
-def _speakers(speakers: Sequence[Mapping[str, Any]]) -> str:
-    if not speakers:
-        return "<p>No quotes attributed to an entity.</p>"
-    rows = [(_e(s.get("name")), f"<code>{_e(s.get('label'))}</code>", _e(s.get("quotes")), _e(s.get("articles"))) for s in speakers]
-    return _table(["speaker", "label", "quotes", "articles"], rows, numeric=[2, 3])
+# --------------------------------------------------------------------------- timeline
 
 
 MAX_SLOTS = 400  # beyond this many days a bar is under a pixel wide: weeks, then months
 
 
-def _bucket_of(day: date, unit: str) -> date:
+def bucket_of(day: date, unit: str) -> date:
     if unit == "week":
         return day - timedelta(days=day.weekday())
     if unit == "month":
@@ -334,7 +194,7 @@ def _bucket_of(day: date, unit: str) -> date:
     return day
 
 
-def _next_bucket(day: date, unit: str) -> date:
+def next_bucket(day: date, unit: str) -> date:
     if unit == "week":
         return day + timedelta(days=7)
     if unit == "month":
@@ -342,34 +202,69 @@ def _next_bucket(day: date, unit: str) -> date:
     return day + timedelta(days=1)
 
 
-def _nice_step(peak: float) -> int:
+def nice_step(peak: float) -> int:
+    """A gridline step of 1, 2 or 5 times a power of ten giving about four lines."""
     raw = max(1.0, peak / 4)
     magnitude = 10 ** int(math.floor(math.log10(raw)))
     return int(next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw))
 
 
-def timeline_svg(days: Sequence[Mapping[str, Any]], width: int = 1040, height: int = 230) -> str:
+@dataclass(frozen=True)
+class Bar:
+    cls: str  # bar (articles published) or bar2 (dates mentioned)
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Slot:
+    x: float  # the middle of the slot
+    bars: list[Bar]
+    tick: str | None  # the axis label, on every slot only when there are few
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The chart's geometry in SVG pixels, ready to draw."""
+
+    unit: str  # day, week or month
+    first: date
+    last: date
+    width: int
+    height: int
+    left: int
+    right: int  # the plot's right edge
+    baseline: int
+    grid: list[tuple[float, int]]  # (y, value)
+    slots: list[Slot]
+    outside: int  # mentions of days outside first..last, not drawn
+
+
+def timeline_chart(days: Sequence[Mapping[str, Any]], width: int = 1040, height: int = 230) -> Timeline | None:
     """Articles published and dates mentioned, per day on a true time axis over the days
     articles were published on (per week or month when that is long); mentions of days
-    outside it (history, forecasts) are counted under the chart rather than stretching
-    it over decades."""
+    outside it (history, forecasts) are counted rather than stretching the chart over
+    decades. None when nothing is dated."""
     days = [d for d in days if (d.get("published_count") or 0) or (d.get("mentioned_count") or 0)]
     if not days:
-        return "<p>No dated articles or mentions.</p>"
+        return None
     as_date = [(date.fromisoformat(str(d["date"])[:10]), d) for d in days]
     published = [day for day, d in as_date if d.get("published_count")]
     first, last = (min(published), max(published)) if published else (min(a for a, _ in as_date), max(a for a, _ in as_date))
     span = (last - first).days + 1
     unit = "day" if span <= MAX_SLOTS else "week" if span <= MAX_SLOTS * 7 else "month"
     buckets: dict[date, list[int]] = {}
-    b = _bucket_of(first, unit)
+    b = bucket_of(first, unit)
     while b <= last:
         buckets[b] = [0, 0]
-        b = _next_bucket(b, unit)
+        b = next_bucket(b, unit)
     outside = 0
     for day, d in as_date:
         if first <= day <= last:
-            counts = buckets[_bucket_of(day, unit)]
+            counts = buckets[bucket_of(day, unit)]
             counts[0] += d.get("published_count") or 0
             counts[1] += d.get("mentioned_count") or 0
         else:
@@ -377,48 +272,43 @@ def timeline_svg(days: Sequence[Mapping[str, Any]], width: int = 1040, height: i
     slots = sorted(buckets.items())
     left, right, top, bottom = 44, 10, 10, 38
     plot_w, plot_h = width - left - right, height - top - bottom
-    step = _nice_step(max(max(c) for _, c in slots) or 1)
-    peak = step * max(1, math.ceil(max(max(c) for _, c in slots) / step))
+    highest = max(max(c) for _, c in slots)
+    step = nice_step(highest or 1)
+    peak = step * max(1, math.ceil(highest / step))
     slot = plot_w / len(slots)
     bar = max(0.8, min(16.0, slot * 0.42))
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="articles and mentions per {unit}">']
-    for value in range(0, peak + 1, step):
-        y = top + plot_h - plot_h * value / peak
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#eaeef2"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{_e(value)}</text>')
+    grid = [(top + plot_h - plot_h * value / peak, value) for value in range(0, peak + 1, step)]
+    drawn = []
     every = max(1, math.ceil(len(slots) / 10))
     for i, (when, (pub, men)) in enumerate(slots):
         x = left + i * slot + slot / 2
+        bars = []
         for value, cls, dx, what in ((pub, "bar", -bar, "articles published"), (men, "bar2", 0.0, "dates mentioned")):
             if value:
                 h = plot_h * value / peak
                 label = f"{unit} of {when}: {value} {what}" if unit != "day" else f"{when}: {value} {what}"
-                parts.append(f'<rect class="{cls}" x="{x + dx:.1f}" y="{top + plot_h - h:.1f}" width="{bar:.1f}" height="{h:.1f}"><title>{_e(label)}</title></rect>')
-        if i % every == 0:
-            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top + plot_h}" y2="{top + plot_h + 4}" stroke="#8c959f"/>')
-            parts.append(f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle">{_e(when.isoformat() if unit != "month" else when.strftime("%Y-%m"))}</text>')
-    parts.append(f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#8c959f"/>')
-    parts.append("</svg>")
-    legend = (f'<div class="legend meta">per {unit}, {_e(first)} to {_e(last)}<span style="background:#0969da"></span>articles published'
-              '<span style="background:#bf8700"></span>dates mentioned in articles</div>')
-    if outside:
-        legend += f'<p class="meta">{_e(outside)} mentions of days outside this span are not drawn.</p>'
-    return f'<div class="chart">{"".join(parts)}{legend}</div>'
+                bars.append(Bar(cls, x + dx, top + plot_h - h, bar, h, label))
+        tick = (when.isoformat() if unit != "month" else when.strftime("%Y-%m")) if i % every == 0 else None
+        drawn.append(Slot(x, bars, tick))
+    return Timeline(unit, first, last, width, height, left, width - right, top + plot_h, grid, drawn, outside)
 
 
-def _left_off(n: int) -> str:
+def left_off(n: int) -> str:
     if n == 0:
         return "Every article is on the timeline."
     return f"{n:,} article{'' if n == 1 else 's'} with no publication or reference date {'is' if n == 1 else 'are'} left off the timeline."
 
 
-def _notes(report: Mapping[str, Any]) -> str:
-    html = ""
-    if report.get("error"):
-        html += f'<div class="error">{_e(report["error"])}</div>'
-    for note in report.get("notes") or []:
-        html += f'<div class="note">{_e(note)}</div>'
-    return html
+# --------------------------------------------------------------------------- the page
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("newslake", "templates/report"), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(shown=shown, wrap=wrap_at_underscores, change=change, px=lambda v: f"{v:.1f}")
+    env.globals.update(status_class=STATUS_CLASS, bar_width=bar_width, sentence=sentence, result_badge=result_badge, table_state=table_state)
+    return env
 
 
 def render(
@@ -441,28 +331,23 @@ def render(
     per table of the version before (None: there was none), `flow_run` the Prefect flow
     run's id and UI address."""
     validation = validation if validation is not None else report.get("validation")
-    status = report.get("status")
-    why = ""
-    if status == "validation_failed":
-        why = '<div class="error"><b>Nothing was published:</b> the validation gate failed. The failing expectations are open below.</div>'
-    body = "".join([
-        _header(report, flow_run),
-        why,
-        _notes(report),
-        _cards(report),
-        "<h2>Stages</h2>", _stages(report, validation), _rows_per_table(report, previous_rows),
-        "<h2>Articles and mentions over time</h2>", f'<p class="meta">{_e(data_from)}</p>' if data_from else "", timeline_svg(timeline),
-        f'<p class="meta">{_left_off(off_timeline)}</p>',
-        "<h2>Validation gates</h2>", _validation(validation),
-        "<h2>Quarantine</h2>", _quarantine(quarantine),
-        "<h2>Top entities</h2>", _entities(entities, data_from),
-        "<h2>Top speakers</h2>", _speakers(speakers),
-        f"<footer>newslake run report · {_e(report.get('run_id'))} · this page loads nothing from the network</footer>",
-    ])
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
-        f"<title>newslake run {_e(report.get('run_id'))} ({_e(status)})</title><style>{CSS}</style></head>"
-        f"<body><main>{body}</main></body></html>\n"
+    return _environment().get_template("page.html.j2").render(
+        report=report,
+        status=report.get("status", ""),
+        counts=report.get("counts") or {},
+        cards=cards(report.get("counts") or {}),
+        stages=stage_rows(report, validation),
+        stage_total=round(sum((report.get("stage_seconds") or {}).values()), 2),
+        rows=dict(sorted((report.get("rows") or {}).items())),
+        previous_rows=previous_rows,
+        timeline=timeline_chart(timeline),
+        left_off=left_off(off_timeline),
+        data_from=data_from,
+        validation=validation,
+        quarantine=quarantine,
+        entities=entities,
+        entity_top=max((int(e.get("mention_count") or 0) for e in entities), default=0),
+        evaluated=evaluated(validation),
+        speakers=speakers,
+        flow_run=flow_run or {},
     )
