@@ -8,7 +8,7 @@ import tomllib
 from datetime import date
 from fnmatch import fnmatch
 
-from newslake import html_report as h
+from newslake.report import page as h
 from tests.conftest import REPO
 
 
@@ -112,7 +112,7 @@ def test_a_failing_validation_is_laid_out_open_with_its_escaped_examples():
 def test_the_page_carries_its_style_and_loads_nothing():
     html = h.render({"run_id": "r", "status": "published", "version": "v1", "stage_seconds": {"parse": 1.0}},
                     timeline=[{"date": "2020-01-01", "published_count": 1, "mentioned_count": 2}])
-    css = (REPO / "newslake" / "templates" / "report" / "report.css").read_text()
+    css = (REPO / "newslake" / "report" / "templates" / "report.css").read_text()
     assert f"<style>\n{css}</style>" in html and html.startswith("<!DOCTYPE html>") and html.endswith("</html>\n")
     assert "default-src 'none'" in html and "<script" not in html and "<link" not in html and "<img" not in html
     assert re.findall(r"(?:src|href)=", html) == []
@@ -121,8 +121,9 @@ def test_the_page_carries_its_style_and_loads_nothing():
 
 def test_the_templates_are_package_data():
     """A non-editable install carries only what package-data names: every template must match it."""
-    patterns = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["newslake"]
-    templates = [p.relative_to(REPO / "newslake").as_posix() for p in (REPO / "newslake" / "templates").rglob("*") if p.is_file()]
+    patterns = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["newslake.report"]
+    package = REPO / "newslake" / "report"
+    templates = [p.relative_to(package).as_posix() for p in (package / "templates").rglob("*") if p.is_file()]
     assert templates and all(any(fnmatch(t, pattern) for pattern in patterns) for t in templates), templates
 
 

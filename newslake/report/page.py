@@ -5,7 +5,7 @@ to a version: so it carries its CSS and its charts (inline SVG) and asks nothing
 network, no script, font or image. Everything shown comes from the run report dict,
 the validation results and a few small query results the caller gathered.
 
-The markup is in the Jinja2 templates of `newslake/templates/report/`, rendered with
+The markup is in the Jinja2 templates of `newslake/report/templates/`, rendered with
 autoescape on: titles, entity names and failing values come from the articles. This
 module keeps what is computed rather than laid out: the words for an expectation,
 each stage's work, the timeline's buckets, scale and geometry.
@@ -304,7 +304,7 @@ def left_off(n: int) -> str:
 
 @cache
 def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("newslake", "templates/report"), autoescape=True, undefined=StrictUndefined,
+    env = Environment(loader=PackageLoader("newslake.report", "templates"), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(shown=shown, wrap=wrap_at_underscores, change=change, px=lambda v: f"{v:.1f}")
     env.globals.update(status_class=STATUS_CLASS, bar_width=bar_width, sentence=sentence, result_badge=result_badge, table_state=table_state)
