@@ -136,7 +136,7 @@ def _stage_work(stage: str, report: Mapping[str, Any], validation: Mapping[str, 
     if stage == "extract":
         return (f"entity_mentions {_e(rows.get('entity_mentions'))} rows, date_mentions {_e(rows.get('date_mentions'))} rows" if rows else "")
     if stage == "models":
-        derived = ("entities", "article_entities", "entity_daily", "entity_cooccurrence", "dates", "roles")
+        derived = ("entities", "article_entities", "entity_daily", "entity_cooccurrence", "dates", "roles", "entity_quotes")
         shown = ", ".join(f"{t} {_e(rows[t])}" for t in derived if t in rows)
         return (f"{escape(report.get('models') or '')} build" + (f": {shown} rows" if shown else "")) if report.get("models") or shown else ""
     if stage == "validate" and validation:
