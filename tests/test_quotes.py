@@ -143,3 +143,21 @@ def test_listener_is_no_speaker():
     text = '"The deal is done and signed by all parties," Doe told me on Friday.'
     (q,) = find_quotes(text, persons(text, "Doe"))
     assert speaker(text, q) == "Doe"
+
+
+def test_a_question_mark_in_a_quote_does_not_cut_it_from_its_speaker():
+    text = (
+        "“Every family will get its money back,” Doe said.\n\n"
+        "“Why should anyone wait another year for it?” Roe asked. “Nobody can afford that.”"
+    )
+    a, b = find_quotes(text, persons(text, "Doe", "Roe"))
+    assert speaker(text, a) == "Doe"
+    assert speaker(text, b) == "Roe" and text[b.cue[0]:b.cue[1]] == "asked"
+    assert pieces(text, b) == ["“Why should anyone wait another year for it?”", "“Nobody can afford that.”"]
+
+
+def test_a_question_quote_before_a_new_sentence_still_ends_it():
+    text = "“Who pays for the new road?” The question went unanswered on Monday, and Doe said that the council would decide in May."
+    quotes = find_quotes(text, persons(text, "Doe"))
+    assert [(q.kind, speaker(text, q)) for q in quotes] == [("direct", None), ("indirect", "Doe")]
+    assert pieces(text, quotes[1]) == ["that the council would decide in May"]

@@ -30,7 +30,7 @@ _REGULAR = (
     "mention note observe point predict promise pledge propose question quip recall remark "
     "reply report respond reveal stress state suggest testify warn vow urge worry write "
     "accuse attack blame cite condemn criticize criticise decline defend demand denounce dismiss echo "
-    "mock praise refuse support oppose want"
+    "mock praise refuse support oppose want shout yell exclaim plead whisper"
 ).split()
 
 
@@ -45,6 +45,9 @@ def _inflect(verb: str) -> tuple[str, ...]:
 
 
 CUE_VERBS: frozenset[str] = frozenset(f for v in (*_REGULAR, *_IRREGULAR) for f in _inflect(v)) - {"writing", "written"}
+#: The finite forms ("said", "asks"), which an attribution after a quote uses: "question" is
+#: a noun as often as a verb, "questioned" a verb.
+FINITE_CUES: frozenset[str] = frozenset(f for v in (*_REGULAR, *_IRREGULAR) for f in _inflect(v)[1:] if not f.endswith("ing")) - {"written", "shown"}
 
 #: Cues that introduce a verbatim quote but rarely reported speech on their own.
 QUOTE_ONLY_CUES = frozenset({"continued", "continues", "added", "adds", "asked", "asks", "replied", "quipped", "joked"})

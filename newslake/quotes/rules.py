@@ -94,6 +94,8 @@ def _units(text: str, p0: int, p1: int, regions: list[Region]) -> list[_Unit]:
         word = re.search(r"([\w.]+)$", text[p0:at])
         if m.group().startswith(".") and word and (word.group(1).lower().rstrip(".") in lx.ABBREVIATIONS or len(word.group(1)) == 1):
             continue
+        if re.match(r"[!?]+[\"”']\s", m.group()) and _attribution_follows(text, p0 + m.end(), p1):
+            continue  # '"Why not?" Doe asked.': the question ends the quote, not the sentence
         cuts.append(p0 + m.end())
     cuts.append(p1)
     units = []
@@ -101,6 +103,16 @@ def _units(text: str, p0: int, p1: int, regions: list[Region]) -> list[_Unit]:
         if text[s:e].strip():
             units.append(_Unit(s, e, [r for r in regions if s <= r.start < e]))
     return units
+
+
+def _attribution_follows(text: str, start: int, end: int) -> bool:
+    """Is what follows a closing mark a short attribution ("Doe asked.", "asked the mayor,")?"""
+    words = re.findall(r"[\w’'-]+|[.!?,;:“”\"]", text[start:min(end, start + 120)])
+    cue = next((i for i, w in enumerate(words[:4]) if w in lx.FINITE_CUES or (
+        w in lx.CUE_VERBS and i > 0 and words[i - 1].lower() in lx.PRONOUNS)), None)  # "they say"
+    if cue is None or any(w in ".!?;:“”\"" for w in words[:cue]):
+        return False
+    return any(w in ".,!?" for w in words[cue + 1:cue + 7])
 
 
 def _tokens(text: str, unit: _Unit, long_quotes: list[Region]) -> list[_Tok]:
