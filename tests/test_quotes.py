@@ -161,3 +161,35 @@ def test_a_question_quote_before_a_new_sentence_still_ends_it():
     quotes = find_quotes(text, persons(text, "Doe"))
     assert [(q.kind, speaker(text, q)) for q in quotes] == [("direct", None), ("indirect", "Doe")]
     assert pieces(text, quotes[1]) == ["that the council would decide in May"]
+
+
+def test_speaker_before_a_long_appositive_with_commas():
+    text = (
+        "“The harbour has never been this busy,” Jane Doe, the head of the port authority, "
+        "which runs the docks and the ferry terminal, said on Monday."
+    )
+    ms = persons(text, "Jane Doe") + [Mention(text.index("the port"), text.index(", which"), "ORG", "port")]
+    (q,) = find_quotes(text, ms)
+    assert speaker(text, q) == "Jane Doe"
+
+
+def test_a_place_before_the_speaker_is_no_speaker():
+    text = "In Leeds, Jane Doe, the mayor of the city, who has held the office since 2019, warned that the bridge would close for a year."
+    ms = persons(text, "Jane Doe") + [Mention(3, 8, "GPE", "Leeds")]
+    (q,) = find_quotes(text, ms)
+    assert speaker(text, q) == "Jane Doe" and pieces(text, q) == ["that the bridge would close for a year"]
+
+
+def test_an_adverb_between_speaker_and_cue():
+    text = "“We will not sell the club to anyone,” Doe firmly told the meeting."
+    (q,) = find_quotes(text, persons(text, "Doe"))
+    assert speaker(text, q) == "Doe"
+
+
+def test_the_object_of_told_is_the_listener_not_the_speaker():
+    text = (
+        "“The talks are over for this year,” the union leader, who has spoken for all of the "
+        "members of the union in the long dispute over pay and hours, told Doe."
+    )
+    (q,) = find_quotes(text, persons(text, "Doe"))
+    assert q.speaker is None  # the leader is too far back to be sure of; Doe only heard it

@@ -98,3 +98,9 @@ DETERMINERS = frozenset("the a an those these this that his her their its our my
 
 #: What may follow a cue that introduces the next sentence's quote ("he added on Twitter.").
 FRAME_TAIL = frozenset("on in at to after during via before later then".split()) | TIME_WORDS
+
+#: Words in -ly that are nouns, not adverbs ("the family said").
+LY_NOUNS = frozenset("family ally rally assembly supply bully italy july anomaly monopoly".split())
+
+#: Cues whose object is the listener, so a speaker never follows them ("told Doe").
+LISTENER_CUES = frozenset(("tell", *_IRREGULAR["tell"], "urged", "urges", "warned", "warns", "assured", "assures", "reminded", "reminds"))

@@ -136,13 +136,15 @@ def _speaker_before(toks: list[_Tok], i: int, mentions: Sequence[Mention]) -> Sp
     if toks[i].low.endswith("ing") and i > 0 and toks[i - 1].text == ",":  # "X ..., saying that"
         return _subject(toks, i, mentions)
     j = i - 1
-    while j >= 0 and toks[j].low in lx.BETWEEN:
+    while j >= 0 and (toks[j].low in lx.BETWEEN or _adverb(toks[j])):
         j -= 1
     if j >= 0 and toks[j].text == ")":  # "Rep. X (R-Fla.) said"
         k = next((k for k in range(j - 1, max(-1, j - 12), -1) if toks[k].text == "("), None)
         if k is None or k == 0:
             return None
         j = k - 1
+    if j >= 0 and toks[j].text == "," and (head := _appositive_head(toks, j, mentions)):
+        return head
     if j >= 0 and toks[j].text == ",":  # "X, a spokesman for Y, said" / "X, who ..., said"
         k = next((k for k in range(j - 1, max(-1, j - 16), -1) if toks[k].text == "," or toks[k].quoted), None)
         if k is None or toks[k].quoted or k == 0:
@@ -168,6 +170,29 @@ def _speaker_before(toks: list[_Tok], i: int, mentions: Sequence[Mention]) -> Sp
     while k - 1 >= 0 and re.match(r"\w", toks[k - 1].text) and not toks[k - 1].quoted and toks[k - 1].low not in lx.STOP and j - k < 5:
         k -= 1
     return (toks[k].start, head.end)
+
+
+def _adverb(t: _Tok) -> bool:
+    """"Doe flatly denied", "Doe later told": a manner or time adverb between a speaker and its cue."""
+    return t.text.islower() and len(t.text) > 4 and t.text.endswith("ly") and t.low not in lx.LY_NOUNS
+
+
+def _appositive_head(toks: list[_Tok], j: int, mentions: Sequence[Mention]) -> Span | None:
+    """The person an appositive describes, when one or more stand between it and the cue:
+    'X, the chief executive of Y, which owns Z, said'. The first name of the clause that
+    a comma and a lower-case word or a number follow (an appositive, an age, 'who ...');
+    a name followed by a capital ('In Leeds, Doe, the mayor, said') introduces nothing."""
+    lo = j
+    while lo > 0 and j - lo < 48 and not toks[lo - 1].quoted and toks[lo - 1].text not in ";:":
+        lo -= 1
+    for k in range(lo + 1, j):
+        nxt = toks[k + 1].text
+        if toks[k].text != "," or not (nxt[:1].islower() or nxt[:1].isdigit()):
+            continue
+        m = _mention_at(mentions, toks[k - 1].start, toks[k - 1].end)
+        if m is not None and m.label in ("PERSON", "ORG") and m.end == toks[k - 1].end:
+            return (m.start, m.end)
+    return None
 
 
 def _subject(toks: list[_Tok], i: int, mentions: Sequence[Mention]) -> Span | None:
@@ -203,6 +228,12 @@ def _speaker_after(toks: list[_Tok], i: int, mentions: Sequence[Mention]) -> Spa
             break
         k += 1
     return (toks[j].start, toks[k].end)
+
+
+def _after_cue(toks: list[_Tok], a: int, b: int, mentions: Sequence[Mention]) -> Span | None:
+    """The speaker written after its cue ('said Doe'); never after a cue whose object is the
+    listener ('told Doe', 'urged Doe')."""
+    return None if toks[a].low in lx.LISTENER_CUES else _speaker_after(toks, b, mentions)
 
 
 def _cues(toks: list[_Tok], mentions: Sequence[Mention] = ()) -> list[tuple[int, int]]:
@@ -255,7 +286,7 @@ def _direct(text, unit, long_quotes, toks, mentions) -> Quote:
     elif toks[a].text in "―—" or a > 0 and (toks[a - 1].quoted or toks[a - 1].text in "—–―"):
         spk = _speaker_after(toks, b, mentions) or _speaker_before(toks, a, mentions)
     else:
-        spk = _speaker_before(toks, a, mentions) or _speaker_after(toks, b, mentions)
+        spk = _speaker_before(toks, a, mentions) or _after_cue(toks, a, b, mentions)
     q.cue = (toks[a].start, toks[b].end)
     q.speaker = spk
     if lead and b < first_q:
@@ -313,7 +344,7 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
                 comma = max((k for k in range(a) if toks[k].text == ","), default=None)
                 if comma is None or comma < MIN_CONTENT_TOKENS:
                     continue
-                spk = spk_b or _speaker_after(toks, b, mentions)
+                spk = spk_b or _after_cue(toks, a, b, mentions)
                 if spk is None:
                     continue
                 s, e = _trim(text, unit.start, toks[comma].start)
