@@ -193,3 +193,45 @@ def test_the_object_of_told_is_the_listener_not_the_speaker():
     )
     (q,) = find_quotes(text, persons(text, "Doe"))
     assert q.speaker is None  # the leader is too far back to be sure of; Doe only heard it
+
+
+def test_a_cue_word_inside_a_name_is_no_cue():
+    text = "“Our allies will not stand by while the border is attacked,” the United States said in a statement."
+    ms = [Mention(text.index("United"), text.index(" said"), "GPE", "us")]
+    (q,) = find_quotes(text, ms)
+    assert text[q.cue[0]:q.cue[1]] == "said"
+
+
+def test_as_someone_put_it():
+    text = "As Jane Doe, a historian of the city, put it last year, “Every bridge here was built twice.”"
+    (q,) = find_quotes(text, persons(text, "Jane Doe"))
+    assert speaker(text, q) == "Jane Doe" and text[q.cue[0]:q.cue[1]] == "put it"
+
+
+def test_speaker_with_a_party_and_state_before_an_appositive():
+    text = "“Nobody read the bill before the vote,” Rep. John Roe (D-Ohio), a member of the budget committee, said."
+    (q,) = find_quotes(text, persons(text, "John Roe"))
+    assert speaker(text, q) == "John Roe"
+
+
+def test_a_pronoun_speaker_is_the_pronoun_alone():
+    text = "Jane Doe spoke for an hour.\n\nAnd then she said the vote was “a victory for every family in the valley.”"
+    (q,) = find_quotes(text, persons(text, "Jane Doe"))
+    assert speaker(text, q) == "she" and q.speaker_mention.key == "Doe"
+
+
+def test_the_outer_of_two_nested_cues_names_the_speaker():
+    text = "Jane Doe, the head of the teachers' union, said she hopes the strike sends a message that “schools are worth fighting for.”"
+    (q,) = find_quotes(text, persons(text, "Jane Doe"))
+    assert speaker(text, q) == "Jane Doe" and text[q.cue[0]:q.cue[1]] == "said"
+
+
+def test_transcript_turns_name_their_speakers():
+    text = (
+        '"HOST: Will the minister resign before the vote next week?\n\n'
+        '"DOE: No. I will stay in office and I will win the vote.\n\n'
+        '"And I will say so again tomorrow morning."'
+    )
+    quotes = find_quotes(text, [])
+    assert [speaker(text, q) for q in quotes] == ["HOST", "DOE", "DOE"]  # a turn over two paragraphs
+    assert pieces(text, quotes[0]) == ["Will the minister resign before the vote next week?"]

@@ -166,6 +166,8 @@ def _speaker_before(toks: list[_Tok], i: int, mentions: Sequence[Mention]) -> Sp
     m = _mention_at(mentions, head.start, head.end)
     if m:
         return (m.start, m.end)
+    if head.low in lx.PRONOUNS:
+        return (head.start, head.end)
     k = j
     while k - 1 >= 0 and re.match(r"\w", toks[k - 1].text) and not toks[k - 1].quoted and toks[k - 1].low not in lx.STOP and j - k < 5:
         k -= 1
@@ -189,8 +191,13 @@ def _appositive_head(toks: list[_Tok], j: int, mentions: Sequence[Mention]) -> S
         nxt = toks[k + 1].text
         if toks[k].text != "," or not (nxt[:1].islower() or nxt[:1].isdigit()):
             continue
-        m = _mention_at(mentions, toks[k - 1].start, toks[k - 1].end)
-        if m is not None and m.label in ("PERSON", "ORG") and m.end == toks[k - 1].end:
+        n = k - 1
+        if toks[n].text == ")":  # "Rep. X (D-Ohio), a member of ..., said"
+            n = next((x - 1 for x in range(n - 1, max(lo, n - 8) - 1, -1) if toks[x].text == "("), -1)
+            if n < lo:
+                continue
+        m = _mention_at(mentions, toks[n].start, toks[n].end)
+        if m is not None and m.label in ("PERSON", "ORG") and m.end == toks[n].end:
             return (m.start, m.end)
     return None
 
@@ -246,8 +253,10 @@ def _cues(toks: list[_Tok], mentions: Sequence[Mention] = ()) -> list[tuple[int,
             out.append((i, i + 1))
         elif t.low in lx.CUE_VERBS and not (i > 0 and toks[i - 1].low in lx.DETERMINERS) and (
             t.text.islower() or i == 0 or toks[i - 1].low in lx.PRONOUNS or _mention_at(mentions, toks[i - 1].start, toks[i - 1].end)
-        ):
+        ) and (t.text.islower() or not _mention_at(mentions, t.start, t.end)):  # "the United States" states nothing
             out.append((i, i))
+        elif t.low == "put" and i + 1 < len(toks) and toks[i + 1].low == "it" and any(x.low == "as" for x in toks[max(0, i - 30):i]):
+            out.append((i, i + 1))  # "as one analyst put it"
         elif t.text in "―—" and i > 0 and toks[i - 1].quoted:
             out.append((i, i))
     return out
@@ -280,6 +289,9 @@ def _direct(text, unit, long_quotes, toks, mentions) -> Quote:
 
     before = [c for c in cues if c[1] < first_q]
     a, b = min(before if lead and before else cues, key=dist)
+    outer = next((c for c in cues if c[1] == a - 2 and toks[a - 1].low in lx.PRONOUNS), None)
+    if outer is not None:  # "X said he hopes that ...": X's words, not the pronoun's
+        a, b = outer
     spk = None
     if toks[a].low == "according":
         spk = _speaker_after(toks, b, mentions)
@@ -368,6 +380,22 @@ def _frame(toks: list[_Tok], mentions: Sequence[Mention]) -> tuple[Span, Span] |
     return None
 
 
+_LABEL = re.compile(r"[\"“„«]\s*((?:[A-Z][A-Z.’'-]+ ){0,2}[A-Z][A-Z.’'-]+):\s+")
+
+
+def _transcript(text: str, q: Quote) -> bool:
+    """A quoted transcript turn ('"SMITH: We will ...'): the label in capitals is the speaker,
+    and the content starts after it."""
+    if q.kind != "direct":
+        return False
+    m = _LABEL.match(text, q.content[0][0])
+    if m is None or len(m.group(1)) < 2 or m.end() >= q.content[0][1]:
+        return False
+    q.speaker, q.cue = m.span(1), None
+    q.content[0] = (m.end(), q.content[0][1])
+    return True
+
+
 def find_quotes(text: str, mentions: Sequence[Mention] = ()) -> list[Quote]:
     """Every quote in `text`, in order. `mentions` are its NER spans."""
     mentions = sorted(mentions, key=lambda m: m.start)
@@ -384,6 +412,10 @@ def find_quotes(text: str, mentions: Sequence[Mention] = ()) -> list[Quote]:
             toks = _tokens(text, unit, longs)
             if longs:
                 q = _direct(text, unit, longs, toks, mentions)
+                if _transcript(text, q):
+                    para_quotes.append(q)
+                    frame = None
+                    continue
                 if q.kind == "direct" and q.cue is None and q.speaker is None:
                     prev = para_quotes[-1] if para_quotes else None
                     if frame is not None:
