@@ -235,3 +235,15 @@ def test_transcript_turns_name_their_speakers():
     quotes = find_quotes(text, [])
     assert [speaker(text, q) for q in quotes] == ["HOST", "DOE", "DOE"]  # a turn over two paragraphs
     assert pieces(text, quotes[0]) == ["Will the minister resign before the vote next week?"]
+
+
+def test_the_subject_of_a_second_verb_is_the_speaker():
+    text = 'She then turns to the crowd and repeatedly says, "Nobody here will be forgotten tonight," until the lights go out.'
+    (q,) = find_quotes(text, [])
+    assert speaker(text, q) == "She"
+
+
+def test_a_role_at_the_head_of_the_sentence_is_the_subject():
+    text = "The prime minister also praised the nurses and vowed to end “the longest wait for care in a generation.”"
+    quotes = find_quotes(text, [])
+    assert [speaker(text, q) for q in quotes] == ["The prime minister"]

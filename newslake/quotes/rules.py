@@ -153,6 +153,8 @@ def _speaker_before(toks: list[_Tok], i: int, mentions: Sequence[Mention]) -> Sp
     if j < 0 or toks[j].quoted or not re.match(r"\w", toks[j].text):
         return None
     head = toks[j]
+    if head.low == "and" and not any(t.quoted for t in toks[:j]):  # "X urged her ... and repeatedly said"
+        return _subject(toks, j, mentions)
     if head.low in lx.STOP or head.low in lx.OBJECTS:
         return None
     if head.low == "who":  # "X, who said ..."
@@ -203,7 +205,15 @@ def _appositive_head(toks: list[_Tok], j: int, mentions: Sequence[Mention]) -> S
 
 
 def _subject(toks: list[_Tok], i: int, mentions: Sequence[Mention]) -> Span | None:
-    """The first name or pronoun of the sentence, before token i."""
+    """The first name or pronoun of the sentence, before token i; or the sentence's first
+    words when they name a role ("The Republican nominee also ... and vowed")."""
+    words = [t for t in toks[:6] if not t.quoted]
+    if words and words[0].low in ("the", "a", "an"):
+        for k, t in enumerate(words[1:5], 1):
+            if t.low in lx.ROLES and (k + 1 == len(words) or words[k + 1].low not in lx.ROLES):
+                return (words[0].start, t.end)
+            if not re.match(r"\w", t.text) or t.low in lx.STOP:
+                break
     for t in toks[:i]:
         if t.quoted:
             continue
