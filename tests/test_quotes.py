@@ -247,3 +247,18 @@ def test_a_role_at_the_head_of_the_sentence_is_the_subject():
     text = "The prime minister also praised the nurses and vowed to end “the longest wait for care in a generation.”"
     quotes = find_quotes(text, [])
     assert [speaker(text, q) for q in quotes] == ["The prime minister"]
+
+
+def test_a_title_in_quotes_with_its_comma_is_no_quote():
+    text = (
+        "On “Meet the Nation,” Doe said the plan would pass.\n\n"
+        "He read from his book, “Make Your Town a Garden,” at the library on Friday."
+    )
+    quotes = find_quotes(text, persons(text, "Doe"))
+    assert [(q.kind, pieces(text, q)) for q in quotes] == [("indirect", ["the plan would pass"])]
+
+
+def test_a_quoted_sentence_in_capitals_is_still_a_quote():
+    text = "“The Donald. Big Daddy.” Doe said it twice and laughed."
+    (q,) = [q for q in find_quotes(text, persons(text, "Doe")) if q.kind == "direct"]
+    assert pieces(text, q) == ["“The Donald. Big Daddy.”"]

@@ -74,10 +74,19 @@ class _Unit:
 def _is_long(text: str, r: Region) -> bool:
     inner = text[r.start:r.end]
     words = re.findall(r"\w+", inner)
+    if _title(words) and inner.strip("\"“”„«»' ")[-1:] not in ".!?":  # "The Donald. Big Daddy." is said
+        return False
     if len(words) >= MIN_QUOTE_WORDS:
         return True
     # a short sentence quoted whole ("You winning?" she said), not a quoted term
     return len(words) >= 2 and r.closed and inner.rstrip("\"”»'")[-1:] in ",!?"
+
+
+def _title(words: list[str]) -> bool:
+    """A short run of words in title case ("Face the Nation", "Make Your Kid a Millionaire")
+    names a show, a book or a song: a title, not words someone said."""
+    long = [w for w in words if len(w) >= 4]
+    return 2 <= len(words) <= 7 and words[0][:1].isupper() and len(long) >= 2 and all(w[:1].isupper() for w in long)
 
 
 def _units(text: str, p0: int, p1: int, regions: list[Region]) -> list[_Unit]:
