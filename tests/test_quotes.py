@@ -262,3 +262,15 @@ def test_a_quoted_sentence_in_capitals_is_still_a_quote():
     text = "“The Donald. Big Daddy.” Doe said it twice and laughed."
     (q,) = [q for q in find_quotes(text, persons(text, "Doe")) if q.kind == "direct"]
     assert pieces(text, q) == ["“The Donald. Big Daddy.”"]
+
+
+def test_a_document_can_speak():
+    text = "“Every school in the county will stay open this winter,” the letter reads."
+    (q,) = find_quotes(text, [])
+    assert speaker(text, q) == "the letter" and text[q.cue[0]:q.cue[1]] == "reads"
+
+
+def test_the_frame_right_after_a_quote_wins_over_a_cue_inside_the_lead():
+    text = "The three “rules” she cited are “no phones, no shoes and no shouting in the hall,” the school board reported."
+    (q,) = [q for q in find_quotes(text, []) if q.kind == "direct"]
+    assert speaker(text, q) == "the school board" and text[q.cue[0]:q.cue[1]] == "reported"

@@ -20,6 +20,7 @@ _IRREGULAR = {
     "know": ("knows", "knew", "knowing"),
     "show": ("shows", "showed", "showing", "shown"),
     "plan": ("plans", "planned", "planning"),
+    "read": ("reads", "read", "reading"),
     "blast": ("blasts", "blasted", "blasting"),
 }
 
@@ -50,7 +51,7 @@ CUE_VERBS: frozenset[str] = frozenset(f for v in (*_REGULAR, *_IRREGULAR) for f 
 FINITE_CUES: frozenset[str] = frozenset(f for v in (*_REGULAR, *_IRREGULAR) for f in _inflect(v)[1:] if not f.endswith("ing")) - {"written", "shown"}
 
 #: Cues that introduce a verbatim quote but rarely reported speech on their own.
-QUOTE_ONLY_CUES = frozenset({"continued", "continues", "added", "adds", "asked", "asks", "replied", "quipped", "joked"})
+QUOTE_ONLY_CUES = frozenset({"continued", "continues", "added", "adds", "asked", "asks", "replied", "quipped", "joked", "read", "reads", "reading"})
 
 PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you", "it"})
 PERSON_PRONOUNS = frozenset({"he", "she"})

@@ -307,7 +307,13 @@ def _direct(text, unit, long_quotes, toks, mentions) -> Quote:
         return min(abs(a - k) for k, t in enumerate(toks) if t.quoted)
 
     before = [c for c in cues if c[1] < first_q]
-    a, b = min(before if lead and before else cues, key=dist)
+    last_q = max(i for i, t in enumerate(toks) if t.quoted)
+    framed = text[:long_quotes[0].start].rstrip()[-1:] in ":,"
+    after = [c for c in cues if last_q < c[0] <= last_q + 4 and text[long_quotes[-1].end - 2:long_quotes[-1].end - 1] in ",?!"]
+    choice = before if lead and before else cues
+    if lead and before and after and not framed:
+        choice = after  # 'The four "loopholes" he cited are "...," the paper reported.': the frame after the quote is its own
+    a, b = min(choice, key=dist)
     outer = next((c for c in cues if c[1] == a - 2 and toks[a - 1].low in lx.PRONOUNS), None)
     if outer is not None:  # "X said he hopes that ...": X's words, not the pronoun's
         a, b = outer
