@@ -274,3 +274,30 @@ def test_the_frame_right_after_a_quote_wins_over_a_cue_inside_the_lead():
     text = "The three “rules” she cited are “no phones, no shoes and no shouting in the hall,” the school board reported."
     (q,) = [q for q in find_quotes(text, []) if q.kind == "direct"]
     assert speaker(text, q) == "the school board" and text[q.cue[0]:q.cue[1]] == "reported"
+
+
+def test_content_before_its_attribution_and_after_it():
+    text = "The new line will open in the spring, Jane Doe said on Monday, although the stations may not be finished."
+    (q,) = find_quotes(text, persons(text, "Jane Doe"))
+    assert speaker(text, q) == "Jane Doe" and text[q.cue[0]:q.cue[1]] == "said"
+    assert pieces(text, q) == ["The new line will open in the spring", "although the stations may not be finished"]
+
+
+def test_content_before_a_told_frame():
+    text = "The council cannot pay for the new pool this year, Jane Doe told reporters on Friday."
+    (q,) = find_quotes(text, persons(text, "Jane Doe"))
+    assert speaker(text, q) == "Jane Doe" and pieces(text, q) == ["The council cannot pay for the new pool this year"]
+
+
+def test_an_object_verb_takes_its_content_after_it():
+    text = "At the hearing on Tuesday, Jane Doe criticized the board for closing the library early."
+    (q,) = find_quotes(text, persons(text, "Jane Doe"))
+    assert pieces(text, q) == ["the board for closing the library early"]
+
+
+def test_a_second_cue_of_the_same_speaker_is_a_second_quote():
+    text = "Jane Doe said the vote would be close, adding that the party had no money left for the campaign."
+    a, b = find_quotes(text, persons(text, "Jane Doe"))
+    assert pieces(text, a) == ["the vote would be close"] and speaker(text, a) == "Jane Doe"
+    assert pieces(text, b) == ["that the party had no money left for the campaign"] and speaker(text, b) == "Jane Doe"
+    assert text[b.cue[0]:b.cue[1]] == "adding"

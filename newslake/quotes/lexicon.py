@@ -105,3 +105,18 @@ LY_NOUNS = frozenset("family ally rally assembly supply bully italy july anomaly
 
 #: Cues whose object is the listener, so a speaker never follows them ("told Doe").
 LISTENER_CUES = frozenset(("tell", *_IRREGULAR["tell"], "urged", "urges", "warned", "warns", "assured", "assures", "reminded", "reminds"))
+
+#: What may follow a cue that ends an attribution after its content: where, when and to
+#: whom ("told reporters on Friday", "said in a statement").
+FRAME_WORDS = TIME_WORDS | OBJECTS | frozenset(
+    "a an the to of statement interview speech conference news briefing email letter post tweet "
+    "television radio phone call press release told".split()
+)
+
+#: Verbs of saying and thinking, which can follow their content ("A, she said, B"); not the
+#: verbs that take an object ("criticized X").
+SPEECH_CUES: frozenset[str] = frozenset(
+    f for v in "say tell write note add argue explain insist warn acknowledge claim contend suggest predict "
+    "report estimate concede maintain state believe think admit recall assert conclude observe".split()
+    for f in _inflect(v)
+)

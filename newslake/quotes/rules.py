@@ -361,6 +361,17 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
         else:
             spk_b = _speaker_before(toks, a, mentions)
             rest = [t for t in toks[b + 1:] if re.match(r"\w", t.text)]
+            head = toks[a].start if spk_b is None else spk_b[0]
+            comma = max((k for k in range(a) if toks[k].text == "," and toks[k].end <= head), default=None)
+            tail = _frame_tail(toks, b + 1) if comma is not None and comma >= MIN_CONTENT_TOKENS and toks[a].low in lx.SPEECH_CUES else None
+            if tail is not None and spk_b is not None:  # "CONTENT, X told reporters on Friday." / "A, X said, B."
+                pieces = [_trim(text, unit.start, toks[comma].start)]
+                if tail < len(toks) and len([t for t in toks[tail:] if re.match(r"\w", t.text)]) >= MIN_CONTENT_TOKENS:
+                    pieces.append(_trim(text, toks[tail].end, unit.end))
+                if pieces[0][1] - pieces[0][0] >= 8:
+                    kind = "mixed" if any(s <= r.start < e for s, e in pieces for r in short_quotes) else "indirect"
+                    out.append(Quote(pieces, kind, cue, spk_b))
+                    break
             if spk_b is not None and len(rest) >= MIN_CONTENT_TOKENS:
                 spk = spk_b
                 k = b + 1
@@ -387,10 +398,42 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
                 s, e = _trim(text, unit.start, toks[comma].start)
         if e - s < 8:
             continue
-        kind = "mixed" if any(s <= r.start < e for r in short_quotes) else "indirect"
-        out.append(Quote([(s, e)], kind, cue, spk))
+        second = _second_cue(toks, s, e)
+        spans = [(s, e)] if second is None else [_trim(text, s, toks[second - 1].start), _trim(text, toks[second + 1].start, e)]
+        for (s, e), c in zip(spans, (cue, second and (toks[second].start, toks[second].end))):
+            kind = "mixed" if any(s <= r.start < e for r in short_quotes) else "indirect"
+            out.append(Quote([(s, e)], kind, c, spk))
         break  # one attribution per sentence: nested ones ("X said Y believes Z") cost more than they find
     return out
+
+
+def _frame_tail(toks: list[_Tok], k: int) -> int | None:
+    """Do the words after a cue, to the next comma or the sentence's end, only say where,
+    when and to whom ("told reporters on Friday,", "said in a statement.")? The index of
+    the comma that ends them (len(toks) at the sentence's end), or None."""
+    words = 0
+    for x in range(k, len(toks)):
+        t = toks[x]
+        if t.text == ",":
+            return x
+        if not re.match(r"\w", t.text):
+            continue
+        words += 1
+        if words > 6 or not (t.text[:1].isupper() or t.text[:1].isdigit() or t.low in lx.FRAME_WORDS):
+            return None
+    return len(toks)
+
+
+def _second_cue(toks: list[_Tok], s: int, e: int) -> int | None:
+    """A second cue of the same speaker inside reported content: "X said A, adding that B",
+    "X said A and warned that B". The token index of that cue, or None."""
+    for x, t in enumerate(toks):
+        if not (s < t.start < e) or x + 2 >= len(toks) or toks[x + 1].end > e:
+            continue
+        joined = toks[x - 1].text == "," and t.low.endswith("ing") or toks[x - 1].low == "and" and t.low in lx.FINITE_CUES
+        if joined and t.low in lx.CUE_VERBS and t.low not in lx.QUOTE_ONLY_CUES and toks[x + 1].low == "that":
+            return x
+    return None
 
 
 def _frame(toks: list[_Tok], mentions: Sequence[Mention]) -> tuple[Span, Span] | None:
