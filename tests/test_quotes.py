@@ -301,3 +301,10 @@ def test_a_second_cue_of_the_same_speaker_is_a_second_quote():
     assert pieces(text, a) == ["the vote would be close"] and speaker(text, a) == "Jane Doe"
     assert pieces(text, b) == ["that the party had no money left for the campaign"] and speaker(text, b) == "Jane Doe"
     assert text[b.cue[0]:b.cue[1]] == "adding"
+
+
+def test_the_first_speech_cue_of_a_lead_frames_a_quote_inside_it():
+    text = "Jane Doe says she admired the nurses for what she calls “a year of work nobody else would have done.”"
+    (q,) = find_quotes(text, persons(text, "Jane Doe"))
+    assert speaker(text, q) == "Jane Doe" and text[q.cue[0]:q.cue[1]] == "says"
+    assert q.kind == "mixed" and pieces(text, q)[0].startswith("she admired the nurses")

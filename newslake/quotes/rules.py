@@ -314,6 +314,9 @@ def _direct(text, unit, long_quotes, toks, mentions) -> Quote:
     if lead and before and after and not framed:
         choice = after  # 'The four "loopholes" he cited are "...," the paper reported.': the frame after the quote is its own
     a, b = min(choice, key=dist)
+    first = choice[0] if choice is before and not framed else None
+    if first is not None and first != (a, b) and toks[first[0]].low in lx.SPEECH_CUES and _speaker_before(toks, first[0], mentions):
+        a, b = first  # 'X says she liked what she calls a "..."': X's words, the quote inside them
     outer = next((c for c in cues if c[1] == a - 2 and toks[a - 1].low in lx.PRONOUNS), None)
     if outer is not None:  # "X said he hopes that ...": X's words, not the pronoun's
         a, b = outer
