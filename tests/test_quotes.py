@@ -308,3 +308,19 @@ def test_the_first_speech_cue_of_a_lead_frames_a_quote_inside_it():
     (q,) = find_quotes(text, persons(text, "Jane Doe"))
     assert speaker(text, q) == "Jane Doe" and text[q.cue[0]:q.cue[1]] == "says"
     assert q.kind == "mixed" and pieces(text, q)[0].startswith("she admired the nurses")
+
+
+def test_what_a_speaker_adds_after_a_quote_is_a_quote_of_its_own():
+    text = "“We will not close the school,” Doe said, adding that the council would find the money by March."
+    direct, added = find_quotes(text, persons(text, "Doe"))
+    assert direct.kind == "direct" and speaker(text, direct) == "Doe"
+    assert added.kind == "indirect" and speaker(text, added) == "Doe"
+    assert pieces(text, added) == ["that the council would find the money by March"]
+    assert text[added.cue[0]:added.cue[1]] == "adding"
+
+
+def test_a_second_cue_joined_by_but_ends_the_first_content():
+    text = "Jane Doe said the plan was too early to judge but noted the budget had doubled since May."
+    a, b = find_quotes(text, persons(text, "Jane Doe"))
+    assert pieces(text, a) == ["the plan was too early to judge"]
+    assert pieces(text, b) == ["the budget had doubled since May"] and speaker(text, b) == "Jane Doe"

@@ -410,6 +410,29 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
     return out
 
 
+def _after_frame(text: str, unit: _Unit, toks: list[_Tok], q: Quote, short_quotes) -> list[Quote]:
+    """'"...," she said, adding that B.' / '..., citing B.': what the speaker of a quote
+    goes on to report, after the quote's cue, as a quote of its own."""
+    if q.cue is None or q.speaker is None:
+        return []
+    for x, t in enumerate(toks):
+        if t.start <= q.cue[1] or t.quoted or x + 1 >= len(toks):
+            continue
+        if toks[x - 1].text == "," and t.low.endswith("ing") and t.low in lx.CUE_VERBS and t.low not in lx.QUOTE_ONLY_CUES:
+            k = x + 1
+            while k < len(toks) and toks[k].low in ("of", "up", "on", "to"):  # "speaking of", "summing up"
+                k += 1
+            end = next((toks[y].start for y in range(k, len(toks)) if toks[y].quoted), unit.end)  # up to a next quote
+            if k >= len(toks) or toks[k].start >= end:
+                return []
+            s, e = _trim(text, toks[k].start, end)
+            if e - s < 8:
+                return []
+            kind = "mixed" if any(s <= r.start < e for r in short_quotes) else "indirect"
+            return [Quote([(s, e)], kind, (t.start, t.end), q.speaker)]
+    return []
+
+
 def _frame_tail(toks: list[_Tok], k: int) -> int | None:
     """Do the words after a cue, to the next comma or the sentence's end, only say where,
     when and to whom ("told reporters on Friday,", "said in a statement.")? The index of
@@ -433,8 +456,8 @@ def _second_cue(toks: list[_Tok], s: int, e: int) -> int | None:
     for x, t in enumerate(toks):
         if not (s < t.start < e) or x + 2 >= len(toks) or toks[x + 1].end > e:
             continue
-        joined = toks[x - 1].text == "," and t.low.endswith("ing") or toks[x - 1].low == "and" and t.low in lx.FINITE_CUES
-        if joined and t.low in lx.CUE_VERBS and t.low not in lx.QUOTE_ONLY_CUES and toks[x + 1].low == "that":
+        joined = toks[x - 1].text == "," and t.low.endswith("ing") or toks[x - 1].low in ("and", "but") and t.low in lx.FINITE_CUES
+        if joined and t.low in lx.CUE_VERBS and t.low not in lx.QUOTE_ONLY_CUES:
             return x
     return None
 
@@ -501,6 +524,7 @@ def find_quotes(text: str, mentions: Sequence[Mention] = ()) -> list[Quote]:
                             q.speaker = src.speaker
                 frame = None
                 para_quotes.append(q)
+                para_quotes.extend(_after_frame(text, unit, toks, q, shorts))
             else:
                 found = _indirect(text, unit, toks, mentions, shorts)
                 para_quotes.extend(found)
