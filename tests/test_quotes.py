@@ -324,3 +324,16 @@ def test_a_second_cue_joined_by_but_ends_the_first_content():
     a, b = find_quotes(text, persons(text, "Jane Doe"))
     assert pieces(text, a) == ["the plan was too early to judge"]
     assert pieces(text, b) == ["the budget had doubled since May"] and speaker(text, b) == "Jane Doe"
+
+
+def test_a_two_word_title_is_no_quote_but_a_short_reply_is():
+    text = "She starred in “The Apprentice,” and on Monday Doe said the show would return.\n\n“Thank you,” Doe said."
+    quotes = find_quotes(text, persons(text, "Doe"))
+    assert [(q.kind, q.text) for q in quotes] == [("indirect", "the show would return"), ("direct", "“Thank you,”")]
+
+
+def test_according_to_names_the_source_over_another_verb():
+    text = "The minister plans to visit the flooded towns on Sunday, according to a government aide."
+    (q,) = find_quotes(text, [])
+    assert speaker(text, q) == "a government aide" and text[q.cue[0]:q.cue[1]] == "according to"
+    assert pieces(text, q) == ["The minister plans to visit the flooded towns on Sunday"]

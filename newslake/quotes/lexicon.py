@@ -120,3 +120,6 @@ SPEECH_CUES: frozenset[str] = frozenset(
     "report estimate concede maintain state believe think admit recall assert conclude observe".split()
     for f in _inflect(v)
 )
+
+#: The small words a title leaves in lower case ("Face the Nation", "Make Your Kid a Millionaire").
+TITLE_WORDS = frozenset("a an the of and or in on to for at by with from".split())

@@ -85,8 +85,9 @@ def _is_long(text: str, r: Region) -> bool:
 def _title(words: list[str]) -> bool:
     """A short run of words in title case ("Face the Nation", "Make Your Kid a Millionaire")
     names a show, a book or a song: a title, not words someone said."""
-    long = [w for w in words if len(w) >= 4]
-    return 2 <= len(words) <= 7 and words[0][:1].isupper() and len(long) >= 2 and all(w[:1].isupper() for w in long)
+    capitals = [w for w in words if w[:1].isupper() or w[:1].isdigit()]
+    return 2 <= len(words) <= 7 and words[0][:1].isupper() and len(capitals) >= 2 and all(
+        w in capitals or w in lx.TITLE_WORDS for w in words)
 
 
 def _units(text: str, p0: int, p1: int, regions: list[Region]) -> list[_Unit]:
@@ -345,7 +346,8 @@ def _direct(text, unit, long_quotes, toks, mentions) -> Quote:
 
 def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
     out = []
-    for a, b in _cues(toks, mentions):
+    cues = _cues(toks, mentions)
+    for a, b in sorted(cues, key=lambda c: toks[c[0]].low != "according"):  # "X plans to ..., according to Y": Y's
         if toks[a].low in lx.QUOTE_ONLY_CUES:
             continue
         cue = (toks[a].start, toks[b].end)
