@@ -337,3 +337,15 @@ def test_according_to_names_the_source_over_another_verb():
     (q,) = find_quotes(text, [])
     assert speaker(text, q) == "a government aide" and text[q.cue[0]:q.cue[1]] == "according to"
     assert pieces(text, q) == ["The minister plans to visit the flooded towns on Sunday"]
+
+
+def test_a_headline_name_and_colon_is_an_attribution():
+    text = "Jane Doe: The Harbour Bridge Will Reopen Before Winter"
+    (q,) = find_quotes(text, persons(text, "Jane Doe"))
+    assert speaker(text, q) == "Jane Doe" and text[q.cue[0]:q.cue[1]] == ":"
+    assert pieces(text, q) == ["The Harbour Bridge Will Reopen Before Winter"]
+
+
+def test_a_place_and_colon_is_a_dateline_not_a_speaker():
+    text = "Leeds: The council met on Monday to vote on the budget."
+    assert find_quotes(text, [Mention(0, 5, "GPE", "leeds")]) == []

@@ -435,6 +435,19 @@ def _after_frame(text: str, unit: _Unit, toks: list[_Tok], q: Quote, short_quote
     return []
 
 
+def _headline(text: str, unit: _Unit, toks: list[_Tok], mentions: Sequence[Mention], short_quotes) -> list[Quote]:
+    """'Doe: The Bridge Will Open in May.': a headline's way of saying who said it, a name and a colon."""
+    if len(toks) < 2 + MIN_CONTENT_TOKENS:
+        return []
+    m = _mention_at(mentions, toks[0].start, toks[0].end)
+    colon = next((x for x, t in enumerate(toks[:6]) if t.text == ":"), None)
+    if m is None or m.label != "PERSON" or m.start != toks[0].start or colon is None or toks[colon - 1].end != m.end:
+        return []
+    s, e = _trim(text, toks[colon].end, unit.end)
+    kind = "mixed" if any(s <= r.start < e for r in short_quotes) else "indirect"
+    return [Quote([(s, e)], kind, (toks[colon].start, toks[colon].end), (m.start, m.end))] if e - s >= 8 else []
+
+
 def _frame_tail(toks: list[_Tok], k: int) -> int | None:
     """Do the words after a cue, to the next comma or the sentence's end, only say where,
     when and to whom ("told reporters on Friday,", "said in a statement.")? The index of
@@ -528,7 +541,7 @@ def find_quotes(text: str, mentions: Sequence[Mention] = ()) -> list[Quote]:
                 para_quotes.append(q)
                 para_quotes.extend(_after_frame(text, unit, toks, q, shorts))
             else:
-                found = _indirect(text, unit, toks, mentions, shorts)
+                found = _indirect(text, unit, toks, mentions, shorts) or _headline(text, unit, toks, mentions, shorts)
                 para_quotes.extend(found)
                 frame = (found[-1].cue, found[-1].speaker) if found else _frame(toks, mentions)
         pending = None
