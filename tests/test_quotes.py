@@ -349,3 +349,17 @@ def test_a_headline_name_and_colon_is_an_attribution():
 def test_a_place_and_colon_is_a_dateline_not_a_speaker():
     text = "Leeds: The council met on Monday to vote on the budget."
     assert find_quotes(text, [Mention(0, 5, "GPE", "leeds")]) == []
+
+
+def test_a_cue_word_used_as_a_noun_is_no_cue():
+    text = (
+        "Battleground states could decide the election in November.\n\n"
+        "Public support for the plan was strong across the county."
+    )
+    assert find_quotes(text, []) == []
+
+
+def test_a_noun_like_cue_after_its_subject_is_a_cue():
+    text = "A new poll shows that most voters in the city want the tram line extended."
+    (q,) = find_quotes(text, [])
+    assert speaker(text, q) == "A new poll" and pieces(text, q) == ["that most voters in the city want the tram line extended"]

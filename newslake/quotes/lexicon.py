@@ -123,3 +123,28 @@ SPEECH_CUES: frozenset[str] = frozenset(
 
 #: The small words a title leaves in lower case ("Face the Nation", "Make Your Kid a Millionaire").
 TITLE_WORDS = frozenset("a an the of and or in on to for at by with from".split())
+
+#: Cue forms that are nouns as often as verbs ("Republican support was solid", "his plans"):
+#: a cue only after a subject.
+NOUN_CUES = frozenset(
+    f for v in "support state call comment remark plan note report claim promise pledge reply question charge "
+    "estimate forecast demand attack echo hope fear praise blame point mention show find worry boast vow".split()
+    for f in (v, _inflect(v)[1])
+)
+
+#: Words for people that end a subject ("officials say", "experts warn").
+PEOPLE = frozenset(
+    "officials experts critics analysts aides advisers advisors lawmakers democrats republicans voters "
+    "residents people supporters opponents protesters leaders members researchers scientists economists "
+    "investigators police prosecutors authorities sources observers activists doctors".split()
+)
+
+#: What follows a noun, not a verb of saying ("support was", "comments came", "support from").
+NOUN_NEXT = frozenset("was were is are be been could would will may might can came come comes has have had of from for among".split())
+
+#: Words for documents and findings that end a subject ("the poll shows", "the ad mentions").
+DOCUMENTS = frozenset(
+    "poll polls survey study analysis report reports data documents document slide ad ads letter statement "
+    "campaign ruling court records figures numbers research evidence video footage memo filing complaint "
+    "lawsuit article editorial book website release index".split()
+)

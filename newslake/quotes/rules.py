@@ -273,13 +273,33 @@ def _cues(toks: list[_Tok], mentions: Sequence[Mention] = ()) -> list[tuple[int,
             out.append((i, i + 1))
         elif t.low in lx.CUE_VERBS and not (i > 0 and toks[i - 1].low in lx.DETERMINERS) and (
             t.text.islower() or i == 0 or toks[i - 1].low in lx.PRONOUNS or _mention_at(mentions, toks[i - 1].start, toks[i - 1].end)
-        ) and (t.text.islower() or not _mention_at(mentions, t.start, t.end)):  # "the United States" states nothing
+        ) and (t.text.islower() or not _mention_at(mentions, t.start, t.end)) and (  # "the United States" states nothing
+            t.low not in lx.NOUN_CUES or not _noun_use(toks, i, mentions)  # "Republican support was": a noun
+        ):
             out.append((i, i))
         elif t.low == "put" and i + 1 < len(toks) and toks[i + 1].low == "it" and any(x.low == "as" for x in toks[max(0, i - 30):i]):
             out.append((i, i + 1))  # "as one analyst put it"
         elif t.text in "―—" and i > 0 and toks[i - 1].quoted:
             out.append((i, i))
     return out
+
+
+def _noun_use(toks: list[_Tok], i: int, mentions: Sequence[Mention]) -> bool:
+    """Is a cue word that is also a noun ("support", "plans", "states") used as one here:
+    followed by a verb or a preposition ("support was", "comments came", "support from"),
+    or after a word no subject ends with ("battleground states", "record low support")?
+    Pronouns, names, words for people and for documents ("the poll shows") end subjects."""
+    if i + 1 < len(toks) and toks[i + 1].low in lx.NOUN_NEXT:
+        return True
+    j = i - 1
+    while j >= 0 and toks[j].low in lx.BETWEEN:
+        j -= 1
+    if j < 0:
+        return False
+    t = toks[j]
+    if not t.text.islower() or _mention_at(mentions, t.start, t.end) is not None:
+        return False
+    return not (t.low in lx.PRONOUNS or t.low in lx.ROLES or t.low in lx.PEOPLE or t.low in lx.DOCUMENTS)
 
 
 def _trim(text: str, s: int, e: int) -> Span:
