@@ -363,3 +363,14 @@ def test_a_noun_like_cue_after_its_subject_is_a_cue():
     text = "A new poll shows that most voters in the city want the tram line extended."
     (q,) = find_quotes(text, [])
     assert speaker(text, q) == "A new poll" and pieces(text, q) == ["that most voters in the city want the tram line extended"]
+
+
+def test_content_before_an_inverted_attribution():
+    text = "The ferry will run again from Monday, said the mayor."
+    (q,) = find_quotes(text, [])
+    assert speaker(text, q) == "the mayor" and pieces(text, q) == ["The ferry will run again from Monday"]
+
+
+def test_a_clause_before_a_subject_and_verb_is_no_content():
+    text = "Campaigning across the north in the spring, she barely mentioned the railway."
+    assert find_quotes(text, []) == []

@@ -412,7 +412,7 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
                 s, e = _trim(text, toks[k].start, unit.end)
             else:
                 # "CONTENT, X said." / "CONTENT, said X."
-                if a < MIN_CONTENT_TOKENS or len(rest) > 6:
+                if a < MIN_CONTENT_TOKENS or len(rest) > 6 or _frame_tail(toks, b + 1) is None:
                     continue
                 comma = max((k for k in range(a) if toks[k].text == ","), default=None)
                 if comma is None or comma < MIN_CONTENT_TOKENS:
@@ -480,7 +480,7 @@ def _frame_tail(toks: list[_Tok], k: int) -> int | None:
         if not re.match(r"\w", t.text):
             continue
         words += 1
-        if words > 6 or not (t.text[:1].isupper() or t.text[:1].isdigit() or t.low in lx.FRAME_WORDS):
+        if words > 6 or not (t.text[:1].isupper() or t.text[:1].isdigit() or t.low in lx.FRAME_WORDS or t.low in lx.ROLES or t.low in lx.PEOPLE):
             return None
     return len(toks)
 
