@@ -374,3 +374,11 @@ def test_content_before_an_inverted_attribution():
 def test_a_clause_before_a_subject_and_verb_is_no_content():
     text = "Campaigning across the north in the spring, she barely mentioned the railway."
     assert find_quotes(text, []) == []
+
+
+def test_a_byline_and_a_continuing_fight_are_no_quotes():
+    text = (
+        "The opposition will continue their attacks on the budget in the spring.\n\n"
+        "(Additional reporting by Jane Doe; editing by John Roe.)"
+    )
+    assert find_quotes(text, persons(text, "Jane Doe", "John Roe")) == []

@@ -51,7 +51,8 @@ CUE_VERBS: frozenset[str] = frozenset(f for v in (*_REGULAR, *_IRREGULAR) for f 
 FINITE_CUES: frozenset[str] = frozenset(f for v in (*_REGULAR, *_IRREGULAR) for f in _inflect(v)[1:] if not f.endswith("ing")) - {"written", "shown"}
 
 #: Cues that introduce a verbatim quote but rarely reported speech on their own.
-QUOTE_ONLY_CUES = frozenset({"continued", "continues", "added", "adds", "asked", "asks", "replied", "quipped", "joked", "read", "reads", "reading"})
+QUOTE_ONLY_CUES = frozenset({"continued", "continues", "added", "adds", "asked", "asks", "replied", "quipped", "joked", "read", "reads", "reading",
+                             "continue", "continuing"})
 
 PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you", "it"})
 PERSON_PRONOUNS = frozenset({"he", "she"})
@@ -130,7 +131,7 @@ NOUN_CUES = frozenset(
     f for v in "support state call comment remark plan note report claim promise pledge reply question charge "
     "estimate forecast demand attack echo hope fear praise blame point mention show find worry boast vow".split()
     for f in (v, _inflect(v)[1])
-)
+) | {"reporting"}
 
 #: Words for people that end a subject ("officials say", "experts warn").
 PEOPLE = frozenset(
@@ -140,7 +141,7 @@ PEOPLE = frozenset(
 )
 
 #: What follows a noun, not a verb of saying ("support was", "comments came", "support from").
-NOUN_NEXT = frozenset("was were is are be been could would will may might can came come comes has have had of from for among".split())
+NOUN_NEXT = frozenset("was were is are be been could would will may might can came come comes has have had of from for among by".split())
 
 #: Words for documents and findings that end a subject ("the poll shows", "the ad mentions").
 DOCUMENTS = frozenset(
