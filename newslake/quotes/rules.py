@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from newslake.quotes import lexicon as lx
+from newslake.quotes.attribution import Tok, after_cue, find_cues, mention_at, speaker_after, speaker_before
 from newslake.quotes.marks import Region, paragraph_regions, paragraphs
 
 Span = tuple[int, int]
@@ -48,18 +49,6 @@ class Quote:
     @property
     def start(self) -> int:
         return self.content[0][0]
-
-
-@dataclass
-class _Tok:
-    start: int
-    end: int
-    text: str
-    quoted: bool  # inside a long quote
-
-    @property
-    def low(self) -> str:
-        return self.text.lower()
 
 
 @dataclass
@@ -125,181 +114,13 @@ def _attribution_follows(text: str, start: int, end: int) -> bool:
     return any(w in ".,!?" for w in words[cue + 1:cue + 7])
 
 
-def _tokens(text: str, unit: _Unit, long_quotes: list[Region]) -> list[_Tok]:
+def _tokens(text: str, unit: _Unit, long_quotes: list[Region]) -> list[Tok]:
     out = []
     for m in _TOKEN.finditer(text, unit.start, unit.end):
         s = m.start()
-        out.append(_Tok(s, m.end(), m.group(), any(r.start <= s < r.end for r in long_quotes)))
+        out.append(Tok(s, m.end(), m.group(), any(r.start <= s < r.end for r in long_quotes)))
     return out
 
-
-def _mention_at(mentions: Sequence[Mention], s: int, e: int) -> Mention | None:
-    best = None
-    for m in mentions:
-        if m.start < e and s < m.end and m.label in ("PERSON", "ORG", "NORP", "GPE"):
-            if best is None or (m.label == "PERSON") > (best.label == "PERSON"):
-                best = m
-    return best
-
-
-def _speaker_before(toks: list[_Tok], i: int, mentions: Sequence[Mention]) -> Span | None:
-    if toks[i].low.endswith("ing") and i > 0 and toks[i - 1].text == ",":  # "X ..., saying that"
-        return _subject(toks, i, mentions)
-    j = i - 1
-    while j >= 0 and (toks[j].low in lx.BETWEEN or _adverb(toks[j])):
-        j -= 1
-    if j >= 0 and toks[j].text == ")":  # "Rep. X (R-Fla.) said"
-        k = next((k for k in range(j - 1, max(-1, j - 12), -1) if toks[k].text == "("), None)
-        if k is None or k == 0:
-            return None
-        j = k - 1
-    if j >= 0 and toks[j].text == "," and (head := _appositive_head(toks, j, mentions)):
-        return head
-    if j >= 0 and toks[j].text == ",":  # "X, a spokesman for Y, said" / "X, who ..., said"
-        k = next((k for k in range(j - 1, max(-1, j - 16), -1) if toks[k].text == "," or toks[k].quoted), None)
-        if k is None or toks[k].quoted or k == 0:
-            return None
-        j = k - 1
-    if j < 0 or toks[j].quoted or not re.match(r"\w", toks[j].text):
-        return None
-    head = toks[j]
-    if head.low == "and" and not any(t.quoted for t in toks[:j]):  # "X urged her ... and repeatedly said"
-        return _subject(toks, j, mentions)
-    if head.low in lx.STOP or head.low in lx.OBJECTS:
-        return None
-    if head.low == "who":  # "X, who said ..."
-        k = j - 1
-        if k >= 0 and toks[k].text == ",":
-            k -= 1
-        if k < 0 or toks[k].quoted or not re.match(r"\w", toks[k].text):
-            return None
-        head = toks[k]
-        j = k
-    m = _mention_at(mentions, head.start, head.end)
-    if m:
-        return (m.start, m.end)
-    if head.low in lx.PRONOUNS:
-        return (head.start, head.end)
-    k = j
-    while k - 1 >= 0 and re.match(r"\w", toks[k - 1].text) and not toks[k - 1].quoted and toks[k - 1].low not in lx.STOP and j - k < 5:
-        k -= 1
-    return (toks[k].start, head.end)
-
-
-def _adverb(t: _Tok) -> bool:
-    """"Doe flatly denied", "Doe later told": a manner or time adverb between a speaker and its cue."""
-    return t.text.islower() and len(t.text) > 4 and t.text.endswith("ly") and t.low not in lx.LY_NOUNS
-
-
-def _appositive_head(toks: list[_Tok], j: int, mentions: Sequence[Mention]) -> Span | None:
-    """The person an appositive describes, when one or more stand between it and the cue:
-    'X, the chief executive of Y, which owns Z, said'. The first name of the clause that
-    a comma and a lower-case word or a number follow (an appositive, an age, 'who ...');
-    a name followed by a capital ('In Leeds, Doe, the mayor, said') introduces nothing."""
-    lo = j
-    while lo > 0 and j - lo < 48 and not toks[lo - 1].quoted and toks[lo - 1].text not in ";:":
-        lo -= 1
-    for k in range(lo + 1, j):
-        nxt = toks[k + 1].text
-        if toks[k].text != "," or not (nxt[:1].islower() or nxt[:1].isdigit()):
-            continue
-        n = k - 1
-        if toks[n].text == ")":  # "Rep. X (D-Ohio), a member of ..., said"
-            n = next((x - 1 for x in range(n - 1, max(lo, n - 8) - 1, -1) if toks[x].text == "("), -1)
-            if n < lo:
-                continue
-        m = _mention_at(mentions, toks[n].start, toks[n].end)
-        if m is not None and m.label in ("PERSON", "ORG") and m.end == toks[n].end:
-            return (m.start, m.end)
-    return None
-
-
-def _subject(toks: list[_Tok], i: int, mentions: Sequence[Mention]) -> Span | None:
-    """The first name or pronoun of the sentence, before token i; or the sentence's first
-    words when they name a role ("The Republican nominee also ... and vowed")."""
-    words = [t for t in toks[:6] if not t.quoted]
-    if words and words[0].low in ("the", "a", "an"):
-        for k, t in enumerate(words[1:5], 1):
-            if t.low in lx.ROLES and (k + 1 == len(words) or words[k + 1].low not in lx.ROLES):
-                return (words[0].start, t.end)
-            if not re.match(r"\w", t.text) or t.low in lx.STOP:
-                break
-    for t in toks[:i]:
-        if t.quoted:
-            continue
-        if t.low in lx.PRONOUNS and t.low != "it":
-            return (t.start, t.end)
-        m = _mention_at(mentions, t.start, t.end)
-        if m is not None:
-            return (m.start, m.end)
-    return None
-
-
-def _speaker_after(toks: list[_Tok], i: int, mentions: Sequence[Mention]) -> Span | None:
-    j = i + 1
-    if j >= len(toks) or toks[j].quoted or not re.match(r"\w", toks[j].text):
-        return None
-    m = _mention_at(mentions, toks[j].start, toks[j].end)
-    if m:
-        return (m.start, m.end)
-    if toks[j].low in lx.PRONOUNS and toks[j].low != "it":
-        return (toks[j].start, toks[j].end)
-    if toks[j].low in lx.OBJECTS or toks[j].low == "it" or toks[j].low in lx.STOP or toks[j].low in lx.TIME_WORDS:
-        return None
-    k = j
-    while k + 1 < len(toks) and re.match(r"[\w’'-]", toks[k + 1].text) and not toks[k + 1].quoted and k - j < 8:
-        m = _mention_at(mentions, toks[k + 1].start, toks[k + 1].end)
-        if m:
-            return (m.start, m.end)
-        if toks[k + 1].low in lx.STOP and toks[k + 1].low not in ("of", "for", "at"):
-            break
-        k += 1
-    return (toks[j].start, toks[k].end)
-
-
-def _after_cue(toks: list[_Tok], a: int, b: int, mentions: Sequence[Mention]) -> Span | None:
-    """The speaker written after its cue ('said Doe'); never after a cue whose object is the
-    listener ('told Doe', 'urged Doe')."""
-    return None if toks[a].low in lx.LISTENER_CUES else _speaker_after(toks, b, mentions)
-
-
-def _cues(toks: list[_Tok], mentions: Sequence[Mention] = ()) -> list[tuple[int, int]]:
-    """(first, last) token indexes of every cue outside the long quotes."""
-    out = []
-    for i, t in enumerate(toks):
-        if t.quoted:
-            continue
-        if t.low == "according" and i + 1 < len(toks) and toks[i + 1].low == "to":
-            out.append((i, i + 1))
-        elif t.low in lx.CUE_VERBS and not (i > 0 and toks[i - 1].low in lx.DETERMINERS) and (
-            t.text.islower() or i == 0 or toks[i - 1].low in lx.PRONOUNS or _mention_at(mentions, toks[i - 1].start, toks[i - 1].end)
-        ) and (t.text.islower() or not _mention_at(mentions, t.start, t.end)) and (  # "the United States" states nothing
-            t.low not in lx.NOUN_CUES or not _noun_use(toks, i, mentions)  # "Republican support was": a noun
-        ):
-            out.append((i, i))
-        elif t.low == "put" and i + 1 < len(toks) and toks[i + 1].low == "it" and any(x.low == "as" for x in toks[max(0, i - 30):i]):
-            out.append((i, i + 1))  # "as one analyst put it"
-        elif t.text in "―—" and i > 0 and toks[i - 1].quoted:
-            out.append((i, i))
-    return out
-
-
-def _noun_use(toks: list[_Tok], i: int, mentions: Sequence[Mention]) -> bool:
-    """Is a cue word that is also a noun ("support", "plans", "states") used as one here:
-    followed by a verb or a preposition ("support was", "comments came", "support from"),
-    or after a word no subject ends with ("battleground states", "record low support")?
-    Pronouns, names, words for people and for documents ("the poll shows") end subjects."""
-    if i + 1 < len(toks) and toks[i + 1].low in lx.NOUN_NEXT:
-        return True
-    j = i - 1
-    while j >= 0 and toks[j].low in lx.BETWEEN:
-        j -= 1
-    if j < 0:
-        return False
-    t = toks[j]
-    if not t.text.islower() or _mention_at(mentions, t.start, t.end) is not None:
-        return False
-    return not (t.low in lx.PRONOUNS or t.low in lx.ROLES or t.low in lx.PEOPLE or t.low in lx.DOCUMENTS)
 
 
 def _trim(text: str, s: int, e: int) -> Span:
@@ -313,10 +134,10 @@ def _trim(text: str, s: int, e: int) -> Span:
 def _direct(text, unit, long_quotes, toks, mentions) -> Quote:
     content = [(r.start, r.end) for r in long_quotes]
     q = Quote(content, "direct")
-    cues = _cues(toks, mentions)
+    cues = find_cues(toks, mentions)
     lead = text[unit.start:long_quotes[0].start].strip()
     if not cues:
-        subject = _mention_at(mentions, unit.start, long_quotes[0].start) if lead else None
+        subject = mention_at(mentions, unit.start, long_quotes[0].start) if lead else None
         if subject is not None and text[unit.start:subject.start].strip() == "":
             q.speaker = (subject.start, subject.end)
             q.kind = "mixed" if len(_TOKEN.findall(lead)) > 3 else "direct"
@@ -336,18 +157,18 @@ def _direct(text, unit, long_quotes, toks, mentions) -> Quote:
         choice = after  # 'The four "loopholes" he cited are "...," the paper reported.': the frame after the quote is its own
     a, b = min(choice, key=dist)
     first = choice[0] if choice is before and not framed else None
-    if first is not None and first != (a, b) and toks[first[0]].low in lx.SPEECH_CUES and _speaker_before(toks, first[0], mentions):
+    if first is not None and first != (a, b) and toks[first[0]].low in lx.SPEECH_CUES and speaker_before(toks, first[0], mentions):
         a, b = first  # 'X says she liked what she calls a "..."': X's words, the quote inside them
     outer = next((c for c in cues if c[1] == a - 2 and toks[a - 1].low in lx.PRONOUNS), None)
     if outer is not None:  # "X said he hopes that ...": X's words, not the pronoun's
         a, b = outer
     spk = None
     if toks[a].low == "according":
-        spk = _speaker_after(toks, b, mentions)
+        spk = speaker_after(toks, b, mentions)
     elif toks[a].text in "―—" or a > 0 and (toks[a - 1].quoted or toks[a - 1].text in "—–―"):
-        spk = _speaker_after(toks, b, mentions) or _speaker_before(toks, a, mentions)
+        spk = speaker_after(toks, b, mentions) or speaker_before(toks, a, mentions)
     else:
-        spk = _speaker_before(toks, a, mentions) or _after_cue(toks, a, b, mentions)
+        spk = speaker_before(toks, a, mentions) or after_cue(toks, a, b, mentions)
     q.cue = (toks[a].start, toks[b].end)
     q.speaker = spk
     if lead and b < first_q:
@@ -366,13 +187,13 @@ def _direct(text, unit, long_quotes, toks, mentions) -> Quote:
 
 def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
     out = []
-    cues = _cues(toks, mentions)
+    cues = find_cues(toks, mentions)
     for a, b in sorted(cues, key=lambda c: toks[c[0]].low != "according"):  # "X plans to ..., according to Y": Y's
         if toks[a].low in lx.QUOTE_ONLY_CUES:
             continue
         cue = (toks[a].start, toks[b].end)
         if toks[a].low == "according":
-            spk = _speaker_after(toks, b, mentions)
+            spk = speaker_after(toks, b, mentions)
             if spk is None:
                 continue
             before = text[unit.start:toks[a].start]
@@ -384,7 +205,7 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
             else:
                 continue
         else:
-            spk_b = _speaker_before(toks, a, mentions)
+            spk_b = speaker_before(toks, a, mentions)
             rest = [t for t in toks[b + 1:] if re.match(r"\w", t.text)]
             head = toks[a].start if spk_b is None else spk_b[0]
             comma = max((k for k in range(a) if toks[k].text == "," and toks[k].end <= head), default=None)
@@ -417,7 +238,7 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
                 comma = max((k for k in range(a) if toks[k].text == ","), default=None)
                 if comma is None or comma < MIN_CONTENT_TOKENS:
                     continue
-                spk = spk_b or _after_cue(toks, a, b, mentions)
+                spk = spk_b or after_cue(toks, a, b, mentions)
                 if spk is None:
                     continue
                 s, e = _trim(text, unit.start, toks[comma].start)
@@ -432,7 +253,7 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
     return out
 
 
-def _after_frame(text: str, unit: _Unit, toks: list[_Tok], q: Quote, short_quotes) -> list[Quote]:
+def _after_frame(text: str, unit: _Unit, toks: list[Tok], q: Quote, short_quotes) -> list[Quote]:
     """'"...," she said, adding that B.' / '..., citing B.': what the speaker of a quote
     goes on to report, after the quote's cue, as a quote of its own."""
     if q.cue is None or q.speaker is None:
@@ -455,11 +276,11 @@ def _after_frame(text: str, unit: _Unit, toks: list[_Tok], q: Quote, short_quote
     return []
 
 
-def _headline(text: str, unit: _Unit, toks: list[_Tok], mentions: Sequence[Mention], short_quotes) -> list[Quote]:
+def _headline(text: str, unit: _Unit, toks: list[Tok], mentions: Sequence[Mention], short_quotes) -> list[Quote]:
     """'Doe: The Bridge Will Open in May.': a headline's way of saying who said it, a name and a colon."""
     if len(toks) < 2 + MIN_CONTENT_TOKENS:
         return []
-    m = _mention_at(mentions, toks[0].start, toks[0].end)
+    m = mention_at(mentions, toks[0].start, toks[0].end)
     colon = next((x for x, t in enumerate(toks[:6]) if t.text == ":"), None)
     if m is None or m.label != "PERSON" or m.start != toks[0].start or colon is None or toks[colon - 1].end != m.end:
         return []
@@ -468,7 +289,7 @@ def _headline(text: str, unit: _Unit, toks: list[_Tok], mentions: Sequence[Menti
     return [Quote([(s, e)], kind, (toks[colon].start, toks[colon].end), (m.start, m.end))] if e - s >= 8 else []
 
 
-def _frame_tail(toks: list[_Tok], k: int) -> int | None:
+def _frame_tail(toks: list[Tok], k: int) -> int | None:
     """Do the words after a cue, to the next comma or the sentence's end, only say where,
     when and to whom ("told reporters on Friday,", "said in a statement.")? The index of
     the comma that ends them (len(toks) at the sentence's end), or None."""
@@ -485,7 +306,7 @@ def _frame_tail(toks: list[_Tok], k: int) -> int | None:
     return len(toks)
 
 
-def _second_cue(toks: list[_Tok], s: int, e: int) -> int | None:
+def _second_cue(toks: list[Tok], s: int, e: int) -> int | None:
     """A second cue of the same speaker inside reported content: "X said A, adding that B",
     "X said A and warned that B". The token index of that cue, or None."""
     for x, t in enumerate(toks):
@@ -497,13 +318,13 @@ def _second_cue(toks: list[_Tok], s: int, e: int) -> int | None:
     return None
 
 
-def _frame(toks: list[_Tok], mentions: Sequence[Mention]) -> tuple[Span, Span] | None:
+def _frame(toks: list[Tok], mentions: Sequence[Mention]) -> tuple[Span, Span] | None:
     """("he added on Twitter.") A cue with a speaker and no content of its own."""
-    for a, b in _cues(toks, mentions):
+    for a, b in find_cues(toks, mentions):
         rest = [t for t in toks[b + 1:] if re.match(r"\w", t.text)]
         if rest and rest[0].low not in lx.FRAME_TAIL and not toks[-1].text == ":":
             continue  # the cue has content of its own ("He did not suggest retaliation.")
-        spk = _speaker_before(toks, a, mentions) or _speaker_after(toks, b, mentions)
+        spk = speaker_before(toks, a, mentions) or speaker_after(toks, b, mentions)
         if spk is not None:
             return (toks[a].start, toks[b].end), spk
     return None
@@ -568,10 +389,10 @@ def find_quotes(text: str, mentions: Sequence[Mention] = ()) -> list[Quote]:
         tail = text[p0:p1].rstrip()
         if tail.endswith(":") and not regions:
             toks = _tokens(text, _Unit(p0, p1), [])
-            cues = _cues(toks, mentions)
+            cues = find_cues(toks, mentions)
             if cues:
                 a, b = cues[-1]
-                spk = _speaker_before(toks, a, mentions) or _speaker_after(toks, b, mentions)
+                spk = speaker_before(toks, a, mentions) or speaker_after(toks, b, mentions)
                 pending = Quote([], "direct", (toks[a].start, toks[b].end), spk)
                 para_quotes = [q for q in para_quotes if not (q.cue == pending.cue)]
         last_direct = para_quotes[-1] if para_quotes and para_quotes[-1].kind == "direct" and para_quotes[-1].speaker else None
