@@ -382,3 +382,16 @@ def test_a_byline_and_a_continuing_fight_are_no_quotes():
         "(Additional reporting by Jane Doe; editing by John Roe.)"
     )
     assert find_quotes(text, persons(text, "Jane Doe", "John Roe")) == []
+
+
+def test_reported_content_ends_at_a_semicolon_or_a_dash():
+    text = "Jane Doe said the timing of the vote was not planned; the council only learned of it on Friday."
+    (q,) = find_quotes(text, persons(text, "Jane Doe"))
+    assert pieces(text, q) == ["the timing of the vote was not planned"]
+
+
+def test_who_after_a_quote_reports_for_its_speaker():
+    text = "“The tax will fall on the few,” said Jane Doe, who stressed that most families would pay less."
+    direct, added = find_quotes(text, persons(text, "Jane Doe"))
+    assert speaker(text, direct) == speaker(text, added) == "Jane Doe"
+    assert pieces(text, added) == ["that most families would pay less"]

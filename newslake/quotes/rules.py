@@ -230,7 +230,8 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
                     k = t_i
                 if k >= len(toks):
                     continue
-                s, e = _trim(text, toks[k].start, unit.end)
+                end = next((t.start for t in toks[k + 1:] if t.text in ";—–" and not t.quoted), unit.end)  # "...; they only learned"
+                s, e = _trim(text, toks[k].start, end)
             else:
                 # "CONTENT, X said." / "CONTENT, said X."
                 if a < MIN_CONTENT_TOKENS or len(rest) > 6 or _frame_tail(toks, b + 1) is None:
@@ -261,7 +262,9 @@ def _after_frame(text: str, unit: _Unit, toks: list[Tok], q: Quote, short_quotes
     for x, t in enumerate(toks):
         if t.start <= q.cue[1] or t.quoted or x + 1 >= len(toks):
             continue
-        if toks[x - 1].text == "," and t.low.endswith("ing") and t.low in lx.CUE_VERBS and t.low not in lx.QUOTE_ONLY_CUES:
+        joined = toks[x - 1].text == "," and t.low.endswith("ing") or (  # ', adding that', ', who stressed that'
+            x >= 2 and toks[x - 1].low == "who" and toks[x - 2].text == "," and t.low in lx.FINITE_CUES)
+        if joined and t.low in lx.CUE_VERBS and t.low not in lx.QUOTE_ONLY_CUES:
             k = x + 1
             while k < len(toks) and toks[k].low in ("of", "up", "on", "to"):  # "speaking of", "summing up"
                 k += 1
