@@ -395,3 +395,10 @@ def test_who_after_a_quote_reports_for_its_speaker():
     direct, added = find_quotes(text, persons(text, "Jane Doe"))
     assert speaker(text, direct) == speaker(text, added) == "Jane Doe"
     assert pieces(text, added) == ["that most families would pay less"]
+
+
+def test_a_second_speaker_inside_reported_content_has_its_own_quote():
+    text = "Jane Doe said the bridge was safe and John Roe warned that it would need repairs within a year."
+    a, b = find_quotes(text, persons(text, "Jane Doe", "John Roe"))
+    assert (speaker(text, a), pieces(text, a)) == ("Jane Doe", ["the bridge was safe"])
+    assert (speaker(text, b), pieces(text, b)) == ("John Roe", ["that it would need repairs within a year"])

@@ -246,10 +246,19 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
         if e - s < 8:
             continue
         second = _second_cue(toks, s, e)
-        spans = [(s, e)] if second is None else [_trim(text, s, toks[second - 1].start), _trim(text, toks[second + 1].start, e)]
-        for (s, e), c in zip(spans, (cue, second and (toks[second].start, toks[second].end))):
+        other = _other_speaker(toks, s, e, mentions) if second is None else None
+        if other is not None:  # "Republicans said A and Democrats accused B": B is the Democrats'
+            k, x, who = other
+            spans = [_trim(text, s, toks[k].start), _trim(text, toks[x + 1].start, e)]
+            attributions = ((cue, spk), ((toks[x].start, toks[x].end), who))
+        elif second is not None:
+            spans = [_trim(text, s, toks[second - 1].start), _trim(text, toks[second + 1].start, e)]
+            attributions = ((cue, spk), ((toks[second].start, toks[second].end), spk))
+        else:
+            spans, attributions = [(s, e)], ((cue, spk),)
+        for (s, e), (c, who) in zip(spans, attributions):
             kind = "mixed" if any(s <= r.start < e for r in short_quotes) else "indirect"
-            out.append(Quote([(s, e)], kind, c, spk))
+            out.append(Quote([(s, e)], kind, c, who))
         break  # one attribution per sentence: nested ones ("X said Y believes Z") cost more than they find
     return out
 
@@ -318,6 +327,21 @@ def _second_cue(toks: list[Tok], s: int, e: int) -> int | None:
         joined = toks[x - 1].text == "," and t.low.endswith("ing") or toks[x - 1].low in ("and", "but") and t.low in lx.FINITE_CUES
         if joined and t.low in lx.CUE_VERBS and t.low not in lx.QUOTE_ONLY_CUES:
             return x
+    return None
+
+
+def _other_speaker(toks: list[Tok], s: int, e: int, mentions: Sequence[Mention]) -> tuple[int, int, Span] | None:
+    """A second attribution of another speaker inside reported content ("A and Democrats
+    accused B"): the indexes of the conjunction and the cue, and the speaker between them."""
+    for x, t in enumerate(toks):
+        if not (s < t.start < e) or x < 2 or x + 2 >= len(toks) or toks[x + 1].end > e or t.low not in lx.FINITE_CUES:
+            continue
+        m = mention_at(mentions, toks[x - 1].start, toks[x - 1].end)
+        if m is None or m.end != toks[x - 1].end:
+            continue
+        k = next((y for y in range(x - 1, -1, -1) if toks[y].start < m.start), None)
+        if k is not None and toks[k].low in ("and", "but") and toks[k].start > s:
+            return k, x, (m.start, m.end)
     return None
 
 
