@@ -205,6 +205,15 @@ ENTITY_DAILY = pa.schema(
     ]
 )
 
+ENTITY_QUOTES = pa.schema(
+    [
+        required("entity_id", pa.string(), _ENTITY_ID),
+        required("day", pa.date32(), "the articles' reference_date (their publication day, or the day a rule chose); articles without one are not counted"),
+        required("quote_count", pa.int64(), "quotes of that day whose speaker resolves to the entity (by name, or a pronoun or role that refers to it)"),
+        required("article_count", pa.int64(), "articles of that day that quote it"),
+    ]
+)
+
 DATES = pa.schema(
     [
         required("date", pa.date32(), "a calendar day, every day from the first to the last covered (reference dates and resolved mentions), clamped to 1900-2100"),
@@ -295,6 +304,7 @@ TABLES: dict[str, TableSpec] = {
     "entities": TableSpec(ENTITIES, "derived", 3, description="One row per canonical entity across the lake: name, label, aliases, place, counts, first and last seen."),
     "entity_cooccurrence": TableSpec(ENTITY_COOCCURRENCE, "derived", 1, description="One row per pair of entities named in the same articles (entity_a < entity_b), among each article's top entities by mentions (the `cooccurrence_top_entities` setting, default 50), so an article adds at most 1,225 pairs."),
     "entity_daily": TableSpec(ENTITY_DAILY, "derived", 1, description="One row per entity and day (the articles' reference date): mentions and articles."),
+    "entity_quotes": TableSpec(ENTITY_QUOTES, "derived", 1, description="One row per entity and day (the articles' reference date) it is quoted on: quotes whose speaker resolves to it, and articles."),
     "dates": TableSpec(DATES, "derived", 1, description="One row per calendar day covered by the lake: calendar attributes and published and mentioned counts."),
     "runs": TableSpec(RUNS, "log", 3, description="One row per run, whatever its outcome: counts, stage timings, validation outcome and the version it published."),
     "ledger": TableSpec(LEDGER, "state", 2, description="The lake's bookkeeping (not published): one row per ingested file, so a rerun skips what it has seen."),

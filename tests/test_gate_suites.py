@@ -129,6 +129,10 @@ def version_rows() -> dict[str, list[dict]]:
             {"entity_id": OBAMA, "day": dt.date(2020, 1, 6), "mention_count": 2, "article_count": 2},
             {"entity_id": PARIS, "day": dt.date(2020, 1, 6), "mention_count": 1, "article_count": 1},
         ],
+        "entity_quotes": [
+            {"entity_id": OBAMA, "day": dt.date(2020, 1, 6), "quote_count": 1, "article_count": 1},
+            {"entity_id": FRANCE, "day": dt.date(2020, 1, 6), "quote_count": 2, "article_count": 1},
+        ],
         "dates": [_day(dt.date(2020, 1, 5), 0, 0), _day(dt.date(2020, 1, 6), 2, 1)],
         "quarantine": [quarantine_row(), quarantine_row(source_uri="file:///inbox/b.json", line=3, reason="malformed_json")],
         "runs": [run_row(), run_row(run_id="run-2", status="nothing_new", published_version=None)],
@@ -306,6 +310,12 @@ BREAKS: dict[tuple[str, str], Break] = {
     ("entity_daily", "expect_compound_columns_to_be_unique"): repeat("entity_id"),
     ("entity_daily", "expect_column_values_to_not_be_null(day)"): set_("day", None),
     ("entity_daily", "expect_column_values_to_be_between(mention_count)"): set_("mention_count", 0),
+    # --- entity_quotes
+    ("entity_quotes", "expect_table_columns_to_match_ordered_list"): columns_swapped,
+    ("entity_quotes", "expect_compound_columns_to_be_unique"): repeat("entity_id"),
+    ("entity_quotes", "expect_column_values_to_not_be_null(day)"): set_("day", None),
+    ("entity_quotes", "expect_column_values_to_be_between(article_count)"): set_("article_count", 0),
+    ("entity_quotes", "expect_column_pair_values_a_to_be_greater_than_b"): set_("article_count", 3),
     # --- dates
     ("dates", "expect_table_columns_to_match_ordered_list"): columns_swapped,
     ("dates", "expect_column_values_to_be_unique(date)"): repeat("date"),

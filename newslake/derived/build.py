@@ -1,6 +1,6 @@
 """The derived tables: `sql/` run by DuckDB over a version's parts, written as parts.
 
-Each model is a `sql/<model>.sql` file over the base tables (`articles`,
+Each model is a `sql/<model>.sql` file over the base tables (`articles`, `quotes`,
 `entity_mentions`, `date_mentions`), the staging models in `sql/staging/` and the
 models before it. DuckDB reads the parts out of core and writes each result with
 `COPY`; no table passes through Python whole.
@@ -39,7 +39,7 @@ WRITE_BATCH_ROWS = 131_072  # rows per Arrow batch (and Parquet row group) of a 
 CALENDAR_WINDOW = {"min_date": date(1900, 1, 1), "max_date": date(2100, 1, 1)}
 # The bound on pairs per article (sql/entity_cooccurrence.sql); its owner is the setting.
 TOP_ENTITIES = Settings.model_fields["cooccurrence_top_entities"].default
-BASE = ("articles", "entity_mentions", "date_mentions")
+BASE = ("articles", "entity_mentions", "date_mentions", "quotes")
 
 # Build order: (kind, name). Staging models are views; models are written as parts.
 STEPS = (
@@ -54,6 +54,8 @@ STEPS = (
     ("model", "entity_daily"),
     ("staging", "stg_day_counts"),
     ("model", "dates"),
+    ("staging", "stg_quotes"),
+    ("model", "entity_quotes"),
 )
 MODELS = tuple(name for kind, name in STEPS if kind == "model")
 APPEND = frozenset({"article_entities", "roles"})  # one row set per article: new rows are a new part
@@ -66,6 +68,7 @@ KEYS = {
     "entity_cooccurrence": ("entity_a", "entity_b"),
     "entity_daily": ("entity_id", "day"),
     "dates": ("date",),
+    "entity_quotes": ("entity_id", "day"),
 }
 FROM_MERGED_STAGING = {"dates": "stg_day_counts", "entity_aliases": "stg_alias_counts"}  # rebuilt over a merged staging model
 # Resolved over the whole lake: the delta's rows are read from the merged table, so the
@@ -88,6 +91,7 @@ _ARTICLES = "article_id in (select article_id from repair.articles)"
 REPAIRS = {
     "entities": (_MOVED, _MOVED),
     "entity_daily": (_MOVED, _MOVED),
+    "entity_quotes": (_MOVED, _MOVED),
     "roles": (_ARTICLES, _ARTICLES),
     "article_entities": (_ARTICLES, _ARTICLES),
     "entity_cooccurrence": (

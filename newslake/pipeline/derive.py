@@ -21,6 +21,7 @@ def derive(cp: Checkpoint) -> derived.ModelBuild:
             "articles": cp.changes.articles,
             "entity_mentions": cp.txn.added_parts("entity_mentions"),
             "date_mentions": cp.txn.added_parts("date_mentions"),
+            "quotes": cp.txn.added_parts("quotes"),
         },
         incremental=incremental,
         top_entities=cp.settings.cooccurrence_top_entities,

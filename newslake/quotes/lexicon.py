@@ -20,6 +20,7 @@ _IRREGULAR = {
     "know": ("knows", "knew", "knowing"),
     "show": ("shows", "showed", "showing", "shown"),
     "plan": ("plans", "planned", "planning"),
+    "read": ("reads", "read", "reading"),
     "blast": ("blasts", "blasted", "blasting"),
 }
 
@@ -30,7 +31,7 @@ _REGULAR = (
     "mention note observe point predict promise pledge propose question quip recall remark "
     "reply report respond reveal stress state suggest testify warn vow urge worry write "
     "accuse attack blame cite condemn criticize criticise decline defend demand denounce dismiss echo "
-    "mock praise refuse support oppose want"
+    "mock praise refuse support oppose want shout yell exclaim plead whisper"
 ).split()
 
 
@@ -45,9 +46,13 @@ def _inflect(verb: str) -> tuple[str, ...]:
 
 
 CUE_VERBS: frozenset[str] = frozenset(f for v in (*_REGULAR, *_IRREGULAR) for f in _inflect(v)) - {"writing", "written"}
+#: The finite forms ("said", "asks"), which an attribution after a quote uses: "question" is
+#: a noun as often as a verb, "questioned" a verb.
+FINITE_CUES: frozenset[str] = frozenset(f for v in (*_REGULAR, *_IRREGULAR) for f in _inflect(v)[1:] if not f.endswith("ing")) - {"written", "shown"}
 
 #: Cues that introduce a verbatim quote but rarely reported speech on their own.
-QUOTE_ONLY_CUES = frozenset({"continued", "continues", "added", "adds", "asked", "asks", "replied", "quipped", "joked"})
+QUOTE_ONLY_CUES = frozenset({"continued", "continues", "added", "adds", "asked", "asks", "replied", "quipped", "joked", "read", "reads", "reading",
+                             "continue", "continuing"})
 
 PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you", "it"})
 PERSON_PRONOUNS = frozenset({"he", "she"})
@@ -95,3 +100,52 @@ DETERMINERS = frozenset("the a an those these this that his her their its our my
 
 #: What may follow a cue that introduces the next sentence's quote ("he added on Twitter.").
 FRAME_TAIL = frozenset("on in at to after during via before later then".split()) | TIME_WORDS
+
+#: Words in -ly that are nouns, not adverbs ("the family said").
+LY_NOUNS = frozenset("family ally rally assembly supply bully italy july anomaly monopoly".split())
+
+#: Cues whose object is the listener, so a speaker never follows them ("told Doe").
+LISTENER_CUES = frozenset(("tell", *_IRREGULAR["tell"], "urged", "urges", "warned", "warns", "assured", "assures", "reminded", "reminds"))
+
+#: What may follow a cue that ends an attribution after its content: where, when and to
+#: whom ("told reporters on Friday", "said in a statement").
+FRAME_WORDS = TIME_WORDS | OBJECTS | frozenset(
+    "a an the to of statement interview speech conference news briefing email letter post tweet "
+    "television radio phone call press release told".split()
+)
+
+#: Verbs of saying and thinking, which can follow their content ("A, she said, B"); not the
+#: verbs that take an object ("criticized X").
+SPEECH_CUES: frozenset[str] = frozenset(
+    f for v in "say tell write note add argue explain insist warn acknowledge claim contend suggest predict "
+    "report estimate concede maintain state believe think admit recall assert conclude observe".split()
+    for f in _inflect(v)
+)
+
+#: The small words a title leaves in lower case ("Face the Nation", "Make Your Kid a Millionaire").
+TITLE_WORDS = frozenset("a an the of and or in on to for at by with from".split())
+
+#: Cue forms that are nouns as often as verbs ("Republican support was solid", "his plans"):
+#: a cue only after a subject.
+NOUN_CUES = frozenset(
+    f for v in "support state call comment remark plan note report claim promise pledge reply question charge "
+    "estimate forecast demand attack echo hope fear praise blame point mention show find worry boast vow".split()
+    for f in (v, _inflect(v)[1])
+) | {"reporting"}
+
+#: Words for people that end a subject ("officials say", "experts warn").
+PEOPLE = frozenset(
+    "officials experts critics analysts aides advisers advisors lawmakers democrats republicans voters "
+    "residents people supporters opponents protesters leaders members researchers scientists economists "
+    "investigators police prosecutors authorities sources observers activists doctors".split()
+)
+
+#: What follows a noun, not a verb of saying ("support was", "comments came", "support from").
+NOUN_NEXT = frozenset("was were is are be been could would will may might can came come comes has have had of from for among by".split())
+
+#: Words for documents and findings that end a subject ("the poll shows", "the ad mentions").
+DOCUMENTS = frozenset(
+    "poll polls survey study analysis report reports data documents document slide ad ads letter statement "
+    "campaign ruling court records figures numbers research evidence video footage memo filing complaint "
+    "lawsuit article editorial book website release index".split()
+)

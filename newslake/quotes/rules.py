@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from newslake.quotes import lexicon as lx
+from newslake.quotes.attribution import Tok, after_cue, find_cues, mention_at, speaker_after, speaker_before
 from newslake.quotes.marks import Region, paragraph_regions, paragraphs
 from newslake.quotes.records import Mention, Quote, Span
 from newslake.quotes.speakers import resolve_speakers
@@ -22,18 +23,6 @@ _OPEN_CLOSE = "\"“”„«»'"
 #: A quoted region shorter than this many words is a scare quote or a title, not a quote.
 MIN_QUOTE_WORDS = 4
 MIN_CONTENT_TOKENS = 3
-
-
-@dataclass
-class _Tok:
-    start: int
-    end: int
-    text: str
-    quoted: bool  # inside a long quote
-
-    @property
-    def low(self) -> str:
-        return self.text.lower()
 
 
 @dataclass
@@ -48,10 +37,20 @@ class _Unit:
 def _is_long(text: str, r: Region) -> bool:
     inner = text[r.start:r.end]
     words = re.findall(r"\w+", inner)
+    if _title(words) and inner.strip("\"“”„«»' ")[-1:] not in ".!?":  # "The Donald. Big Daddy." is said
+        return False
     if len(words) >= MIN_QUOTE_WORDS:
         return True
     # a short sentence quoted whole ("You winning?" she said), not a quoted term
     return len(words) >= 2 and r.closed and inner.rstrip("\"”»'")[-1:] in ",!?"
+
+
+def _title(words: list[str]) -> bool:
+    """A short run of words in title case ("Face the Nation", "Make Your Kid a Millionaire")
+    names a show, a book or a song: a title, not words someone said."""
+    capitals = [w for w in words if w[:1].isupper() or w[:1].isdigit()]
+    return 2 <= len(words) <= 7 and words[0][:1].isupper() and len(capitals) >= 2 and all(
+        w in capitals or w in lx.TITLE_WORDS for w in words)
 
 
 def _units(text: str, p0: int, p1: int, regions: list[Region]) -> list[_Unit]:
@@ -68,6 +67,8 @@ def _units(text: str, p0: int, p1: int, regions: list[Region]) -> list[_Unit]:
         word = re.search(r"([\w.]+)$", text[p0:at])
         if m.group().startswith(".") and word and (word.group(1).lower().rstrip(".") in lx.ABBREVIATIONS or len(word.group(1)) == 1):
             continue
+        if re.match(r"[!?]+[\"”']\s", m.group()) and _attribution_follows(text, p0 + m.end(), p1):
+            continue  # '"Why not?" Doe asked.': the question ends the quote, not the sentence
         cuts.append(p0 + m.end())
     cuts.append(p1)
     units = []
@@ -77,111 +78,23 @@ def _units(text: str, p0: int, p1: int, regions: list[Region]) -> list[_Unit]:
     return units
 
 
-def _tokens(text: str, unit: _Unit, long_quotes: list[Region]) -> list[_Tok]:
+def _attribution_follows(text: str, start: int, end: int) -> bool:
+    """Is what follows a closing mark a short attribution ("Doe asked.", "asked the mayor,")?"""
+    words = re.findall(r"[\w’'-]+|[.!?,;:“”\"]", text[start:min(end, start + 120)])
+    cue = next((i for i, w in enumerate(words[:4]) if w in lx.FINITE_CUES or (
+        w in lx.CUE_VERBS and i > 0 and words[i - 1].lower() in lx.PRONOUNS)), None)  # "they say"
+    if cue is None or any(w in ".!?;:“”\"" for w in words[:cue]):
+        return False
+    return any(w in ".,!?" for w in words[cue + 1:cue + 7])
+
+
+def _tokens(text: str, unit: _Unit, long_quotes: list[Region]) -> list[Tok]:
     out = []
     for m in _TOKEN.finditer(text, unit.start, unit.end):
         s = m.start()
-        out.append(_Tok(s, m.end(), m.group(), any(r.start <= s < r.end for r in long_quotes)))
+        out.append(Tok(s, m.end(), m.group(), any(r.start <= s < r.end for r in long_quotes)))
     return out
 
-
-def _mention_at(mentions: Sequence[Mention], s: int, e: int) -> Mention | None:
-    best = None
-    for m in mentions:
-        if m.start < e and s < m.end and m.label in ("PERSON", "ORG", "NORP", "GPE"):
-            if best is None or (m.label == "PERSON") > (best.label == "PERSON"):
-                best = m
-    return best
-
-
-def _speaker_before(toks: list[_Tok], i: int, mentions: Sequence[Mention]) -> Span | None:
-    if toks[i].low.endswith("ing") and i > 0 and toks[i - 1].text == ",":  # "X ..., saying that"
-        return _subject(toks, i, mentions)
-    j = i - 1
-    while j >= 0 and toks[j].low in lx.BETWEEN:
-        j -= 1
-    if j >= 0 and toks[j].text == ")":  # "Rep. X (R-Fla.) said"
-        k = next((k for k in range(j - 1, max(-1, j - 12), -1) if toks[k].text == "("), None)
-        if k is None or k == 0:
-            return None
-        j = k - 1
-    if j >= 0 and toks[j].text == ",":  # "X, a spokesman for Y, said" / "X, who ..., said"
-        k = next((k for k in range(j - 1, max(-1, j - 16), -1) if toks[k].text == "," or toks[k].quoted), None)
-        if k is None or toks[k].quoted or k == 0:
-            return None
-        j = k - 1
-    if j < 0 or toks[j].quoted or not re.match(r"\w", toks[j].text):
-        return None
-    head = toks[j]
-    if head.low in lx.STOP or head.low in lx.OBJECTS:
-        return None
-    if head.low == "who":  # "X, who said ..."
-        k = j - 1
-        if k >= 0 and toks[k].text == ",":
-            k -= 1
-        if k < 0 or toks[k].quoted or not re.match(r"\w", toks[k].text):
-            return None
-        head = toks[k]
-        j = k
-    m = _mention_at(mentions, head.start, head.end)
-    if m:
-        return (m.start, m.end)
-    k = j
-    while k - 1 >= 0 and re.match(r"\w", toks[k - 1].text) and not toks[k - 1].quoted and toks[k - 1].low not in lx.STOP and j - k < 5:
-        k -= 1
-    return (toks[k].start, head.end)
-
-
-def _subject(toks: list[_Tok], i: int, mentions: Sequence[Mention]) -> Span | None:
-    """The first name or pronoun of the sentence, before token i."""
-    for t in toks[:i]:
-        if t.quoted:
-            continue
-        if t.low in lx.PRONOUNS and t.low != "it":
-            return (t.start, t.end)
-        m = _mention_at(mentions, t.start, t.end)
-        if m is not None:
-            return (m.start, m.end)
-    return None
-
-
-def _speaker_after(toks: list[_Tok], i: int, mentions: Sequence[Mention]) -> Span | None:
-    j = i + 1
-    if j >= len(toks) or toks[j].quoted or not re.match(r"\w", toks[j].text):
-        return None
-    m = _mention_at(mentions, toks[j].start, toks[j].end)
-    if m:
-        return (m.start, m.end)
-    if toks[j].low in lx.PRONOUNS and toks[j].low != "it":
-        return (toks[j].start, toks[j].end)
-    if toks[j].low in lx.OBJECTS or toks[j].low == "it" or toks[j].low in lx.STOP or toks[j].low in lx.TIME_WORDS:
-        return None
-    k = j
-    while k + 1 < len(toks) and re.match(r"[\w’'-]", toks[k + 1].text) and not toks[k + 1].quoted and k - j < 8:
-        m = _mention_at(mentions, toks[k + 1].start, toks[k + 1].end)
-        if m:
-            return (m.start, m.end)
-        if toks[k + 1].low in lx.STOP and toks[k + 1].low not in ("of", "for", "at"):
-            break
-        k += 1
-    return (toks[j].start, toks[k].end)
-
-
-def _cues(toks: list[_Tok], mentions: Sequence[Mention] = ()) -> list[tuple[int, int]]:
-    """(first, last) token indexes of every cue outside the long quotes."""
-    out = []
-    for i, t in enumerate(toks):
-        if t.quoted:
-            continue
-        if t.low == "according" and i + 1 < len(toks) and toks[i + 1].low == "to":
-            out.append((i, i + 1))
-        elif t.low in lx.CUE_VERBS and not (i > 0 and toks[i - 1].low in lx.DETERMINERS) and (
-            t.text.islower() or i == 0 or toks[i - 1].low in lx.PRONOUNS or _mention_at(mentions, toks[i - 1].start, toks[i - 1].end)
-        ):
-            out.append((i, i))
-        elif t.text in "―—" and i > 0 and toks[i - 1].quoted:
-            out.append((i, i))
-    return out
 
 
 def _trim(text: str, s: int, e: int) -> Span:
@@ -195,10 +108,10 @@ def _trim(text: str, s: int, e: int) -> Span:
 def _direct(text, unit, long_quotes, toks, mentions) -> Quote:
     content = [(r.start, r.end) for r in long_quotes]
     q = Quote(content, "direct")
-    cues = _cues(toks, mentions)
+    cues = find_cues(toks, mentions)
     lead = text[unit.start:long_quotes[0].start].strip()
     if not cues:
-        subject = _mention_at(mentions, unit.start, long_quotes[0].start) if lead else None
+        subject = mention_at(mentions, unit.start, long_quotes[0].start) if lead else None
         if subject is not None and text[unit.start:subject.start].strip() == "":
             q.speaker = (subject.start, subject.end)
             q.kind = "mixed" if len(_TOKEN.findall(lead)) > 3 else "direct"
@@ -210,14 +123,26 @@ def _direct(text, unit, long_quotes, toks, mentions) -> Quote:
         return min(abs(a - k) for k, t in enumerate(toks) if t.quoted)
 
     before = [c for c in cues if c[1] < first_q]
-    a, b = min(before if lead and before else cues, key=dist)
+    last_q = max(i for i, t in enumerate(toks) if t.quoted)
+    framed = text[:long_quotes[0].start].rstrip()[-1:] in ":,"
+    after = [c for c in cues if last_q < c[0] <= last_q + 4 and text[long_quotes[-1].end - 2:long_quotes[-1].end - 1] in ",?!"]
+    choice = before if lead and before else cues
+    if lead and before and after and not framed:
+        choice = after  # 'The four "loopholes" he cited are "...," the paper reported.': the frame after the quote is its own
+    a, b = min(choice, key=dist)
+    first = choice[0] if choice is before and not framed else None
+    if first is not None and first != (a, b) and toks[first[0]].low in lx.SPEECH_CUES and speaker_before(toks, first[0], mentions):
+        a, b = first  # 'X says she liked what she calls a "..."': X's words, the quote inside them
+    outer = next((c for c in cues if c[1] == a - 2 and toks[a - 1].low in lx.PRONOUNS), None)
+    if outer is not None:  # "X said he hopes that ...": X's words, not the pronoun's
+        a, b = outer
     spk = None
     if toks[a].low == "according":
-        spk = _speaker_after(toks, b, mentions)
+        spk = speaker_after(toks, b, mentions)
     elif toks[a].text in "―—" or a > 0 and (toks[a - 1].quoted or toks[a - 1].text in "—–―"):
-        spk = _speaker_after(toks, b, mentions) or _speaker_before(toks, a, mentions)
+        spk = speaker_after(toks, b, mentions) or speaker_before(toks, a, mentions)
     else:
-        spk = _speaker_before(toks, a, mentions) or _speaker_after(toks, b, mentions)
+        spk = speaker_before(toks, a, mentions) or after_cue(toks, a, b, mentions)
     q.cue = (toks[a].start, toks[b].end)
     q.speaker = spk
     if lead and b < first_q:
@@ -236,12 +161,13 @@ def _direct(text, unit, long_quotes, toks, mentions) -> Quote:
 
 def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
     out = []
-    for a, b in _cues(toks, mentions):
+    cues = find_cues(toks, mentions)
+    for a, b in sorted(cues, key=lambda c: toks[c[0]].low != "according"):  # "X plans to ..., according to Y": Y's
         if toks[a].low in lx.QUOTE_ONLY_CUES:
             continue
         cue = (toks[a].start, toks[b].end)
         if toks[a].low == "according":
-            spk = _speaker_after(toks, b, mentions)
+            spk = speaker_after(toks, b, mentions)
             if spk is None:
                 continue
             before = text[unit.start:toks[a].start]
@@ -253,8 +179,19 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
             else:
                 continue
         else:
-            spk_b = _speaker_before(toks, a, mentions)
+            spk_b = speaker_before(toks, a, mentions)
             rest = [t for t in toks[b + 1:] if re.match(r"\w", t.text)]
+            head = toks[a].start if spk_b is None else spk_b[0]
+            comma = max((k for k in range(a) if toks[k].text == "," and toks[k].end <= head), default=None)
+            tail = _frame_tail(toks, b + 1) if comma is not None and comma >= MIN_CONTENT_TOKENS and toks[a].low in lx.SPEECH_CUES else None
+            if tail is not None and spk_b is not None:  # "CONTENT, X told reporters on Friday." / "A, X said, B."
+                pieces = [_trim(text, unit.start, toks[comma].start)]
+                if tail < len(toks) and len([t for t in toks[tail:] if re.match(r"\w", t.text)]) >= MIN_CONTENT_TOKENS:
+                    pieces.append(_trim(text, toks[tail].end, unit.end))
+                if pieces[0][1] - pieces[0][0] >= 8:
+                    kind = "mixed" if any(s <= r.start < e for s, e in pieces for r in short_quotes) else "indirect"
+                    out.append(Quote(pieces, kind, cue, spk_b))
+                    break
             if spk_b is not None and len(rest) >= MIN_CONTENT_TOKENS:
                 spk = spk_b
                 k = b + 1
@@ -267,36 +204,147 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
                     k = t_i
                 if k >= len(toks):
                     continue
-                s, e = _trim(text, toks[k].start, unit.end)
+                end = next((t.start for t in toks[k + 1:] if t.text in ";—–" and not t.quoted), unit.end)  # "...; they only learned"
+                s, e = _trim(text, toks[k].start, end)
             else:
                 # "CONTENT, X said." / "CONTENT, said X."
-                if a < MIN_CONTENT_TOKENS or len(rest) > 6:
+                if a < MIN_CONTENT_TOKENS or len(rest) > 6 or _frame_tail(toks, b + 1) is None:
                     continue
                 comma = max((k for k in range(a) if toks[k].text == ","), default=None)
                 if comma is None or comma < MIN_CONTENT_TOKENS:
                     continue
-                spk = spk_b or _speaker_after(toks, b, mentions)
+                spk = spk_b or after_cue(toks, a, b, mentions)
                 if spk is None:
                     continue
                 s, e = _trim(text, unit.start, toks[comma].start)
         if e - s < 8:
             continue
-        kind = "mixed" if any(s <= r.start < e for r in short_quotes) else "indirect"
-        out.append(Quote([(s, e)], kind, cue, spk))
+        second = _second_cue(toks, s, e)
+        other = _other_speaker(toks, s, e, mentions) if second is None else None
+        if other is not None:  # "Republicans said A and Democrats accused B": B is the Democrats'
+            k, x, who = other
+            spans = [_trim(text, s, toks[k].start), _trim(text, toks[x + 1].start, e)]
+            attributions = ((cue, spk), ((toks[x].start, toks[x].end), who))
+        elif second is not None:
+            spans = [_trim(text, s, toks[second - 1].start), _trim(text, toks[second + 1].start, e)]
+            attributions = ((cue, spk), ((toks[second].start, toks[second].end), spk))
+        else:
+            spans, attributions = [(s, e)], ((cue, spk),)
+        for (s, e), (c, who) in zip(spans, attributions):
+            kind = "mixed" if any(s <= r.start < e for r in short_quotes) else "indirect"
+            out.append(Quote([(s, e)], kind, c, who))
         break  # one attribution per sentence: nested ones ("X said Y believes Z") cost more than they find
     return out
 
 
-def _frame(toks: list[_Tok], mentions: Sequence[Mention]) -> tuple[Span, Span] | None:
+def _after_frame(text: str, unit: _Unit, toks: list[Tok], q: Quote, short_quotes) -> list[Quote]:
+    """'"...," she said, adding that B.' / '..., citing B.': what the speaker of a quote
+    goes on to report, after the quote's cue, as a quote of its own."""
+    if q.cue is None or q.speaker is None:
+        return []
+    for x, t in enumerate(toks):
+        if t.start <= q.cue[1] or t.quoted or x + 1 >= len(toks):
+            continue
+        joined = toks[x - 1].text == "," and t.low.endswith("ing") or (  # ', adding that', ', who stressed that'
+            x >= 2 and toks[x - 1].low == "who" and toks[x - 2].text == "," and t.low in lx.FINITE_CUES)
+        if joined and t.low in lx.CUE_VERBS and t.low not in lx.QUOTE_ONLY_CUES:
+            k = x + 1
+            while k < len(toks) and toks[k].low in ("of", "up", "on", "to"):  # "speaking of", "summing up"
+                k += 1
+            end = next((toks[y].start for y in range(k, len(toks)) if toks[y].quoted), unit.end)  # up to a next quote
+            if k >= len(toks) or toks[k].start >= end:
+                return []
+            s, e = _trim(text, toks[k].start, end)
+            if e - s < 8:
+                return []
+            kind = "mixed" if any(s <= r.start < e for r in short_quotes) else "indirect"
+            return [Quote([(s, e)], kind, (t.start, t.end), q.speaker)]
+    return []
+
+
+def _headline(text: str, unit: _Unit, toks: list[Tok], mentions: Sequence[Mention], short_quotes) -> list[Quote]:
+    """'Doe: The Bridge Will Open in May.': a headline's way of saying who said it, a name and a colon."""
+    if len(toks) < 2 + MIN_CONTENT_TOKENS:
+        return []
+    m = mention_at(mentions, toks[0].start, toks[0].end)
+    colon = next((x for x, t in enumerate(toks[:6]) if t.text == ":"), None)
+    if m is None or m.label != "PERSON" or m.start != toks[0].start or colon is None or toks[colon - 1].end != m.end:
+        return []
+    s, e = _trim(text, toks[colon].end, unit.end)
+    kind = "mixed" if any(s <= r.start < e for r in short_quotes) else "indirect"
+    return [Quote([(s, e)], kind, (toks[colon].start, toks[colon].end), (m.start, m.end))] if e - s >= 8 else []
+
+
+def _frame_tail(toks: list[Tok], k: int) -> int | None:
+    """Do the words after a cue, to the next comma or the sentence's end, only say where,
+    when and to whom ("told reporters on Friday,", "said in a statement.")? The index of
+    the comma that ends them (len(toks) at the sentence's end), or None."""
+    words = 0
+    for x in range(k, len(toks)):
+        t = toks[x]
+        if t.text == ",":
+            return x
+        if not re.match(r"\w", t.text):
+            continue
+        words += 1
+        if words > 6 or not (t.text[:1].isupper() or t.text[:1].isdigit() or t.low in lx.FRAME_WORDS or t.low in lx.ROLES or t.low in lx.PEOPLE):
+            return None
+    return len(toks)
+
+
+def _second_cue(toks: list[Tok], s: int, e: int) -> int | None:
+    """A second cue of the same speaker inside reported content: "X said A, adding that B",
+    "X said A and warned that B". The token index of that cue, or None."""
+    for x, t in enumerate(toks):
+        if not (s < t.start < e) or x + 2 >= len(toks) or toks[x + 1].end > e:
+            continue
+        joined = toks[x - 1].text == "," and t.low.endswith("ing") or toks[x - 1].low in ("and", "but") and t.low in lx.FINITE_CUES
+        if joined and t.low in lx.CUE_VERBS and t.low not in lx.QUOTE_ONLY_CUES:
+            return x
+    return None
+
+
+def _other_speaker(toks: list[Tok], s: int, e: int, mentions: Sequence[Mention]) -> tuple[int, int, Span] | None:
+    """A second attribution of another speaker inside reported content ("A and Democrats
+    accused B"): the indexes of the conjunction and the cue, and the speaker between them."""
+    for x, t in enumerate(toks):
+        if not (s < t.start < e) or x < 2 or x + 2 >= len(toks) or toks[x + 1].end > e or t.low not in lx.FINITE_CUES:
+            continue
+        m = mention_at(mentions, toks[x - 1].start, toks[x - 1].end)
+        if m is None or m.end != toks[x - 1].end:
+            continue
+        k = next((y for y in range(x - 1, -1, -1) if toks[y].start < m.start), None)
+        if k is not None and toks[k].low in ("and", "but") and toks[k].start > s:
+            return k, x, (m.start, m.end)
+    return None
+
+
+def _frame(toks: list[Tok], mentions: Sequence[Mention]) -> tuple[Span, Span] | None:
     """("he added on Twitter.") A cue with a speaker and no content of its own."""
-    for a, b in _cues(toks, mentions):
+    for a, b in find_cues(toks, mentions):
         rest = [t for t in toks[b + 1:] if re.match(r"\w", t.text)]
         if rest and rest[0].low not in lx.FRAME_TAIL and not toks[-1].text == ":":
             continue  # the cue has content of its own ("He did not suggest retaliation.")
-        spk = _speaker_before(toks, a, mentions) or _speaker_after(toks, b, mentions)
+        spk = speaker_before(toks, a, mentions) or speaker_after(toks, b, mentions)
         if spk is not None:
             return (toks[a].start, toks[b].end), spk
     return None
+
+
+_LABEL = re.compile(r"[\"“„«]\s*((?:[A-Z][A-Z.’'-]+ ){0,2}[A-Z][A-Z.’'-]+):\s+")
+
+
+def _transcript(text: str, q: Quote) -> bool:
+    """A quoted transcript turn ('"SMITH: We will ...'): the label in capitals is the speaker,
+    and the content starts after it."""
+    if q.kind != "direct":
+        return False
+    m = _LABEL.match(text, q.content[0][0])
+    if m is None or len(m.group(1)) < 2 or m.end() >= q.content[0][1]:
+        return False
+    q.speaker, q.cue = m.span(1), None
+    q.content[0] = (m.end(), q.content[0][1])
+    return True
 
 
 def find_quotes(text: str, mentions: Sequence[Mention] = ()) -> list[Quote]:
@@ -315,6 +363,10 @@ def find_quotes(text: str, mentions: Sequence[Mention] = ()) -> list[Quote]:
             toks = _tokens(text, unit, longs)
             if longs:
                 q = _direct(text, unit, longs, toks, mentions)
+                if _transcript(text, q):
+                    para_quotes.append(q)
+                    frame = None
+                    continue
                 if q.kind == "direct" and q.cue is None and q.speaker is None:
                     prev = para_quotes[-1] if para_quotes else None
                     if frame is not None:
@@ -329,18 +381,19 @@ def find_quotes(text: str, mentions: Sequence[Mention] = ()) -> list[Quote]:
                             q.speaker = src.speaker
                 frame = None
                 para_quotes.append(q)
+                para_quotes.extend(_after_frame(text, unit, toks, q, shorts))
             else:
-                found = _indirect(text, unit, toks, mentions, shorts)
+                found = _indirect(text, unit, toks, mentions, shorts) or _headline(text, unit, toks, mentions, shorts)
                 para_quotes.extend(found)
                 frame = (found[-1].cue, found[-1].speaker) if found else _frame(toks, mentions)
         pending = None
         tail = text[p0:p1].rstrip()
         if tail.endswith(":") and not regions:
             toks = _tokens(text, _Unit(p0, p1), [])
-            cues = _cues(toks, mentions)
+            cues = find_cues(toks, mentions)
             if cues:
                 a, b = cues[-1]
-                spk = _speaker_before(toks, a, mentions) or _speaker_after(toks, b, mentions)
+                spk = speaker_before(toks, a, mentions) or speaker_after(toks, b, mentions)
                 pending = Quote([], "direct", (toks[a].start, toks[b].end), spk)
                 para_quotes = [q for q in para_quotes if not (q.cue == pending.cue)]
         last_direct = para_quotes[-1] if para_quotes and para_quotes[-1].kind == "direct" and para_quotes[-1].speaker else None

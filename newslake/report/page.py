@@ -69,7 +69,7 @@ def cards(counts: Mapping[str, Any]) -> list[tuple[str, int]]:
     return [(label, counts.get(key) or 0) for label, key in CARDS if counts.get(key) or label in ALWAYS_CARDS]
 
 
-DERIVED = ("entities", "article_entities", "entity_daily", "entity_cooccurrence", "dates", "roles")  # the models stage's tables, in build order
+DERIVED = ("entities", "article_entities", "entity_daily", "entity_cooccurrence", "dates", "roles", "entity_quotes")  # the models stage's tables, in build order
 
 
 def stage_work(stage: str, report: Mapping[str, Any], validation: Mapping[str, Any] | None) -> str:

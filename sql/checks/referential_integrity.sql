@@ -25,6 +25,8 @@ final as (
             as cooccurrence_without_entity,
         (select count(*) from entity_daily where entity_id not in (select entity_id from entity_ids))
             as entity_daily_without_entity,
+        (select count(*) from entity_quotes where entity_id not in (select entity_id from entity_ids))
+            as entity_quotes_without_entity,
         (select count(*) from entity_aliases where entity_id not in (select entity_id from entity_ids))
             as entity_aliases_without_entity,
         (select count(*) from roles where entity_id not in (select entity_id from entity_ids))

@@ -15,6 +15,8 @@ final as (
             as cooccurrence_repeated_pair,
         (select count(*) from (select entity_id, day from entity_daily group by all having count(*) > 1))
             as entity_daily_repeated_key,
+        (select count(*) from (select entity_id, day from entity_quotes group by all having count(*) > 1))
+            as entity_quotes_repeated_key,
         (select count(*) - count(distinct date) from dates) as dates_repeated_day,
         (select count(*) - count(distinct run_id) from runs) as runs_repeated_id,
         (select count(*) - count(distinct source_uri) from ledger) as ledger_repeated_file,
