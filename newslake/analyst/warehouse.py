@@ -69,6 +69,7 @@ def build_warehouse(lake: Lake) -> list[str]:
     tmp.unlink(missing_ok=True)
     try:
         with writing("warehouse", lake.warehouse_path), _open(tmp, read_only=False) as con:
+            con.execute("begin transaction")  # one commit for the views and their comments, not one per column
             for table in tables:
                 register(con, table, sources(lake, manifest.version, table), schema.TABLES[table].schema, where="main")
                 describe_view(con, table)
@@ -80,6 +81,7 @@ def build_warehouse(lake: Lake) -> list[str]:
             con.execute(f"comment on column {META}.version is 'the published version (vNNNNNN) current when the views were built'")
             con.execute(f"comment on column {META}.lake is 'the lake folder the views read (a moved lake is re-pointed)'")
             con.execute(f"comment on column {META}.built_at is 'when the warehouse file was built'")
+            con.execute("commit")
         set_mode(tmp)
         os.replace(tmp, lake.warehouse_path)
     finally:

@@ -13,6 +13,7 @@ are not turned into a column: the contract does not have one.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 
 import duckdb
@@ -37,24 +38,29 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def duck_type(arrow_type: pa.DataType) -> str:
-    """The DuckDB type that reads back as `arrow_type`."""
-    con = duckdb.connect()
-    try:
-        con.register("t", pa.table({"c": pa.nulls(0, arrow_type)}))
-        return con.execute("select column_type from (describe t)").fetchone()[0]
-    finally:
-        con.close()
-
-
 _TYPES: dict[str, str] = {}
+_types_lock = threading.Lock()
+_types_con: duckdb.DuckDBPyConnection | None = None
 
 
-def _type_of(arrow_type: pa.DataType) -> str:
+def duck_type(arrow_type: pa.DataType) -> str:
+    """The DuckDB type that reads back as `arrow_type`, asked of DuckDB once per type.
+    One connection answers them all: opening one costs more than the question."""
+    global _types_con
     key = str(arrow_type)
-    if key not in _TYPES:
-        _TYPES[key] = duck_type(arrow_type)
-    return _TYPES[key]
+    with _types_lock:
+        if key not in _TYPES:
+            if _types_con is None:
+                _types_con = duckdb.connect()
+            _types_con.register("t", pa.table({"c": pa.nulls(0, arrow_type)}))
+            try:
+                _TYPES[key] = _types_con.execute("select column_type from (describe t)").fetchall()[0][0]
+            finally:
+                _types_con.unregister("t")
+        return _TYPES[key]
+
+
+_type_of = duck_type
 
 
 def parts_relation(paths: Sequence[str], schema: pa.Schema, present: Iterable[str] | None = None, *, uniform: bool = False) -> str:

@@ -23,6 +23,11 @@ from newslake.validate.suites import action_of, cached_suite, suite_path_for
 
 RESULT_FORMAT = "SUMMARY"  # counts + up to 20 unexpected values; enough for a report
 ROWS_FORMAT = "COMPLETE"  # every unexpected row's index: needed to quarantine them
+# A first pass with BASIC gives the counts a passing suite reports (element and
+# unexpected counts, observed values) at about half SUMMARY's cost: GX computes no
+# unexpected index lists or value counts. Only a suite with a failure is validated
+# again in the format that names its rows and values; most batches pass.
+FIRST_PASS_FORMAT = "BASIC"
 
 
 def validate_frame(table: str, df: pd.DataFrame, suite_path: Path) -> TableValidation:
@@ -37,7 +42,9 @@ def validate_frame(table: str, df: pd.DataFrame, suite_path: Path) -> TableValid
     gx_df = hashable(df)
     with LOCK:
         batch = batch_definition(table).get_batch(batch_parameters={"dataframe": gx_df})
-        result = batch.validate(suite, result_format=result_format)
+        result = batch.validate(suite, result_format=FIRST_PASS_FORMAT)
+        if not all(r.success for r in result.results):
+            result = batch.validate(suite, result_format=result_format)
     failed, warnings, reasons = [], [], []
     quarantined: dict[int, list[str]] = {}
     outcomes = [outcome(r, df, action_of({"meta": r.expectation_config.meta})) for r in result.results]
