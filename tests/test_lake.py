@@ -18,7 +18,7 @@ from newslake import schema
 from newslake.analyst import warehouse
 from newslake.lake import Lake, LakeError, Transaction, collect_garbage, commit, prune, recover
 from newslake.lake import runs_log
-from newslake.lake.compact import compact_small_parts
+from newslake.lake.small_parts import compact_small_parts
 from newslake.lake.layout import link_path
 from newslake.lake.parts import key_in, read_parts, rewrite_without, write_part
 from newslake.report.run_report import RunReport

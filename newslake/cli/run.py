@@ -130,7 +130,7 @@ def run(
 def _use_server(settings, stack: contextlib.ExitStack, quiet: bool) -> None:
     """The run's Prefect server (`config.server_for_run`), held for the rest of the run.
     A server that does not start fails the run: its row says why."""
-    from flows.server import temporary_server
+    from flows.temporary_server import temporary_server
     from newslake.config import server_for_run
     from newslake.pipeline.session import log_unbegun
     from newslake.server import ServerStartFailed, ui_url

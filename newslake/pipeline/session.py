@@ -27,7 +27,7 @@ from newslake.config import Settings
 from newslake.failpoints import failpoint
 from newslake.lake import Manifest
 from newslake.lake.commit import remove_spill
-from newslake.lake.compact import compact_small_parts
+from newslake.lake.small_parts import compact_small_parts
 from newslake.lake.query import connect
 from newslake.ingest.ledger import Ledger
 from newslake.pipeline.checkpoint import Checkpoint, Chunk

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from newslake.config import Settings
 from newslake.lake import LakeError
-from newslake.lake.compact import compact_all, compactable
+from newslake.lake.small_parts import compact_all, compactable
 from newslake.report.run_report import RunReport, new_run_id
 from newslake.versions.publish import after_commit, publishing
 

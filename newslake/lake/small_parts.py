@@ -1,4 +1,4 @@
-"""Compaction: many small parts of a partition become one, in a new version.
+"""Small parts of a partition merged into one, in a new version.
 
 Each run adds a part per month it touches to each table, so a lake fed every
 few minutes would soon hold thousands of tiny files. Small parts (under
