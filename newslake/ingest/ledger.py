@@ -21,6 +21,7 @@ from typing import Callable, Collection, Iterator, Sequence
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from newslake.config import DEFAULT_IGNORE
 from newslake.storage import file_sha256
 
 STAT_CACHE = pa.schema([("source_uri", pa.string()), ("sha256", pa.string()), ("size", pa.int64()), ("mtime_ns", pa.int64())])
@@ -35,7 +36,6 @@ class SourceFile:
     mtime_ns: int = 0
 
 
-DEFAULT_IGNORE = (".*", "ATTRIBUTION.md", "README*", "LICENSE*")
 
 
 def _ignored(name: str, ignore: Sequence[str]) -> bool:
