@@ -129,7 +129,8 @@ def run(
     import time
 
     from newslake.lake import Lake, LakeError
-    from newslake import progress, stopping
+    from newslake import models, progress, stopping
+    from newslake.sql_graph import DeclarationError
     from newslake.report import EXAMPLE_QUERY, ValidationFailed, summary_lines
     from newslake.pipeline.session import log_unbegun, logged, run_if_nothing_new
 
@@ -144,6 +145,10 @@ def run(
         Lake(settings.lake).check_usable()  # before anything runs
     except LakeError as exc:
         _fail(f"{exc} (pass a folder with --lake)", exc)
+    try:
+        models.graph(settings.sql_dir)  # a wrong declaration in sql/ is refused before anything is read
+    except DeclarationError as exc:
+        _fail(str(exc), exc)
     started = time.perf_counter()
     was_current = Lake(settings.lake).current_version()
     live = None
