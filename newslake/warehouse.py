@@ -17,8 +17,9 @@ one too, and queries it through `connect`, the analyst's sandboxed connection.
 
 from __future__ import annotations
 
-import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 import pyarrow as pa
@@ -28,7 +29,7 @@ from newslake.lake import Lake
 from newslake.lake.query import ident, quote, register
 from newslake.lake.runs_log import GLOB as RUNS_GLOB
 from newslake.sandbox import lock_down, statements
-from newslake.storage import set_mode, writing
+from newslake.storage import replacing, writing
 
 META = "newslake_warehouse"  # one row: the version the views were built for, and the lake folder
 
@@ -65,9 +66,7 @@ def build_warehouse(lake: Lake) -> list[str]:
     tables = sorted(name for name in (manifest.tables if manifest else {}) if name in schema.PUBLISHED)
     for leftover in lake.root.glob(f".{lake.warehouse_path.name}.*.tmp*"):  # from a killed run
         leftover.unlink(missing_ok=True)
-    tmp = lake.warehouse_path.with_name(f".{lake.warehouse_path.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    try:
+    with replacing(lake.warehouse_path, fresh=True) as tmp, _and_its_wal(tmp):
         with writing("warehouse", lake.warehouse_path), _open(tmp, read_only=False) as con:
             for table in tables:
                 register(con, table, sources(lake, manifest.version, table), schema.TABLES[table].schema, where="main")
@@ -80,12 +79,17 @@ def build_warehouse(lake: Lake) -> list[str]:
             con.execute(f"comment on column {META}.version is 'the published version (vNNNNNN) current when the views were built'")
             con.execute(f"comment on column {META}.lake is 'the lake folder the views read (a moved lake is re-pointed)'")
             con.execute(f"comment on column {META}.built_at is 'when the warehouse file was built'")
-        set_mode(tmp)
-        os.replace(tmp, lake.warehouse_path)
-    finally:
-        tmp.unlink(missing_ok=True)
-        Path(f"{tmp}.wal").unlink(missing_ok=True)
     return tables
+
+
+@contextmanager
+def _and_its_wal(database: Path) -> Iterator[None]:
+    """The write-ahead log DuckDB leaves beside a database it could not close cleanly is
+    removed with it."""
+    try:
+        yield
+    finally:
+        Path(f"{database}.wal").unlink(missing_ok=True)
 
 
 def describe_view(con: duckdb.DuckDBPyConnection, table: str) -> None:
