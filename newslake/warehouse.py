@@ -25,6 +25,7 @@ import duckdb
 import pyarrow as pa
 
 from newslake import schema
+from newslake.analyst import define_macros, macro_names
 from newslake.lake import Lake
 from newslake.lake.query import ident, quote, register
 from newslake.lake.runs_log import GLOB as RUNS_GLOB
@@ -71,6 +72,7 @@ def build_warehouse(lake: Lake) -> list[str]:
             for table in tables:
                 register(con, table, sources(lake, manifest.version, table), schema.TABLES[table].schema, where="main")
                 describe_view(con, table)
+            define_macros(con, tables)
             con.execute(
                 f"create table {META} as select ? as version, ? as lake, now() as built_at",
                 [manifest.version if manifest else None, str(lake.root.resolve())],
@@ -122,8 +124,18 @@ def warehouse_version(lake: Lake) -> str | None:
 
 
 def is_current(lake: Lake) -> bool:
-    """The warehouse reads the current version of this lake, where it is now."""
-    return built_for(lake) == (lake.current_version(), str(lake.root.resolve()))
+    """The warehouse reads the current version of this lake, where it is now, and
+    holds every analyst macro (one built by an older newslake may lack some)."""
+    return built_for(lake) == (lake.current_version(), str(lake.root.resolve())) and not _lacks_macros(lake)
+
+
+def _lacks_macros(lake: Lake) -> bool:
+    try:
+        with duckdb.connect(str(lake.warehouse_path), read_only=True) as con:
+            held = {row[0] for row in con.execute("select function_name from duckdb_functions() where function_type = 'table_macro'").fetchall()}
+    except duckdb.Error:
+        return True
+    return not macro_names() <= held
 
 
 def ensure_current(lake: Lake) -> None:
