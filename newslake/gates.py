@@ -490,14 +490,7 @@ def _outcome(r: Any, df: pd.DataFrame) -> dict[str, Any]:
     }
     if r.success:
         return out
-    examples: list[Any] = []
-    for v in res.get("partial_unexpected_list") or []:
-        v = _plain(v)
-        if v not in examples:
-            examples.append(v)
-        if len(examples) == EXAMPLE_VALUES:
-            break
-    out["examples"] = examples
+    out["examples"] = _unexpected_values(res, EXAMPLE_VALUES)
     index = res.get("partial_unexpected_index_list") or res.get("unexpected_index_list") or []
     labels = [i if not isinstance(i, dict) else next(iter(i.values()), None) for i in index[:SAMPLE_ROWS]]
     columns = [c for c in dict.fromkeys([*ROW_KEYS, column]) if c is not None and c in df.columns]
@@ -631,6 +624,18 @@ def validate_query(
 # --------------------------------------------------------------------------- details
 
 
+def _unexpected_values(res: dict, limit: int) -> list[Any]:
+    """Up to `limit` distinct failing values GX reported, in its order, as plain JSON."""
+    values: list[Any] = []
+    for v in res.get("partial_unexpected_list") or []:
+        v = _plain(v)
+        if v not in values:
+            values.append(v)
+        if len(values) == limit:
+            break
+    return values
+
+
 def _detail(r: Any) -> str:
     """A short human summary of why one expectation failed."""
     errors = _exception_messages(r.exception_info)
@@ -642,13 +647,7 @@ def _detail(r: Any) -> str:
     if count:
         if "not_be_null" in kind:
             return f"{count} null value{'s' if count != 1 else ''} of {res.get('element_count')}"
-        examples: list[Any] = []
-        for v in res.get("partial_unexpected_list") or []:
-            v = _plain(v)
-            if v not in examples:
-                examples.append(v)
-            if len(examples) == MAX_EXAMPLES:
-                break
+        examples = _unexpected_values(res, MAX_EXAMPLES)
         plural = "s" if count != 1 else ""
         return _clip(f"{count} unexpected value{plural}, e.g. {examples}")
     details = res.get("details") or {}
