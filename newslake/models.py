@@ -306,9 +306,8 @@ def _merge_step(con, step: Step, values: Mapping) -> str | None:
         else:
             _view(con, "main", name, step.sql)
         return None
-    if step.source is None:  # rebuilt models need no delta of their own: their source's says what is new
-        _materialize(con, "delta", name, step.sql, values)
-    if _rows(con, f"delta.{ident(step.source or name)}") == 0:
+    _materialize(con, "delta", name, step.sql, values)  # what a step after it reads in `delta`
+    if _rows(con, f"delta.{ident(step.source or name)}") == 0:  # a rebuilt model: its source says what is new
         con.execute(f"create or replace view main.{ident(name)} as select * from previous.{ident(name)}")
         return "kept"
     if step.incremental == "append":
@@ -320,8 +319,9 @@ def _merge_step(con, step: Step, values: Mapping) -> str | None:
     _materialize(con, "main", name, step.sql if step.source else step.merge_sql, values)
     if step.incremental == "lake-wide":  # this run's rows, under their lake-wide values
         keys = ", ".join(ident(k) for k in step.key)
+        con.execute(f"drop table delta.{ident(name)}")
         con.execute(
-            f"create or replace view delta.{ident(name)} as select * from main.{ident(name)} "
+            f"create view delta.{ident(name)} as select * from main.{ident(name)} "
             f"where ({keys}) in (select ({keys}) from delta.{ident(step.source)})"
         )
     return "rebuilt"
