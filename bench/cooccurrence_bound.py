@@ -5,7 +5,7 @@ bench/long_article.py); this isolates the stage `cooccurrence_top_entities` boun
 input is the `articles` and `entity_mentions` of a lake of real news (e.g. the Reuters
 lake `bench/throughput.py --work DIR` leaves in DIR/lake-full): the mentions of the first
 articles whose bodies add up to --sizes bytes are made one article's, as if their texts
-were one long article, and every model of sql/ is built over them (`models.run_models`)
+were one long article, and every model of sql/ is built over them (`derived.build.run_models`)
 in a process of its own, once with the bound (the setting's default) and once without it
 (every pair, as before the bound; only up to --unbounded-upto bytes, for it grows with
 the square of the entities). Printed: entities, pairs, seconds, the process's RSS

@@ -138,9 +138,9 @@ def _spawn(home: Path, command: list[str], api_url: str) -> subprocess.Popen:
 
 def _publish(home: Path, state: dict) -> None:
     """The address other newslake processes find the server by, written whole or not at all."""
-    tmp = home / f".{STATE_FILE}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(state) + "\n")
-    os.replace(tmp, home / STATE_FILE)
+    from newslake.storage import atomic_write_text  # here: storage imports pyarrow, which nothing else here needs
+
+    atomic_write_text(json.dumps(state) + "\n", home / STATE_FILE)
 
 
 def _cause(log: Path) -> str:

@@ -101,36 +101,33 @@ def writing(name: str | None, path: Path) -> Iterator[None]:
         raise
 
 
-def atomic_write_parquet(table: pa.Table, path: Path, write: str | None = None) -> None:
-    with writing(write, path):
-        _atomic_write_parquet(table, path)
-
-
-def _atomic_write_parquet(table: pa.Table, path: Path) -> None:
+@contextmanager
+def replacing(path: Path, fresh: bool = False) -> Iterator[Path]:
+    """The one atomic write: a temporary file beside `path` for the block to write,
+    then synced, given the lake's mode and renamed over `path`, so a crash leaves the
+    old file or the new one (and at worst a hidden temporary). An error in the block
+    removes the temporary and leaves `path` as it was. `fresh`: the temporary name
+    does not exist yet (a DuckDB database will not open an empty file)."""
     tmp = temp_beside(path)
     try:
-        pq.write_table(table, tmp, compression="zstd")
+        if fresh:
+            tmp.unlink()
+        yield tmp
         fsync_file(tmp)
         set_mode(tmp)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def atomic_write_parquet(table: pa.Table, path: Path, write: str | None = None) -> None:
+    with writing(write, path), replacing(path) as tmp:
+        pq.write_table(table, tmp, compression="zstd")
 
 
 def atomic_write_text(text: str, path: Path, write: str | None = None) -> None:
-    with writing(write, path):
-        _atomic_write_text(text, path)
-
-
-def _atomic_write_text(text: str, path: Path) -> None:
-    tmp = temp_beside(path)
-    try:
+    with writing(write, path), replacing(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
-        fsync_file(tmp)
-        set_mode(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def atomic_write_json(data: Any, path: Path, write: str | None = None) -> None:

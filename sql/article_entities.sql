@@ -1,4 +1,7 @@
 -- article_entities: which entities each article mentions, how often and where.
+-- key: article_id, entity_id
+-- incremental: append
+-- repair: article
 with
 
 final as (

@@ -1,5 +1,7 @@
 -- dates: a calendar over the days the articles were published on or mention,
 -- clamped to [$min_date, $max_date] so one absurd date cannot make it huge.
+-- key: date
+-- incremental: rebuild
 with
 
 span as (

@@ -1,17 +1,9 @@
 -- entities: one row per lake-wide entity, with its name, label, aliases, place, counts
 -- and the first and last publication time it was mentioned at.
+-- key: entity_id
+-- incremental: rebuild
+-- repair: entity
 with
-
-stats as (
-    select
-        entity_id,
-        count(*) as mention_count,
-        count(distinct article_id) as article_count,
-        min(published_at) as first_seen,
-        max(published_at) as last_seen
-    from stg_entity_mentions
-    group by entity_id
-),
 
 final as (
     select
@@ -27,7 +19,7 @@ final as (
         s.article_count,
         s.first_seen,
         s.last_seen
-    from stats as s
+    from stg_entity_stats as s
     join stg_entity_names as n using (entity_id)
     order by s.mention_count desc, n.name, s.entity_id
 )

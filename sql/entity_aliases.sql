@@ -7,6 +7,8 @@
 --   2. a bare surname ("Blair", a PERSON of one word, in an article that never names
 --      the person in full) joins the full name only when exactly one person in the
 --      lake has that surname. Two people who share one are never merged here.
+-- key: alias_id
+-- incremental: lake-wide
 with
 
 aliases as (

@@ -4,6 +4,9 @@
 -- entities by mentions (ties: the smaller entity_id), so an article adds at most
 -- K * (K - 1) / 2 pairs whatever it holds. The choice reads only the article's own
 -- mentions, so the rows an article adds are the same in a full and an incremental build.
+-- key: entity_a, entity_b
+-- incremental: merge
+-- repair: pair
 with
 
 article_entities as (

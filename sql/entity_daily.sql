@@ -1,5 +1,8 @@
 -- entity_daily: how often each entity is mentioned, per day of publication (UTC; for an
 -- undated article, its reference date).
+-- key: entity_id, day
+-- incremental: merge
+-- repair: entity
 with
 
 mentions as (

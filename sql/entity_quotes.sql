@@ -1,6 +1,9 @@
 -- entity_quotes: how often each entity is quoted, per day of publication (UTC; for an
 -- undated article, its reference date). A quote counts for the entity its speaker
 -- resolves to (stg_quotes); quotes with no resolved speaker count for no one.
+-- key: entity_id, day
+-- incremental: merge
+-- repair: entity
 with
 
 spoken as (

@@ -1,5 +1,8 @@
 -- roles: the titles an article gives an entity ("Secretary of State" for Mike Pompeo),
 -- one row per entity, role and article.
+-- key: entity_id, role, article_id
+-- incremental: append
+-- repair: article
 with
 
 final as (

@@ -40,6 +40,17 @@ def test_a_lake_that_is_a_file_fails_before_the_run(tmp_path):
     assert lake.read_text() == "not a folder"
 
 
+def test_a_wrong_declaration_in_sql_fails_before_the_run(tmp_path):
+    sql = Path(shutil.copytree(REPO / "sql", tmp_path / "sql"))
+    roles = sql / "roles.sql"
+    roles.write_text(roles.read_text(encoding="utf-8").replace("-- repair: article\n", ""), encoding="utf-8")
+    lake = tmp_path / "lake"
+    result = newslake("run", "--source", str(SAMPLES), "--lake", str(lake),
+                      env={"NEWSLAKE_SQL_DIR": str(sql), "PREFECT_API_URL": "http://127.0.0.1:9/api"})
+    one_error_line(result, str(roles), "declares no `-- repair:`")  # no server was needed: it failed first
+    assert not (lake / "published").exists()
+
+
 def test_a_source_that_is_a_file(tmp_path):
     (tmp_path / "a.txt").write_text("x")
     result = newslake("run", "--source", str(tmp_path / "a.txt"), "--lake", str(tmp_path / "lake"))

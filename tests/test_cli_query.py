@@ -53,6 +53,18 @@ def test_params_change_the_answer(sample_lake):
     assert out.exit_code == 2 and "no parameter 'day'" in out.output and "date" in out.output
 
 
+def test_the_shared_macro_answers_in_the_warehouse_and_in_an_older_version(sample_lake):
+    """The examples pick their entity with `entity_named` (sql/analyst/macros/): the
+    warehouse holds it for any analyst, and a version queried with --version too."""
+    lake, _ = sample_lake
+    out = q(lake, "select name from entity_named('NANCY pelosi')", "-f", "json")
+    assert out.exit_code == 0 and json.loads(out.stdout) == [{"name": "Nancy Pelosi"}], out.output
+    version = Lake(lake).current_version()
+    for args in ((), ("--version", version)):
+        out = q(lake, "-e", "entity_timeline", "-p", "entity=nancy pelosi", "-f", "json", *args)
+        assert out.exit_code == 0 and {r["name"] for r in json.loads(out.stdout)} == {"Nancy Pelosi"}, out.output
+
+
 def test_csv_lists_are_json_and_tables_show_null(sample_lake):
     lake, _ = sample_lake
     out = q(lake, "-f", "csv", "select ['a', 'b\"c'] as l, null as n")

@@ -334,7 +334,7 @@ def test_the_runs_view_lists_every_run(prefect_server, tmp_path, source_copy):
     news_pipeline(source=str(source_copy), lake=str(lake.root), extract=False)
     broken = tmp_path / "sql"
     shutil.copytree(REPO / "sql", broken)
-    (broken / "dates.sql").write_text("select * from no_such_table")
+    (broken / "dates.sql").write_text("-- key: date\n-- incremental: rebuild\nselect cast('no day' as date) as date from stg_day_counts\n")
     (source_copy / "a.txt").write_text("A story\n\nJanuary 11, 2020\n\nWith a body of a few words.\n")
     os.environ["NEWSLAKE_SQL_DIR"] = str(broken)
     try:

@@ -5,15 +5,30 @@ Each file opens with comment lines: the first ones describe the query, and each
 `$NAME`. A default in parentheses only, `-- param: entity = (the entity named in the
 most articles)`, means the parameter is NULL unless given and the query picks a
 value from the data itself, so every example answers on any lake.
+
+What several examples share is a DuckDB table macro of `sql/analyst/macros/` (one
+`create or replace macro` a file, its opening comment its description), not a copied
+CTE: the warehouse and a version's in-memory views define them (`define_macros`), so
+an analyst calls them from any tool that opens warehouse.duckdb, as the examples do
+(`select * from entity_named($entity)`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
+from newslake.config import PROJECT_DIR
+from newslake.lake.query import quote
+from newslake.derived.sql_graph import tables_read
+
 PARAM = re.compile(r"^--\s*param:\s*(?P<name>[A-Za-z_]\w*)\s*=\s*(?P<rest>.*)$")
+MACROS = PROJECT_DIR / "sql" / "analyst" / "macros"
+_MACRO = re.compile(r"^\s*create\s+(?:or\s+replace\s+)?macro\s+(?P<name>\w+)\s*\(.*?\)\s+as\s+table\s+(?P<body>.*)$", re.I | re.S | re.M)
 
 
 class ExampleError(ValueError):
@@ -75,6 +90,27 @@ def read_example(path: Path) -> Example:
         elif not params:
             description.append(line[2:].strip())
     return Example(path.stem, path, " ".join(d for d in description if d), tuple(params))
+
+
+def define_macros(con: duckdb.DuckDBPyConnection, tables: Iterable[str], folder: Path = MACROS) -> list[str]:
+    """Create on `con` each macro of `folder` whose tables are all in `tables` (a lake
+    with no version has none); returns their names. The macro's description is its
+    comment (`select comment from duckdb_functions()`)."""
+    made = []
+    for path in sorted(folder.glob("*.sql")):
+        sql = path.read_text(encoding="utf-8")
+        match = _MACRO.search(sql)
+        if match is None or match["name"] != path.stem:
+            raise ValueError(f"{path}: holds no `create or replace macro {path.stem}(...) as table ...`")
+        if {name for _, name in tables_read(con, path, match["body"])} <= set(tables):
+            con.execute(sql)
+            con.execute(f"comment on macro table {match['name']} is {quote(read_example(path).description)}")
+            made.append(match["name"])
+    return made
+
+
+def macro_names(folder: Path = MACROS) -> set[str]:
+    return {path.stem for path in folder.glob("*.sql")}
 
 
 def examples(sql_dir: Path) -> list[Example]:

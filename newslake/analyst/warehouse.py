@@ -17,18 +17,20 @@ one too, and queries it through `connect`, the analyst's sandboxed connection.
 
 from __future__ import annotations
 
-import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 import pyarrow as pa
 
 from newslake import schema
+from newslake.analyst.examples import define_macros, macro_names
 from newslake.lake import Lake
 from newslake.lake.query import ident, quote, register
 from newslake.lake.runs_log import GLOB as RUNS_GLOB
 from newslake.analyst.sandbox import lock_down, statements
-from newslake.storage import set_mode, writing
+from newslake.storage import replacing, writing
 
 META = "newslake_warehouse"  # one row: the version the views were built for, and the lake folder
 
@@ -65,14 +67,13 @@ def build_warehouse(lake: Lake) -> list[str]:
     tables = sorted(name for name in (manifest.tables if manifest else {}) if name in schema.PUBLISHED)
     for leftover in lake.root.glob(f".{lake.warehouse_path.name}.*.tmp*"):  # from a killed run
         leftover.unlink(missing_ok=True)
-    tmp = lake.warehouse_path.with_name(f".{lake.warehouse_path.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    try:
+    with replacing(lake.warehouse_path, fresh=True) as tmp, _and_its_wal(tmp):
         with writing("warehouse", lake.warehouse_path), _open(tmp, read_only=False) as con:
             con.execute("begin transaction")  # one commit for the views and their comments, not one per column
             for table in tables:
                 register(con, table, sources(lake, manifest.version, table), schema.TABLES[table].schema, where="main")
                 describe_view(con, table)
+            define_macros(con, tables)
             con.execute(
                 f"create table {META} as select ? as version, ? as lake, now() as built_at",
                 [manifest.version if manifest else None, str(lake.root.resolve())],
@@ -82,12 +83,17 @@ def build_warehouse(lake: Lake) -> list[str]:
             con.execute(f"comment on column {META}.lake is 'the lake folder the views read (a moved lake is re-pointed)'")
             con.execute(f"comment on column {META}.built_at is 'when the warehouse file was built'")
             con.execute("commit")
-        set_mode(tmp)
-        os.replace(tmp, lake.warehouse_path)
-    finally:
-        tmp.unlink(missing_ok=True)
-        Path(f"{tmp}.wal").unlink(missing_ok=True)
     return tables
+
+
+@contextmanager
+def _and_its_wal(database: Path) -> Iterator[None]:
+    """The write-ahead log DuckDB leaves beside a database it could not close cleanly is
+    removed with it."""
+    try:
+        yield
+    finally:
+        Path(f"{database}.wal").unlink(missing_ok=True)
 
 
 def describe_view(con: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -120,8 +126,18 @@ def warehouse_version(lake: Lake) -> str | None:
 
 
 def is_current(lake: Lake) -> bool:
-    """The warehouse reads the current version of this lake, where it is now."""
-    return built_for(lake) == (lake.current_version(), str(lake.root.resolve()))
+    """The warehouse reads the current version of this lake, where it is now, and
+    holds every analyst macro (one built by an older newslake may lack some)."""
+    return built_for(lake) == (lake.current_version(), str(lake.root.resolve())) and not _lacks_macros(lake)
+
+
+def _lacks_macros(lake: Lake) -> bool:
+    try:
+        with duckdb.connect(str(lake.warehouse_path), read_only=True) as con:
+            held = {row[0] for row in con.execute("select function_name from duckdb_functions() where function_type = 'table_macro'").fetchall()}
+    except duckdb.Error:
+        return True
+    return not macro_names() <= held
 
 
 def ensure_current(lake: Lake) -> None:

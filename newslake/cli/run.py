@@ -49,6 +49,8 @@ def run(
 
     from newslake.lake import Lake, LakeError
     from newslake import progress, stopping
+    from newslake.derived.build import graph
+    from newslake.derived.sql_graph import DeclarationError
     from newslake.report.summary import EXAMPLE_QUERY, summary_lines
     from newslake.validate import ValidationFailed
     from newslake.pipeline.session import log_unbegun, logged, run_if_nothing_new
@@ -64,6 +66,10 @@ def run(
         Lake(settings.lake).check_usable()  # before anything runs
     except LakeError as exc:
         fail(f"{exc} (pass a folder with --lake)", exc)
+    try:
+        graph(settings.sql_dir)  # a wrong declaration in sql/ is refused before anything is read
+    except DeclarationError as exc:
+        fail(str(exc), exc)
     started = time.perf_counter()
     was_current = Lake(settings.lake).current_version()
     live = None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 TIMEX3_TYPES = ("DATE", "TIME", "DURATION", "SET")
 
@@ -38,3 +38,8 @@ class DateMention:
     resolved_date: datetime.date | None
     granularity: str
     anchored: bool
+
+    def record(self) -> dict:
+        """The mention as the row `date_mentions` holds (without the article's id and
+        field) and `newslake tag` prints: one shape for both."""
+        return asdict(self)

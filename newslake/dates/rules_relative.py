@@ -181,24 +181,31 @@ def rel_unit(ctx: Ctx):
         xv = {"week": "XXXX-WXX", "weekend": "XXXX-WXX-WE", "month": "XXXX-XX",
               "quarter": "XXXX-QX", "decade": "XXX", "century": "XX"}.get(unit, "XXXX")
         return Hit(m.start(), m.end(), "DATE", xv)
-    if unit == "week":
-        v = R.iso_week(dct + dt.timedelta(weeks=off))
-    elif unit == "weekend":
+    if unit == "weekend":
         v = R.weekend_of(dct, off)
-    elif unit == "month":
-        y, mo = R.shift_month(dct.year, dct.month, off)
-        v = f"{y:04d}-{mo:02d}"
-    elif unit == "quarter":
-        y, q = R.shift_quarter(dct.year, R.quarter_of(dct), off)
-        ctx.last_quarter = (y, q)
-        v = f"{y:04d}-Q{q}"
-    elif unit == "decade":
-        v = f"{dct.year // 10 + off:03d}"
-    elif unit == "century":
-        v = f"{dct.year // 100 + off:02d}"
     else:
-        v = f"{dct.year + off:04d}"
+        if unit == "quarter":  # "that quarter", later, is this one
+            ctx.last_quarter = R.shift_quarter(dct.year, R.quarter_of(dct), off)
+        v = _unit_value(dct, unit, off, ctx.last_quarter)
     return Hit(m.start(), m.end(), "DATE", v, True)
+
+
+def _unit_value(dct: dt.date, unit: str, off: int, quarter: tuple[int, int] | None) -> str:
+    """The TIMEX3 value of the week, month, quarter, decade, century or year `off` of
+    them from the one holding `dct`; a quarter is `quarter` (year, q) when one is given."""
+    if unit == "week":
+        return R.iso_week(dct + dt.timedelta(weeks=off))
+    if unit == "month":
+        y, mo = R.shift_month(dct.year, dct.month, off)
+        return f"{y:04d}-{mo:02d}"
+    if unit == "quarter":
+        y, q = quarter or R.shift_quarter(dct.year, R.quarter_of(dct), off)
+        return f"{y:04d}-Q{q}"
+    if unit == "decade":
+        return f"{dct.year // 10 + off:03d}"
+    if unit == "century":
+        return f"{dct.year // 100 + off:02d}"
+    return f"{dct.year + off:04d}"
 
 
 def the_unit(ctx: Ctx):
@@ -229,21 +236,7 @@ def the_unit(ctx: Ctx):
     if dct is None:
         return Hit(m.start(), m.end(), "DATE", {"day": XDAY, "week": "XXXX-WXX", "month": "XXXX-XX",
                                                 "quarter": "XXXX-QX"}.get(unit, "XXXX"))
-    if unit == "day":
-        v = ymd(_day_ref(ctx))
-    elif unit == "week":
-        v = R.iso_week(dct)
-    elif unit == "month":
-        v = f"{dct.year:04d}-{dct.month:02d}"
-    elif unit == "quarter":
-        y, q = ctx.last_quarter or (dct.year, R.quarter_of(dct))
-        v = f"{y:04d}-Q{q}"
-    elif unit == "decade":
-        v = f"{dct.year // 10:03d}"
-    elif unit == "century":
-        v = f"{dct.year // 100:02d}"
-    else:
-        v = f"{dct.year:04d}"
+    v = ymd(_day_ref(ctx)) if unit == "day" else _unit_value(dct, unit, 0, ctx.last_quarter)
     return Hit(m.start(), m.end(), "DATE", v, True)
 
 

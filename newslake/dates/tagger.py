@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from .context import BLOCK, Ctx, Hit
 from .handlers import HANDLERS
@@ -195,43 +196,38 @@ _WEEKDAY_ONLY = re.compile(r"(?i)(?:(?:this|next|last|this\s+coming|this\s+past)
                            r"(?:mon|tues|wednes|thurs|fri|satur|sun)day")
 
 
-def _weekday_then_date(text: str, hits: list[Hit]) -> list[Hit]:
-    """'this coming Sunday, March eighth' -> one DATE with the explicit date's value."""
+def _join_pairs(hits: list[Hit], join: Callable[[Hit, Hit], Hit | None]) -> list[Hit]:
+    """The hits in order, each pair of neighbours that `join` makes one hit replaced by it."""
     out: list[Hit] = []
     i = 0
     while i < len(hits):
-        h = hits[i]
-        nxt = hits[i + 1] if i + 1 < len(hits) else None
-        if (nxt is not None and _is_day(h) and _is_day(nxt)
-                and text[h.end:nxt.start] in (", ", " ", ",")
-                and _WEEKDAY_ONLY.fullmatch(text[h.start:h.end])):
-            out.append(Hit(h.start, nxt.end, "DATE", nxt.value, nxt.anchored))
-            i += 2
-            continue
-        out.append(h)
-        i += 1
+        joined = join(hits[i], hits[i + 1]) if i + 1 < len(hits) else None
+        out.append(joined if joined is not None else hits[i])
+        i += 2 if joined is not None else 1
     return out
+
+
+def _weekday_then_date(text: str, hits: list[Hit]) -> list[Hit]:
+    """'this coming Sunday, March eighth' -> one DATE with the explicit date's value."""
+    def join(h: Hit, nxt: Hit) -> Hit | None:
+        if (_is_day(h) and _is_day(nxt) and text[h.end:nxt.start] in (", ", " ", ",")
+                and _WEEKDAY_ONLY.fullmatch(text[h.start:h.end])):
+            return Hit(h.start, nxt.end, "DATE", nxt.value, nxt.anchored)
+        return None
+
+    return _join_pairs(hits, join)
 
 
 def _sets_with_time(text: str, hits: list[Hit]) -> list[Hit]:
     """'every Monday at 9am' -> one SET XXXX-WXX-1T09:00 (TimeML)."""
-    out: list[Hit] = []
-    i = 0
-    while i < len(hits):
-        h = hits[i]
-        nxt = hits[i + 1] if i + 1 < len(hits) else None
-        if (h.type == "SET" and nxt is not None and _is_clock(nxt)
-                and _SET_GLUE.fullmatch(text[h.end:nxt.start])):
-            base = h.value
-            if base == "P1D":
-                base = "XXXX-XX-XX"
+    def join(h: Hit, nxt: Hit) -> Hit | None:
+        if h.type == "SET" and _is_clock(nxt) and _SET_GLUE.fullmatch(text[h.end:nxt.start]):
+            base = "XXXX-XX-XX" if h.value == "P1D" else h.value
             if base.startswith("XXXX") and "T" not in base:
-                out.append(Hit(h.start, nxt.end, "SET", base + "T" + nxt.value.split("T", 1)[1]))
-                i += 2
-                continue
-        out.append(h)
-        i += 1
-    return out
+                return Hit(h.start, nxt.end, "SET", base + "T" + nxt.value.split("T", 1)[1])
+        return None
+
+    return _join_pairs(hits, join)
 
 
 _GAP_OK = frozenset(" \t\n,.-–'’")

@@ -61,20 +61,7 @@ def date_mentions(articles: pa.Table) -> pa.Table:
         dct = article.get("reference_date") or (article["published_at"].date() if article["published_at"] else None)
         for field, text in article_fields(article["title"], article["captions"], article["body"]):
             for m in tag_dates(text, dct):
-                rows.append(
-                    {
-                        "article_id": article["article_id"],
-                        "field": field,
-                        "start": m.start,
-                        "end": m.end,
-                        "text": m.text,
-                        "type": m.type,
-                        "value": m.value,
-                        "resolved_date": m.resolved_date,
-                        "granularity": m.granularity,
-                        "anchored": m.anchored,
-                    }
-                )
+                rows.append({"article_id": article["article_id"], "field": field, **m.record()})
     return schema.to_table(rows, schema.DATE_MENTIONS)
 
 

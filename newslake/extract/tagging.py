@@ -72,16 +72,7 @@ def _date_dicts(text: str, dct: dt.date | None) -> list[dict[str, Any]]:
     from newslake.dates import tag_dates  # lazy: the temporal tagger is its own module
 
     return [
-        {
-            "start": m.start,
-            "end": m.end,
-            "text": m.text,
-            "type": m.type,
-            "value": m.value,
-            "resolved_date": m.resolved_date.isoformat() if m.resolved_date else None,
-            "granularity": m.granularity,
-            "anchored": m.anchored,
-        }
+        {**m.record(), "resolved_date": m.resolved_date.isoformat() if m.resolved_date else None}  # JSON: a string
         for m in tag_dates(text, dct)
     ]
 

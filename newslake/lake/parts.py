@@ -12,7 +12,6 @@ one is dropped from the next version's list, never modified in place.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 
@@ -24,7 +23,7 @@ from newslake.failpoints import WRITES
 from newslake.lake.ground import contained
 from newslake.lake.integrity import check_parts, trust
 from newslake.lake.layout import UNKNOWN_MONTH, Lake, Part
-from newslake.storage import file_sha256, fsync_file, set_mode, temp_beside, writing
+from newslake.storage import file_sha256, replacing, writing
 
 COMPRESSION = "zstd"
 
@@ -70,20 +69,13 @@ def write_part(
     path = lake.path_of(rel)
     contained(lake, path.parent)
     rows = 0
-    with writing(f"part.{table}" if f"part.{table}" in WRITES else "part.model", path):
-        tmp = temp_beside(path)
-        try:
-            with pq.ParquetWriter(tmp, schema, compression=COMPRESSION) as out:
-                for piece in pieces:
-                    piece = conform(piece if isinstance(piece, pa.Table) else pa.Table.from_batches([piece]), schema)
-                    check_nulls(piece, schema, table)
-                    out.write_table(piece)
-                    rows += piece.num_rows
-            fsync_file(tmp)
-            set_mode(tmp)
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
+    with writing(f"part.{table}" if f"part.{table}" in WRITES else "part.model", path), replacing(path) as tmp:
+        with pq.ParquetWriter(tmp, schema, compression=COMPRESSION) as out:
+            for piece in pieces:
+                piece = conform(piece if isinstance(piece, pa.Table) else pa.Table.from_batches([piece]), schema)
+                check_nulls(piece, schema, table)
+                out.write_table(piece)
+                rows += piece.num_rows
     return describe(lake, rel, partition, schema_version, rows=rows)
 
 

@@ -136,6 +136,7 @@ def version_connection(lake: Lake, manifest: Manifest) -> duckdb.DuckDBPyConnect
     The warehouse follows `current`; an older version gets throwaway views instead,
     so querying it never touches `warehouse.duckdb`. `runs` is the version's own
     runs table (the log as it stood when the version was published)."""
+    from newslake.analyst.examples import define_macros
     from newslake.analyst.sandbox import lock_down
 
     refuse_outside(lake, manifest)
@@ -147,6 +148,7 @@ def version_connection(lake: Lake, manifest: Manifest) -> duckdb.DuckDBPyConnect
                 paths = [lake.path_of(p).resolve() for p in manifest.parts(table)]
                 register(con, table, [str(p) for p in paths], schema.TABLES[table].schema)
                 files += paths
+        define_macros(con, [t for t in manifest.tables if t in schema.PUBLISHED])
         lock_down(con, paths=files)
     except BaseException:
         con.close()

@@ -35,7 +35,7 @@ from newslake.lake.ground import contained, inside, remove_version_folder
 from newslake.lake.integrity import CorruptPart
 from newslake.lake.layout import Lake, LakeError, Part, link_path
 from newslake.lake.parts import read_parts
-from newslake.storage import file_sha256, fsync_dir, fsync_file, set_mode, temp_beside
+from newslake.storage import file_sha256, fsync_dir, replacing
 from newslake.versions.catalog import files_of, open_lake
 from newslake.versions.publish import publishing
 from newslake.validate.results import ValidationFailed
@@ -84,11 +84,8 @@ def _restore(lake: Lake, damage: Damage, good: Path) -> None:
     canonical = lake.path_of(damage.part)
     contained(lake, canonical.parent)
     if canonical.is_symlink() or not (canonical.exists() and os.path.samefile(canonical, good)):
-        tmp = temp_beside(canonical)
-        shutil.copyfile(good, tmp)
-        fsync_file(tmp)
-        set_mode(tmp)
-        os.replace(tmp, canonical)  # over a link, never through it
+        with replacing(canonical) as tmp:  # renamed over a link, never written through it
+            shutil.copyfile(good, tmp)
         fsync_dir(canonical.parent)
     integrity.trust(canonical, damage.part.sha256)
     for version in damage.versions:

@@ -5,10 +5,7 @@ with
 
 target as (
     select entity_id, name
-    from entities
-    where ($entity is null or entity_id = $entity or lower(name) = lower($entity))
-    order by article_count desc, mention_count desc, name
-    limit 1
+    from entity_named($entity)
 ),
 
 partners as (

@@ -1,6 +1,7 @@
 -- stg_alias_counts: each alias (a name as its article resolved it, with its label and
 -- place) and how often canonical articles mention it. entity_aliases resolves these
 -- across the lake.
+-- incremental: merge
 with
 
 canonical as (

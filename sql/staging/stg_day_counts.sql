@@ -1,6 +1,7 @@
 -- stg_day_counts: per day, how many canonical articles were published on it (an undated
 -- one: its reference date) and how
 -- many date mentions resolve to it. The calendar in dates.sql is built over these.
+-- incremental: merge
 with
 
 canonical as (
