@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from newslake.analyst import MACROS, define_macros, macro_names
+from newslake.analyst.examples import MACROS, define_macros, macro_names
 
 ENTITIES = """create table entities as select * from (values
     ('e1', 'Nancy Pelosi', 'PERSON', 3, 9), ('e2', 'Donald Trump', 'PERSON', 5, 7), ('e3', 'Iowa', 'GPE', 5, 8)
