@@ -63,11 +63,11 @@ def test_a_new_table_is_its_sql_and_its_contract(sql, monkeypatch):
     (sql / "label_mentions.sql").write_text(
         "-- label_mentions: mentions of canonical articles per label.\n-- key: label\n-- incremental: merge\n"
         "with\n\nfinal as (\n    select m.label, count(*) as mention_count\n    from entity_mentions as m\n"
-        "    join stg_canonical_articles using (article_id)\n    group by m.label\n)\n\nselect * from final\n",
+        "    join stg_article_ids using (article_id)\n    group by m.label\n)\n\nselect * from final\n",
         encoding="utf-8",
     )
-    (sql / "staging" / "stg_canonical_articles.sql").write_text(
-        "-- stg_canonical_articles: the articles that are no near copy.\nselect article_id from articles where duplicate_of is null\n",
+    (sql / "staging" / "stg_article_ids.sql").write_text(
+        "-- stg_article_ids: the ids of the articles that are no near copy.\nselect article_id from articles where duplicate_of is null\n",
         encoding="utf-8",
     )
     (sql / "merge" / "label_mentions.sql").write_text(
@@ -80,7 +80,7 @@ def test_a_new_table_is_its_sql_and_its_contract(sql, monkeypatch):
     contract = pa.schema([schema.required("label", pa.string(), "a label"), schema.required("mention_count", pa.int64(), "mentions")])
     monkeypatch.setitem(schema.TABLES, "label_mentions", schema.TableSpec(contract, "derived"))
     order = [s.name for s in graph(sql)]
-    assert order.index("stg_canonical_articles") < order.index("label_mentions")
+    assert order.index("stg_article_ids") < order.index("label_mentions")
     first = _lake_tables((A, "Tony Blair spoke in London.", [("Tony Blair", "PERSON"), ("London", "GPE")]))
     later = _lake_tables((B, "Blair went to Paris.", [("Blair", "PERSON"), ("Paris", "GPE")]))
     whole = run_models({k: pa.concat_tables([first[k], later[k]]) for k in first}, sql)

@@ -4,12 +4,6 @@
 -- incremental: merge
 with
 
-canonical as (
-    select article_id
-    from articles
-    where duplicate_of is null
-),
-
 final as (
     select
         m.alias_id,
@@ -23,7 +17,7 @@ final as (
         count(*) as mention_count,
         count(distinct m.article_id) as article_count
     from entity_mentions as m
-    join canonical as c using (article_id)
+    join stg_canonical_articles as c using (article_id)
     group by m.alias_id
 )
 

@@ -4,15 +4,9 @@
 -- incremental: merge
 with
 
-canonical as (
-    select article_id, coalesce(cast(published_at as date), reference_date) as day
-    from articles
-    where duplicate_of is null
-),
-
 published as (
     select day, count(*) as published_count, 0 as mentioned_count
-    from canonical
+    from stg_canonical_articles
     where day is not null
     group by 1
 ),
@@ -20,7 +14,7 @@ published as (
 mentioned as (
     select d.resolved_date as day, 0 as published_count, count(*) as mentioned_count
     from date_mentions as d
-    join canonical as c using (article_id)
+    join stg_canonical_articles as c using (article_id)
     where d.resolved_date is not null
     group by 1
 ),

@@ -4,16 +4,10 @@
 -- article's reference date).
 with
 
-canonical as (
-    select article_id, coalesce(cast(published_at as date), reference_date) as day
-    from articles
-    where duplicate_of is null
-),
-
 final as (
     select q.quote_id, q.article_id, q.kind, a.entity_id, c.day
     from quotes as q
-    join canonical as c using (article_id)
+    join stg_canonical_articles as c using (article_id)
     join entity_aliases as a on a.alias_id = q.speaker_alias_id
 )
 
