@@ -9,14 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from newslake.quotes import lexicon as lx
+from newslake.quotes.records import Mention, Span
 
-if TYPE_CHECKING:
-    from newslake.quotes.rules import Mention
-
-Span = tuple[int, int]
 
 @dataclass
 class Tok:
