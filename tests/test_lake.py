@@ -19,6 +19,7 @@ from newslake.analyst import warehouse
 from newslake.lake import Lake, LakeError, Transaction, collect_garbage, commit, prune, recover
 from newslake.lake import runs_log
 from newslake.lake.small_parts import compact_small_parts
+from newslake.lake.ground import check_usable
 from newslake.lake.layout import link_path
 from newslake.lake.parts import key_in, read_parts, rewrite_without, write_part
 from newslake.report.run_report import RunReport
@@ -172,7 +173,7 @@ def test_small_parts_are_merged_above_the_threshold(tmp_path):
 def test_a_lake_path_that_is_a_file_is_refused(tmp_path):
     (tmp_path / "lake").write_text("")
     with pytest.raises(LakeError, match="is a file"):
-        Lake(tmp_path / "lake").check_usable()
+        check_usable(Lake(tmp_path / "lake"))
 
 
 # ----------------------------------------------------------------------------- on a real lake

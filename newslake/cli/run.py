@@ -48,6 +48,7 @@ def run(
     import time
 
     from newslake.lake import Lake, LakeError
+    from newslake.lake.ground import check_usable
     from newslake import progress, stopping
     from newslake.derived.build import graph
     from newslake.derived.sql_graph import DeclarationError
@@ -63,7 +64,7 @@ def run(
         what = "is a file, not a folder" if settings.source.exists() else "not found"
         fail(f"source folder {what}: {settings.source} (pass a folder of article files with --source)")
     try:
-        Lake(settings.lake).check_usable()  # before anything runs
+        check_usable(Lake(settings.lake))  # before anything runs
     except LakeError as exc:
         fail(f"{exc} (pass a folder with --lake)", exc)
     try:

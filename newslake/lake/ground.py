@@ -81,6 +81,20 @@ def _before_marker(name: str) -> bool:
     return name in BEFORE_MARKER or (name.startswith(f".{MARKER}.") and name.endswith(".tmp"))
 
 
+def check_usable(lake: Lake) -> None:
+    """Refuse a lake path that is a file, a folder from an older layout, or a folder
+    that is no lake at all (`check_ground`), with one line."""
+    if lake.root.exists() and not lake.root.is_dir():
+        raise LakeError(f"lake {lake.root} is a file, not a folder")
+    old = lake.root / "state" / "ledger.parquet"
+    if old.exists() and not lake.parts_root.exists():
+        raise LakeError(
+            f"lake {lake.root} was written by newslake's first layout (one file per table); "
+            "rebuild it from its sources into a new lake folder"
+        )
+    check_ground(lake)
+
+
 def check_ground(lake: Lake) -> None:
     """Refuse a folder that is not a lake (see the module docstring), with one line."""
     root = lake.root

@@ -254,21 +254,6 @@ class Lake:
     def path_of(self, part: Part | str) -> Path:
         return self.root / (part.path if isinstance(part, Part) else part)
 
-    def check_usable(self) -> None:
-        """Refuse a lake path that is a file, a folder from an older layout, or a folder
-        that is no lake at all (`ground.check_ground`), with one line."""
-        from newslake.lake.ground import check_ground  # ground builds on this module
-
-        if self.root.exists() and not self.root.is_dir():
-            raise LakeError(f"lake {self.root} is a file, not a folder")
-        old = self.root / "state" / "ledger.parquet"
-        if old.exists() and not self.parts_root.exists():
-            raise LakeError(
-                f"lake {self.root} was written by newslake's first layout (one file per table); "
-                "rebuild it from its sources into a new lake folder"
-            )
-        check_ground(self)
-
     def versions(self) -> list[str]:
         """Complete versions (their manifest exists), oldest first."""
         if not self.published.is_dir():

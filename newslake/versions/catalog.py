@@ -20,6 +20,7 @@ import duckdb
 
 from newslake import schema
 from newslake.lake import integrity
+from newslake.lake.ground import check_usable
 from newslake.lake.layout import VERSION, Lake, LakeError, Manifest, Part, link_path
 from newslake.lake.query import connect, register
 
@@ -39,7 +40,7 @@ def version_name(text: str) -> str:
 
 def open_lake(root: Path) -> Lake:
     lake = Lake(root)
-    lake.check_usable()
+    check_usable(lake)
     if not lake.versions():
         raise LakeError(f"lake {lake.root} has no published version: run `newslake run` first")
     return lake

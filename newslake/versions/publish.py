@@ -26,7 +26,7 @@ import pyarrow as pa
 from newslake import schema, stopping
 from newslake.lake import Lake, LakeError, Manifest, Transaction, collect_garbage, commit, prune, publisher_lock, recover, switch_current
 from newslake.lake import runs_log
-from newslake.lake.ground import remove_version_folder
+from newslake.lake.ground import check_usable, remove_version_folder
 from newslake.lake.parts import read_parts, write_part
 from newslake.report.run_report import RunReport
 
@@ -68,7 +68,7 @@ def publishing(root: Path, lock_wait: float = 0.0, *, refresh_warehouse: bool = 
     with a warehouse that shows its current version (unless the caller is about to
     switch versions and rebuild it anyway)."""
     lake = Lake(root)
-    lake.check_usable()
+    check_usable(lake)
     with publisher_lock(lake, lock_wait):
         publisher = Publisher(lake, recover(lake))
         if refresh_warehouse:
