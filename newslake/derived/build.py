@@ -35,7 +35,7 @@ from newslake.config import Settings
 from newslake.failpoints import failpoint
 from newslake.lake import Lake, Part, Transaction
 from newslake.lake.parts import write_part
-from newslake.lake.query import _type_of, connect, ident, quote, register_parts
+from newslake.lake.query import connect, duck_type, ident, quote, register_parts
 from newslake.derived.sql_graph import DeclarationError, Graph, Step, load
 
 WRITE_BATCH_ROWS = 131_072  # rows per Arrow batch (and Parquet row group) of a model's part
@@ -132,7 +132,7 @@ def _in_schema(con: duckdb.DuckDBPyConnection, name: str) -> None:
 
 def _conformed(relation: str, table: str) -> str:
     spec = schema.TABLES[table].schema
-    columns = ", ".join(f"cast({ident(f.name)} as {_type_of(f.type)}) as {ident(f.name)}" for f in spec)
+    columns = ", ".join(f"cast({ident(f.name)} as {duck_type(f.type)}) as {ident(f.name)}" for f in spec)
     return f"select {columns} from {relation}"
 
 

@@ -60,8 +60,6 @@ def duck_type(arrow_type: pa.DataType) -> str:
         return _TYPES[key]
 
 
-_type_of = duck_type
-
 
 def parts_relation(paths: Sequence[str], schema: pa.Schema, present: Iterable[str] | None = None, *, uniform: bool = False) -> str:
     """SQL for the rows of these Parquet files as the contract's columns.
@@ -71,15 +69,15 @@ def parts_relation(paths: Sequence[str], schema: pa.Schema, present: Iterable[st
     listing = "[" + ", ".join(quote(p) for p in paths) + "]"
     have = set(schema.names) if present is None else set(present)
     columns = ", ".join(
-        f"cast({ident(f.name)} as {_type_of(f.type)}) as {ident(f.name)}" if f.name in have
-        else f"cast(null as {_type_of(f.type)}) as {ident(f.name)}"
+        f"cast({ident(f.name)} as {duck_type(f.type)}) as {ident(f.name)}" if f.name in have
+        else f"cast(null as {duck_type(f.type)}) as {ident(f.name)}"
         for f in schema
     )
     return f"select {columns} from read_parquet({listing}, union_by_name = {'false' if uniform else 'true'}, hive_partitioning = false)"
 
 
 def empty_relation(schema: pa.Schema) -> str:
-    columns = ", ".join(f"cast(null as {_type_of(f.type)}) as {ident(f.name)}" for f in schema)
+    columns = ", ".join(f"cast(null as {duck_type(f.type)}) as {ident(f.name)}" for f in schema)
     return f"select {columns} limit 0"
 
 

@@ -23,6 +23,8 @@ from typing import Any, Mapping, Sequence
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from newslake import schema
+
 STAGES = ("discover", "parse", "normalize", "write", "extract", "models", "validate", "publish")
 STATUS_CLASS = {"published": "ok", "nothing_new": "muted", "validation_failed": "bad", "failed": "bad", "compacted": "ok"}
 
@@ -69,7 +71,8 @@ def cards(counts: Mapping[str, Any]) -> list[tuple[str, int]]:
     return [(label, counts.get(key) or 0) for label, key in CARDS if counts.get(key) or label in ALWAYS_CARDS]
 
 
-DERIVED = ("entities", "article_entities", "entity_daily", "entity_cooccurrence", "dates", "roles", "entity_quotes")  # the models stage's tables, in build order
+# The models stage's tables, as the contract declares them (entity_aliases is the resolution, not a count).
+DERIVED = tuple(name for name, spec in schema.TABLES.items() if spec.kind == "derived" and name != "entity_aliases")
 
 
 def stage_work(stage: str, report: Mapping[str, Any], validation: Mapping[str, Any] | None) -> str:
