@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import subprocess
-import sys
 
 import pytest
 
@@ -16,8 +14,8 @@ from newslake.lake.ground import MARKER, check_ground, claim
 from newslake.lake.layout import FORMAT, FORMAT_VERSION, Manifest
 from newslake.lake.lock import publisher_lock
 from newslake.lake.parts import write_part
+from newslake.analyst.warehouse import build_warehouse
 
-from conftest import REPO
 from test_lake import T, publish, rows, version
 
 
@@ -125,17 +123,16 @@ def test_pruning_deletes_only_what_newslake_wrote_in_a_version_folder(tmp_path):
 
 @pytest.mark.parametrize("umask", [0o000, 0o077])
 def test_the_lake_sets_its_own_modes_whatever_the_umask(tmp_path, umask):
-    """A real commit of a small lake (parts, manifest, links, runs log, warehouse) in a
-    process with the umask set: files 0644, folders 0755."""
-    script = (
-        "import sys; sys.path.insert(0, 'tests'); from pathlib import Path;"
-        "from newslake.lake import Lake; from newslake.lake.lock import publisher_lock; from newslake.analyst.warehouse import build_warehouse;"
-        "from test_lake import publish, version, rows; lake = Lake(Path(sys.argv[1]));"
-        "ctx = publisher_lock(lake); ctx.__enter__(); publish(lake, version(lake, 'r1', [rows('a')])); ctx.__exit__(None, None, None)"
-    )
-    result = subprocess.run([sys.executable, "-c", script, str(tmp_path / "lake")], cwd=REPO, capture_output=True, text=True,
-                            preexec_fn=lambda: os.umask(umask), timeout=120)
-    assert result.returncode == 0, result.stderr
+    """A real commit of a small lake (parts, manifest, links, runs log, warehouse) with the
+    process's umask set: files 0644, folders 0755."""
+    lake = Lake(tmp_path / "lake")
+    previous = os.umask(umask)
+    try:
+        with publisher_lock(lake):
+            publish(lake, version(lake, "r1", [rows("a")]))
+            build_warehouse(lake)
+    finally:
+        os.umask(previous)
     assert_lake_modes(tmp_path / "lake")
 
 
