@@ -115,7 +115,7 @@ PAUSES = (
     "parse.read",  # a source file (or piece) was opened and its size and mtime taken; its bytes are not read yet
 )
 PAUSE_SECONDS = 120
-_pauses_seen: dict[str, int] = {}
+_pauses_seen: dict[tuple[str, str, str], int] = {}
 
 
 def pause(name: str) -> None:
@@ -125,8 +125,9 @@ def pause(name: str) -> None:
     armed = _names(PAUSE_ENV, PAUSES)
     if name not in armed:
         return
-    _pauses_seen[name] = _pauses_seen.get(name, 0) + 1
-    if _pauses_seen[name] != armed[name]:
+    key = (os.environ[PAUSE_ENV], os.environ[PAUSE_DIR_ENV], name)  # counted afresh for each arming, as writes are
+    _pauses_seen[key] = _pauses_seen.get(key, 0) + 1
+    if _pauses_seen[key] != armed[name]:
         return
     folder = Path(os.environ[PAUSE_DIR_ENV])
     reached, go = folder / f"{name}.reached", folder / f"{name}.go"

@@ -1,7 +1,7 @@
-"""One name, one item, end to end: real `newslake run` processes (a file rewritten or
-truncated at the moment it is read, through the `parse.read` pause), a lake inside
-its own source, and a lake written before names were escaped. After each, the lake
-verifies and no item is lost or doubled."""
+"""One name, one item, end to end: real runs of the `newslake run` command (a file
+rewritten or truncated at the moment it is read, through the `parse.read` pause), a
+lake inside its own source, and a lake written before names were escaped. After each,
+the lake verifies and no item is lost or doubled."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pyarrow.compute  # noqa: F401
 import pytest
 from typer.testing import CliRunner
 
+from newslake import failpoints
 from newslake.ingest import ledger
 from newslake.ingest import batch as ingest
 from newslake.cli import app
@@ -29,13 +31,6 @@ pytestmark = pytest.mark.e2e
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def api_url(prefect_server) -> str:
-    import prefect.settings
-
-    return prefect.settings.get_current_settings().api.url
-
-
 def story(title: str) -> str:
     return f"{title}\n\nMarch 3, 2021\n\nThe council of Ghent met on Monday about {title.lower()}, and its leader said more would follow.\n"
 
@@ -44,28 +39,39 @@ def feed(n: int) -> str:
     return "".join(json.dumps({"title": f"Feed story {i}", "text": story(f"Feed story {i}")}) + "\n" for i in range(n))
 
 
-def run(source: Path, lake: Path, api_url: str, **env: str) -> subprocess.Popen:
-    environ = {**os.environ, "PREFECT_API_URL": api_url, "PREFECT_LOGGING_LEVEL": "WARNING", **env}
-    return subprocess.Popen([sys.executable, "-m", "newslake.cli", "run", "--source", str(source), "--lake", str(lake), "--no-extract"],
-                            env=environ, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def run(source: Path, lake: Path) -> tuple[int, str]:
+    """`newslake run --no-extract`, in this process (on the session's Prefect server)."""
+    result = runner.invoke(app, ["run", "--source", str(source), "--lake", str(lake), "--no-extract"])
+    return result.exit_code, result.output
 
 
-def finished(process: subprocess.Popen) -> tuple[int, str, str]:
-    out, err = process.communicate(timeout=600)
-    return process.returncode, out, err
-
-
-def paused_run(source: Path, lake: Path, api_url: str, pause: Path, act) -> tuple[int, str, str]:
+def paused_run(source: Path, lake: Path, pause: Path, act, monkeypatch) -> tuple[int, str]:
     """A run that stops with its first source file open (size and mtime taken, bytes not
-    yet read) while `act()` runs."""
-    process = run(source, lake, api_url, NEWSLAKE_PAUSE="parse.read", NEWSLAKE_PAUSE_DIR=str(pause))
-    deadline = time.monotonic() + 300
-    while not (pause / "parse.read.reached").exists():
-        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
-        time.sleep(0.05)
-    act()
-    (pause / "parse.read.go").touch()
-    return finished(process)
+    yet read) while `act()` runs, in a thread that waits for the pause."""
+    done, acted = threading.Event(), []
+
+    def actor() -> None:
+        while not (pause / "parse.read.reached").exists():
+            if done.wait(0.05):
+                return  # the run ended without pausing: `acted` stays empty
+        try:
+            act()
+            acted.append(True)
+        finally:
+            (pause / "parse.read.go").touch()
+
+    with monkeypatch.context() as armed:
+        armed.setenv(failpoints.PAUSE_ENV, "parse.read")
+        armed.setenv(failpoints.PAUSE_DIR_ENV, str(pause))
+        thread = threading.Thread(target=actor, daemon=True)
+        thread.start()
+        try:
+            outcome = run(source, lake)
+        finally:
+            done.set()
+            thread.join(30)
+    assert acted, "the run never paused at parse.read"
+    return outcome
 
 
 def runs_of(lake: Path) -> list[dict]:
@@ -85,7 +91,7 @@ def assert_one_row_per_uri(lake: Path) -> None:
 
 
 @pytest.mark.parametrize("writer_ends_with", [10, 3], ids=["rewritten-in-place", "truncated"])
-def test_a_file_changed_while_read_is_held_back_and_read_by_the_next_run(api_url, tmp_path, writer_ends_with):
+def test_a_file_changed_while_read_is_held_back_and_read_by_the_next_run(prefect_server, tmp_path, monkeypatch, writer_ends_with):
     source, lake, pause = tmp_path / "inbox", tmp_path / "lake", tmp_path / "pause"
     source.mkdir()
     pause.mkdir()
@@ -98,9 +104,9 @@ def test_a_file_changed_while_read_is_held_back_and_read_by_the_next_run(api_url
             out.truncate(0)
             out.write(feed(3))
 
-    code, out, err = paused_run(source, lake, api_url, pause, rewrite)
-    assert code == 0, out + err
-    assert "held back" in out + err and "Traceback" not in out + err
+    code, out = paused_run(source, lake, pause, rewrite, monkeypatch)
+    assert code == 0, out
+    assert "held back" in out and "Traceback" not in out
     last = runs_of(lake)[-1]
     assert (last["status"], last["held_back"], last["new_articles"]) == ("published", 1, 1)
     assert last["items_seen"] == last["new_articles"] + last["duplicates"] + last["unchanged"] + last["quarantined"] == 1
@@ -108,8 +114,8 @@ def test_a_file_changed_while_read_is_held_back_and_read_by_the_next_run(api_url
     assert_verified(lake)
 
     target.write_text(feed(writer_ends_with))  # the writer is done
-    code, out, err = finished(run(source, lake, api_url))
-    assert code == 0, out + err
+    code, out = run(source, lake)
+    assert code == 0, out
     last = runs_of(lake)[-1]
     assert (last["held_back"], last["new_articles"]) == (0, writer_ends_with)
     titles = sorted(table_of(lake, "articles").column("title").to_pylist())
@@ -118,7 +124,7 @@ def test_a_file_changed_while_read_is_held_back_and_read_by_the_next_run(api_url
     assert_verified(lake)
 
 
-def test_a_file_held_back_while_it_gives_back_an_article_gives_it_back_next_run(api_url, tmp_path):
+def test_a_file_held_back_while_it_gives_back_an_article_gives_it_back_next_run(prefect_server, tmp_path, monkeypatch):
     """b.txt is a copy of a.txt; a.txt goes, so b.txt is read to give its article back,
     and is touched at that moment. The article is out of the version, and back in the next."""
     source, lake, pause = tmp_path / "inbox", tmp_path / "lake", tmp_path / "pause"
@@ -127,15 +133,15 @@ def test_a_file_held_back_while_it_gives_back_an_article_gives_it_back_next_run(
     for name in ("a.txt", "b.txt"):
         (source / name).write_text(story("Copied story"))
     (source / "c.txt").write_text(story("Other story"))
-    code, out, err = finished(run(source, lake, api_url))
-    assert code == 0, out + err
+    code, out = run(source, lake)
+    assert code == 0, out
     (source / "a.txt").unlink()
-    code, out, err = paused_run(source, lake, api_url, pause, lambda: os.utime(source / "b.txt"))
-    assert code == 0, out + err
+    code, out = paused_run(source, lake, pause, lambda: os.utime(source / "b.txt"), monkeypatch)
+    assert code == 0, out
     assert runs_of(lake)[-1]["held_back"] == 1
     assert sorted(table_of(lake, "articles").column("title").to_pylist()) == ["Other story"]
-    code, out, err = finished(run(source, lake, api_url))
-    assert code == 0, out + err
+    code, out = run(source, lake)
+    assert code == 0, out
     assert sorted(table_of(lake, "articles").column("title").to_pylist()) == ["Copied story", "Other story"]
     assert table_of(lake, "articles").filter(pa.compute.equal(table_of(lake, "articles").column("title"), "Copied story")
                                              ).column("source_uri").to_pylist() == ["b.txt"]
@@ -143,16 +149,16 @@ def test_a_file_held_back_while_it_gives_back_an_article_gives_it_back_next_run(
     assert_verified(lake)
 
 
-def test_a_lake_inside_its_source_does_not_read_itself(api_url, tmp_path):
+def test_a_lake_inside_its_source_does_not_read_itself(prefect_server, tmp_path):
     source = tmp_path / "inbox"
     source.mkdir()
     lake = source / "lake"
     for title in ("Harbour story", "Tram story"):
         (source / f"{title.split()[0].lower()}.txt").write_text(story(title))
-    code, out, err = finished(run(source, lake, api_url))
-    assert code == 0, out + err
-    code, out, err = finished(run(source, lake, api_url))  # now the lake holds parts, manifests, a warehouse
-    assert code == 0, out + err
+    code, out = run(source, lake)
+    assert code == 0, out
+    code, out = run(source, lake)  # now the lake holds parts, manifests, a warehouse
+    assert code == 0, out
     runs = runs_of(lake)
     assert [(r["status"], r["files_seen"], r["quarantined"]) for r in runs] == [("published", 2, 0), ("nothing_new", 2, 0)]
     assert table_of(lake, "quarantine").num_rows == 0 and table_of(lake, "articles").num_rows == 2
