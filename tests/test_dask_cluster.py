@@ -21,7 +21,7 @@ from newslake.lake import Lake
 
 from conftest import REPO, synthetic_record, table_of, write_jsonl
 
-ARTICLES = 1_200
+ARTICLES = 600  # two checkpoints of 300, six extraction batches of 100
 BIN = Path(sys.executable).parent
 
 
@@ -84,12 +84,12 @@ def test_a_backfill_on_a_dask_cluster_survives_a_worker_and_equals_the_local_run
     address, processes, logs = cluster
     source = tmp_path / "inbox"
     for f in range(4):
-        write_jsonl(source / f"wire_{f}.jsonl", [synthetic_record(1000 + 300 * f + i) for i in range(300)])
+        write_jsonl(source / f"wire_{f}.jsonl", [synthetic_record(1000 + 150 * f + i) for i in range(ARTICLES // 4)])
     env = {
         **os.environ,
         "PREFECT_API_URL": prefect.settings.get_current_settings().api.url,
         "PREFECT_LOGGING_LEVEL": "WARNING",
-        "NEWSLAKE_CHECKPOINT_ARTICLES": "600",
+        "NEWSLAKE_CHECKPOINT_ARTICLES": str(ARTICLES // 2),
         "NEWSLAKE_EXTRACT_BATCH_SIZE": "100",
     }
     lake = Lake(tmp_path / "lake")

@@ -82,19 +82,21 @@ def sources(tmp_path_factory) -> tuple[Path, Path]:
 
 
 @pytest.fixture(scope="module")
-def base_lake(api_url, sources, tmp_path_factory) -> Path:
+def base_lake(prefect_server, sources, tmp_path_factory) -> Path:
+    from flows.pipeline import news_pipeline
+
     lake = tmp_path_factory.mktemp("base") / "lake"
-    done = cli("run", "--source", str(sources[0]), "--lake", str(lake), api_url=api_url)
-    assert done.returncode == 0, done.stderr[-2000:]
+    assert news_pipeline(source=str(sources[0]), lake=str(lake))["status"] == "published"
     return lake
 
 
 @pytest.fixture(scope="module")
-def reference(api_url, sources, base_lake, tmp_path_factory) -> Path:
+def reference(prefect_server, sources, base_lake, tmp_path_factory) -> Path:
     """The base lake plus a clean run over the full inbox: what every faulted lake must end as."""
+    from flows.pipeline import news_pipeline
+
     lake = copy_lake(base_lake, tmp_path_factory.mktemp("reference") / "lake").root
-    done = cli("run", "--source", str(sources[1]), "--lake", str(lake), api_url=api_url)
-    assert done.returncode == 0, done.stderr[-2000:]
+    assert news_pipeline(source=str(sources[1]), lake=str(lake))["status"] == "published"
     return lake
 
 
