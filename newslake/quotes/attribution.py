@@ -40,8 +40,9 @@ def speaker_before(toks: list[Tok], i: int, mentions: Sequence[Mention]) -> Span
     if toks[i].low.endswith("ing") and i > 0 and toks[i - 1].text == ",":  # "X ..., saying that"
         return subject(toks, i, mentions)
     j = i - 1
-    while j >= 0 and (toks[j].low in lx.BETWEEN or adverb(toks[j])):
-        j -= 1
+    progressive = toks[i].low.endswith("ing")
+    while j >= 0 and (toks[j].low in lx.BETWEEN or adverb(toks[j]) or progressive and toks[j].low in lx.PROGRESSIVE):
+        j -= 1  # "X has also said", "X is demanding"
     if j >= 0 and toks[j].text == ")":  # "Rep. X (R-Fla.) said"
         k = next((k for k in range(j - 1, max(-1, j - 12), -1) if toks[k].text == "("), None)
         if k is None or k == 0:
@@ -191,6 +192,8 @@ def noun_use(toks: list[Tok], i: int, mentions: Sequence[Mention]) -> bool:
     if j < 0:
         return False
     t = toks[j]
+    if t.text[:1].isdigit() or t.low.endswith(("'s", "’s")) and t.low not in ("it's", "it’s", "he's", "she's", "he’s", "she’s"):
+        return True  # "18 states", "the editor's note": a number or an owner before a noun
     if not t.text.islower() or mention_at(mentions, t.start, t.end) is not None:
         return False
     return not (t.low in lx.PRONOUNS or t.low in lx.ROLES or t.low in lx.PEOPLE or t.low in lx.DOCUMENTS)

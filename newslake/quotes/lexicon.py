@@ -31,7 +31,9 @@ _REGULAR = (
     "mention note observe point predict promise pledge propose question quip recall remark "
     "reply report respond reveal stress state suggest testify warn vow urge worry write "
     "accuse attack blame cite condemn criticize criticise decline defend demand denounce dismiss echo "
-    "mock praise refuse support oppose want shout yell exclaim plead whisper"
+    "mock praise refuse support oppose want shout yell exclaim plead whisper "
+    "reject discuss express unveil consider view offer recommend reference dispute doubt threaten "
+    "tout assure imply disagree suspect recognize liken characterize label"
 ).split()
 
 
@@ -74,7 +76,7 @@ TIME_WORDS = frozenset(
 STOP = frozenset(
     "that and but which when because while as if so though although since after before where whether "
     "than or nor for to of in on at by with from about into over under what how why this these those "
-    "is was are were be been being".split()
+    "is was are were be been being without worth".split()
 )
 
 #: Nouns of office a speaker can be named by ("the minister said").
@@ -129,7 +131,8 @@ TITLE_WORDS = frozenset("a an the of and or in on to for at by with from".split(
 #: a cue only after a subject.
 NOUN_CUES = frozenset(
     f for v in "support state call comment remark plan note report claim promise pledge reply question charge "
-    "estimate forecast demand attack echo hope fear praise blame point mention show find worry boast vow".split()
+    "estimate forecast demand attack echo hope fear praise blame point mention show find worry boast vow "
+    "offer view doubt reference label dispute".split()
     for f in (v, _inflect(v)[1])
 ) | {"reporting"}
 
@@ -149,3 +152,28 @@ DOCUMENTS = frozenset(
     "campaign ruling court records figures numbers research evidence video footage memo filing complaint "
     "lawsuit article editorial book website release index".split()
 )
+
+#: Words that open what a listener was told or asked ("told them that", "asked whether").
+REPORT_OPENERS = frozenset("that whether how why what if".split())
+
+#: Cues of asking someone to act, whose object and infinitive are the content ("urged
+#: Congress to act").
+BID_CUES = frozenset(
+    f for v in "urge ask warn encourage tell press implore beg".split() for f in _inflect(v)
+)
+
+#: The auxiliaries of a progressive cue ("X is demanding", "X has been arguing").
+PROGRESSIVE = frozenset("is are was were am been".split())
+
+#: Conjunctions that join a clause of another speaker to reported content ("A, but critics say B").
+CLAUSE_JOINS = frozenset("and but yet while though although whereas".split())
+
+
+#: Conjunctions after a comma that open a clause of the writer's own, which ends reported
+#: content ("..., but critics say", "..., although it may take days").
+CLAUSE_OPENERS = frozenset("but while although though yet whereas".split())
+
+#: Words that open a phrase of time or occasion after the object of a cue that is no verb
+#: of saying ("attacked X during the debate", "praised X before the vote").
+OBJECT_ENDS = frozenset("during since after before because when while amid despite until".split())
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from newslake.quotes import lexicon as lx
-from newslake.quotes.attribution import Tok, after_cue, find_cues, mention_at, speaker_after, speaker_before
+from newslake.quotes.attribution import Tok, adverb, after_cue, find_cues, mention_at, speaker_after, speaker_before
 from newslake.quotes.marks import Region, paragraph_regions, paragraphs
 from newslake.quotes.records import Mention, Quote, Span
 from newslake.quotes.speakers import resolve_speakers
@@ -161,10 +161,11 @@ def _direct(text, unit, long_quotes, toks, mentions) -> Quote:
 
 def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
     out = []
+    rest_at = None  # where a clause of its own starts after the content ("A, but he said B")
     cues = find_cues(toks, mentions)
     for a, b in sorted(cues, key=lambda c: toks[c[0]].low != "according"):  # "X plans to ..., according to Y": Y's
-        if toks[a].low in lx.QUOTE_ONLY_CUES:
-            continue
+        if toks[a].low in lx.QUOTE_ONLY_CUES and not _reports(toks, b + 1):
+            continue  # "added:" frames a quote; "added that ..." reports
         cue = (toks[a].start, toks[b].end)
         if toks[a].low == "according":
             spk = speaker_after(toks, b, mentions)
@@ -197,19 +198,24 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
                 k = b + 1
                 while k < len(toks) and (toks[k].low in lx.TIME_WORDS or toks[k].text == ","):
                     k += 1
-                if toks[a].low in ("told", "tells", "tell", "telling", "asked", "warned", "urged"):
-                    t_i = next((x for x in range(k, min(k + 8, len(toks))) if toks[x].low == "that"), None)
+                if toks[a].low in lx.LISTENER_CUES or toks[a].low in lx.QUOTE_ONLY_CUES:
+                    t_i = _reports(toks, k)
                     if t_i is None:
                         continue
                     k = t_i
                 if k >= len(toks):
                     continue
-                end = next((t.start for t in toks[k + 1:] if t.text in ";—–" and not t.quoted), unit.end)  # "...; they only learned"
+                end = _clause_end(toks, k + 1, unit.end)
+                if toks[a].low not in lx.SPEECH_CUES:
+                    end = _object_end(toks, k + 1, end)
                 s, e = _trim(text, toks[k].start, end)
+                if end < unit.end:
+                    rest_at = end
             else:
                 # "CONTENT, X said." / "CONTENT, said X."
-                if a < MIN_CONTENT_TOKENS or len(rest) > 6 or _frame_tail(toks, b + 1) is None:
-                    continue
+                inverted = a > 0 and toks[a - 1].text == "," and toks[a].low in lx.SPEECH_CUES and after_cue(toks, a, b, mentions) is not None
+                if a < MIN_CONTENT_TOKENS or not inverted and (len(rest) > 6 or _frame_tail(toks, b + 1) is None):
+                    continue  # "CONTENT, said Doe, a lawyer for ... who ...": the speaker's description may run long
                 comma = max((k for k in range(a) if toks[k].text == ","), default=None)
                 if comma is None or comma < MIN_CONTENT_TOKENS:
                     continue
@@ -233,6 +239,10 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
         for (s, e), (c, who) in zip(spans, attributions):
             kind = "mixed" if any(s <= r.start < e for r in short_quotes) else "indirect"
             out.append(Quote([(s, e)], kind, c, who))
+        if rest_at is not None:  # a clause of its own may report again: ", but she noted that B"
+            tail = [t for t in toks if t.start > rest_at]
+            if tail:
+                out.extend(_indirect(text, _Unit(tail[0].start, unit.end), tail, mentions, short_quotes))
         break  # one attribution per sentence: nested ones ("X said Y believes Z") cost more than they find
     return out
 
@@ -275,6 +285,50 @@ def _headline(text: str, unit: _Unit, toks: list[Tok], mentions: Sequence[Mentio
     return [Quote([(s, e)], kind, (toks[colon].start, toks[colon].end), (m.start, m.end))] if e - s >= 8 else []
 
 
+def _reports(toks: list[Tok], k: int) -> int | None:
+    """After a cue whose object may be the listener ("told reporters that", "asked him
+    whether", "urged Congress to act"): the token where what was reported starts, within
+    a few words, or None ("told the story", "asked for help")."""
+    for x in range(k, min(k + 8, len(toks))):
+        t = toks[x]
+        if t.quoted or t.text in ".;:":
+            return None
+        if t.low in lx.REPORT_OPENERS:
+            return x
+        if t.low == "to" and x > k and toks[k - 1].low in lx.BID_CUES:
+            return k  # "urged Congress to act": the listener and the bid, as one content
+    return None
+
+
+def _clause_end(toks: list[Tok], k: int, end: int) -> int:
+    """Where reported content ends, from token k on: at a semicolon or a dash ("...; they
+    only learned"), or at a comma that opens a clause of the writer's own ("..., but
+    critics say", "..., which forced her to leave", "..., adding that")."""
+    for x in range(k, len(toks)):
+        t = toks[x]
+        if t.quoted:
+            continue
+        if t.text in ";—–" or t.text == "-" and x + 1 < len(toks) and toks[x + 1].text == "-":
+            return t.start
+        if t.text == "," and x + 1 < len(toks) and not toks[x + 1].quoted and toks[x + 1].low in lx.CLAUSE_OPENERS:
+            return t.start
+    return end
+
+
+def _object_end(toks: list[Tok], k: int, end: int) -> int:
+    """Where the object of a cue that is no verb of saying ends ("attacked X in a tweet",
+    "praised X during a visit"): before a phrase of time, place or occasion."""
+    for x in range(k, len(toks)):
+        t = toks[x]
+        if t.start >= end:
+            break
+        if not t.quoted and (t.low in lx.OBJECT_ENDS or t.low in lx.WEEKDAYS):
+            return t.start
+    return end
+
+
+
+
 def _frame_tail(toks: list[Tok], k: int) -> int | None:
     """Do the words after a cue, to the next comma or the sentence's end, only say where,
     when and to whom ("told reporters on Friday,", "said in a statement.")? The index of
@@ -306,16 +360,41 @@ def _second_cue(toks: list[Tok], s: int, e: int) -> int | None:
 
 def _other_speaker(toks: list[Tok], s: int, e: int, mentions: Sequence[Mention]) -> tuple[int, int, Span] | None:
     """A second attribution of another speaker inside reported content ("A and Democrats
-    accused B"): the indexes of the conjunction and the cue, and the speaker between them."""
+    accused B", "A, and he urged B", "A, though analysts agreed B"): the indexes of the
+    conjunction and the cue, and the speaker between them."""
     for x, t in enumerate(toks):
-        if not (s < t.start < e) or x < 2 or x + 2 >= len(toks) or toks[x + 1].end > e or t.low not in lx.FINITE_CUES:
+        if not (s < t.start < e) or x < 2 or x + 2 >= len(toks) or toks[x + 1].end > e or t.quoted:
             continue
-        m = mention_at(mentions, toks[x - 1].start, toks[x - 1].end)
-        if m is None or m.end != toks[x - 1].end:
+        progressive = t.low.endswith("ing") and toks[x - 1].low in lx.PROGRESSIVE
+        if not (t.low in lx.FINITE_CUES or progressive and t.low in lx.CUE_VERBS) or t.low in lx.QUOTE_ONLY_CUES:
             continue
-        k = next((y for y in range(x - 1, -1, -1) if toks[y].start < m.start), None)
-        if k is not None and toks[k].low in ("and", "but") and toks[k].start > s:
-            return k, x, (m.start, m.end)
+        j = x - 1
+        while j > 0 and (toks[j].low in lx.BETWEEN or adverb(toks[j]) or toks[j].low in lx.PROGRESSIVE):
+            j -= 1
+        who = _clause_subject(toks, j, mentions)
+        if who is None:
+            continue
+        k = next((y for y in range(j, -1, -1) if toks[y].start < who[0]), None)
+        if k is not None and toks[k].start > s and (toks[k].low in lx.CLAUSE_JOINS or toks[k].text == ","):
+            return k, x, who
+    return None
+
+
+
+def _clause_subject(toks: list[Tok], j: int, mentions: Sequence[Mention]) -> Span | None:
+    """The subject that ends at token j: a name, a personal pronoun, or words for people
+    ("analysts", "the senators")."""
+    t = toks[j]
+    m = mention_at(mentions, t.start, t.end)
+    if m is not None and m.end == t.end:
+        return (m.start, m.end)
+    if t.low in lx.PRONOUNS and t.low != "it" and t.low != "you":
+        return (t.start, t.end)
+    if t.low in lx.PEOPLE or t.low in lx.ROLES:
+        k = j
+        while k > 0 and j - k < 3 and re.match(r"\w", toks[k - 1].text) and toks[k - 1].low not in lx.STOP and toks[k - 1].low not in lx.CLAUSE_JOINS:
+            k -= 1
+        return (toks[k].start, t.end)
     return None
 
 
