@@ -373,7 +373,8 @@ def test_content_before_an_inverted_attribution():
 
 def test_a_clause_before_a_subject_and_verb_is_no_content():
     text = "Campaigning across the north in the spring, she barely mentioned the railway."
-    assert find_quotes(text, []) == []
+    (q,) = find_quotes(text, [])  # what she mentioned is hers; the clause before her is the writer's
+    assert pieces(text, q) == ["the railway"] and speaker(text, q) == "she"
 
 
 def test_a_byline_and_a_continuing_fight_are_no_quotes():

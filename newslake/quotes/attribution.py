@@ -43,6 +43,10 @@ def speaker_before(toks: list[Tok], i: int, mentions: Sequence[Mention]) -> Span
     progressive = toks[i].low.endswith("ing")
     while j >= 0 and (toks[j].low in lx.BETWEEN or adverb(toks[j]) or progressive and toks[j].low in lx.PROGRESSIVE):
         j -= 1  # "X has also said", "X is demanding"
+    if j > 0 and toks[j].low in lx.WHEN_NOUNS and toks[j - 1].low in lx.WHEN_MODIFIERS:
+        j -= 2  # "X last week said"
+        while j >= 0 and (toks[j].low in lx.BETWEEN or adverb(toks[j])):
+            j -= 1
     if j >= 0 and toks[j].text == ")":  # "Rep. X (R-Fla.) said"
         k = next((k for k in range(j - 1, max(-1, j - 12), -1) if toks[k].text == "("), None)
         if k is None or k == 0:
@@ -170,13 +174,24 @@ def find_cues(toks: list[Tok], mentions: Sequence[Mention] = ()) -> list[tuple[i
             t.text.islower() or i == 0 or toks[i - 1].low in lx.PRONOUNS or mention_at(mentions, toks[i - 1].start, toks[i - 1].end)
         ) and (t.text.islower() or not mention_at(mentions, t.start, t.end)) and (  # "the United States" states nothing
             t.low not in lx.NOUN_CUES or not noun_use(toks, i, mentions)  # "Republican support was": a noun
-        ):
+        ) and not other_sense(toks, i):
             out.append((i, i))
         elif t.low == "put" and i + 1 < len(toks) and toks[i + 1].low == "it" and any(x.low == "as" for x in toks[max(0, i - 30):i]):
             out.append((i, i + 1))  # "as one analyst put it"
         elif t.text in "―—" and i > 0 and toks[i - 1].quoted:
             out.append((i, i))
     return out
+
+
+def other_sense(toks: list[Tok], i: int) -> bool:
+    """A cue word in a sense that reports nothing, told by the word after it: "showed up",
+    "called into the show", "declined slightly" (but "declined to comment")."""
+    nxt = toks[i + 1].low if i + 1 < len(toks) else ""
+    stem = next((v for v in lx.PHRASAL_SENSES if toks[i].low in lx.inflections(v)), None)
+    if stem is None:
+        return False
+    words, keep = lx.PHRASAL_SENSES[stem]
+    return nxt in words if not keep else nxt not in words
 
 
 def noun_use(toks: list[Tok], i: int, mentions: Sequence[Mention]) -> bool:

@@ -37,6 +37,11 @@ _REGULAR = (
 ).split()
 
 
+def inflections(verb: str) -> tuple[str, ...]:
+    """The forms of a verb: base, third person, past, -ing (and irregular participles)."""
+    return _inflect(verb)
+
+
 def _inflect(verb: str) -> tuple[str, ...]:
     if verb in _IRREGULAR:
         return (verb, *_IRREGULAR[verb])
@@ -177,3 +182,20 @@ CLAUSE_OPENERS = frozenset("but while although though yet whereas".split())
 #: of saying ("attacked X during the debate", "praised X before the vote").
 OBJECT_ENDS = frozenset("during since after before because when while amid despite until".split())
 WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+#: Cue verbs with a sense that reports nothing, told by the next word: (words, True) keeps
+#: the cue only before those words, (words, False) drops it before them.
+PHRASAL_SENSES = {
+    "decline": (frozenset({"to"}), True),  # "declined to comment"; not "declined slightly"
+    "show": (frozenset({"up", "off"}), False),  # "showed up at the debate"
+    "call": (frozenset({"into", "in", "back", "off"}), False),  # "called into a radio show"
+}
+
+#: "X last week said": a time between a speaker and its cue.
+WHEN_NOUNS = frozenset("week month year weekend night morning afternoon evening".split()) | frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday".split())
+WHEN_MODIFIERS = frozenset("last this next on".split())
+
+#: Verbs that cannot open reported content: after one, the cue was inside a relative
+#: clause ("what X plans is", "everything X says was").
+RELATIVE_GAP = frozenset("is was are were has have had will would".split())

@@ -23,6 +23,8 @@ _OPEN_CLOSE = "\"“”„«»'"
 #: A quoted region shorter than this many words is a scare quote or a title, not a quote.
 MIN_QUOTE_WORDS = 4
 MIN_CONTENT_TOKENS = 3
+MIN_OBJ = 2  # "barely mentioned climate change": the object of a cue may be short
+MIN_OBJ_CHARS = 5
 
 
 @dataclass
@@ -184,16 +186,18 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
             rest = [t for t in toks[b + 1:] if re.match(r"\w", t.text)]
             head = toks[a].start if spk_b is None else spk_b[0]
             comma = max((k for k in range(a) if toks[k].text == "," and toks[k].end <= head), default=None)
-            tail = _frame_tail(toks, b + 1) if comma is not None and comma >= MIN_CONTENT_TOKENS and toks[a].low in lx.SPEECH_CUES else None
+            tail = _frame_tail(toks, b + 1) if comma is not None and comma >= 1 and toks[a].low in lx.SPEECH_CUES else None
             if tail is not None and spk_b is not None:  # "CONTENT, X told reporters on Friday." / "A, X said, B."
                 pieces = [_trim(text, unit.start, toks[comma].start)]
                 if tail < len(toks) and len([t for t in toks[tail:] if re.match(r"\w", t.text)]) >= MIN_CONTENT_TOKENS:
                     pieces.append(_trim(text, toks[tail].end, unit.end))
-                if pieces[0][1] - pieces[0][0] >= 8:
+                if comma < MIN_CONTENT_TOKENS and len(pieces) < 2:
+                    pieces = []  # "The museum, he said, would ...": a short head needs the rest of its sentence
+                if pieces and pieces[0][1] - pieces[0][0] >= 3:
                     kind = "mixed" if any(s <= r.start < e for s, e in pieces for r in short_quotes) else "indirect"
                     out.append(Quote(pieces, kind, cue, spk_b))
                     break
-            if spk_b is not None and len(rest) >= MIN_CONTENT_TOKENS:
+            if spk_b is not None and len(rest) >= (MIN_CONTENT_TOKENS if toks[a].low in lx.SPEECH_CUES else MIN_OBJ):
                 spk = spk_b
                 k = b + 1
                 while k < len(toks) and (toks[k].low in lx.TIME_WORDS or toks[k].text == ","):
@@ -203,8 +207,8 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
                     if t_i is None:
                         continue
                     k = t_i
-                if k >= len(toks):
-                    continue
+                if k >= len(toks) or toks[k].low in lx.RELATIVE_GAP:
+                    continue  # "Everything X says is a lie": the cue sits in a relative clause
                 end = _clause_end(toks, k + 1, unit.end)
                 if toks[a].low not in lx.SPEECH_CUES:
                     end = _object_end(toks, k + 1, end)
@@ -223,7 +227,7 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
                 if spk is None:
                     continue
                 s, e = _trim(text, unit.start, toks[comma].start)
-        if e - s < 8:
+        if e - s < (8 if toks[a].low in lx.SPEECH_CUES else MIN_OBJ_CHARS):
             continue
         second = _second_cue(toks, s, e)
         other = _other_speaker(toks, s, e, mentions) if second is None else None
