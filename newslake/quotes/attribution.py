@@ -165,10 +165,14 @@ def after_cue(toks: list[Tok], a: int, b: int, mentions: Sequence[Mention]) -> S
 def find_cues(toks: list[Tok], mentions: Sequence[Mention] = ()) -> list[tuple[int, int]]:
     """(first, last) token indexes of every cue outside the long quotes."""
     out = []
+    words = [t for t in toks if t.text[:1].isalpha()]
+    headline = len(words) >= 4 and sum(t.text[:1].isupper() for t in words) >= 0.8 * len(words)
     for i, t in enumerate(toks):
         if t.quoted:
             continue
-        if t.low == "according" and i + 1 < len(toks) and toks[i + 1].low == "to":
+        if headline and i > 0 and t.low in lx.FINITE_CUES and t.text[:1].isupper() and not mention_at(mentions, t.start, t.end):
+            out.append((i, i))  # "Former Doctor Says Her Health Was Hidden": a headline capitalizes its verb
+        elif t.low == "according" and i + 1 < len(toks) and toks[i + 1].low == "to":
             out.append((i, i + 1))
         elif t.low in lx.CUE_VERBS and not (i > 0 and toks[i - 1].low in lx.DETERMINERS) and (
             t.text.islower() or i == 0 or toks[i - 1].low in lx.PRONOUNS or mention_at(mentions, toks[i - 1].start, toks[i - 1].end)

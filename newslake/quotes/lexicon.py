@@ -155,7 +155,8 @@ NOUN_NEXT = frozenset("was were is are be been could would will may might can ca
 DOCUMENTS = frozenset(
     "poll polls survey study analysis report reports data documents document slide ad ads letter statement "
     "campaign ruling court records figures numbers research evidence video footage memo filing complaint "
-    "lawsuit article editorial book website release index".split()
+    "lawsuit article editorial book website release index average averages video videos transcript tally "
+    "results estimates projections recording".split()
 )
 
 #: Words that open what a listener was told or asked ("told them that", "asked whether").
