@@ -62,6 +62,8 @@ def speaker_before(toks: list[Tok], i: int, mentions: Sequence[Mention]) -> Span
     if j < 0 or toks[j].quoted or not re.match(r"\w", toks[j].text):
         return None
     head = toks[j]
+    if head.low == "to" and INF and j > 0 and not toks[j - 1].quoted and toks[j - 1].low not in lx.STOP:  # "X appeared to suggest", "X has yet to explain"
+        return subject(toks, j, mentions)
     if head.low == "and" and not any(t.quoted for t in toks[:j]):  # "X urged her ... and repeatedly said"
         return subject(toks, j, mentions)
     if head.low in lx.STOP or head.low in lx.OBJECTS:
@@ -83,6 +85,9 @@ def speaker_before(toks: list[Tok], i: int, mentions: Sequence[Mention]) -> Span
     while k - 1 >= 0 and re.match(r"\w", toks[k - 1].text) and not toks[k - 1].quoted and toks[k - 1].low not in lx.STOP and j - k < 5:
         k -= 1
     return (toks[k].start, head.end)
+
+
+INF = True
 
 
 def adverb(t: Tok) -> bool:
@@ -206,13 +211,17 @@ def noun_use(toks: list[Tok], i: int, mentions: Sequence[Mention]) -> bool:
     if i + 1 < len(toks) and toks[i + 1].low in lx.NOUN_NEXT:
         return True
     j = i - 1
-    while j >= 0 and toks[j].low in lx.BETWEEN:
+    while j >= 0 and (toks[j].low in lx.BETWEEN or adverb(toks[j])):
         j -= 1
     if j < 0:
         return False
     t = toks[j]
+    if t.low in lx.SUBJECT_RELATIVES:
+        return False  # "cities that support the rules": the subject of a relative clause
     if t.text[:1].isdigit() or t.low.endswith(("'s", "’s")) and t.low not in ("it's", "it’s", "he's", "she's", "he’s", "she’s"):
         return True  # "18 states", "the editor's note": a number or an owner before a noun
     if not t.text.islower() or mention_at(mentions, t.start, t.end) is not None:
         return False
+    if i + 1 < len(toks) and toks[i + 1].low == "that" and t.low.endswith("s") and t.low not in lx.DETERMINERS:
+        return False  # "environmentalists worry that": a plural subject and its verb
     return not (t.low in lx.PRONOUNS or t.low in lx.ROLES or t.low in lx.PEOPLE or t.low in lx.DOCUMENTS)

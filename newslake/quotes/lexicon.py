@@ -200,3 +200,19 @@ WHEN_MODIFIERS = frozenset("last this next on".split())
 #: Verbs that cannot open reported content: after one, the cue was inside a relative
 #: clause ("what X plans is", "everything X says was").
 RELATIVE_GAP = frozenset("is was are were has have had will would".split())
+
+#: Words that open no reported content: a cue before them reports nothing ("what she
+#: wants and ...", "what X said when she resigned").
+NO_CONTENT = frozenset("and or but when because".split())
+
+#: Nouns of saying and believing whose owner is a speaker ("Doe's claim that ...").
+SAYING_NOUNS = frozenset(
+    "claim claims assertion argument belief view promise pledge warning suggestion allegation allegations "
+    "charge accusation insistence contention statement remark comment comments hope fear concern "
+    "prediction assurance vow threat".split()
+)
+#: Possessives that name the owner of a claim ("his claim that").
+OWNER_PRONOUNS = frozenset("his her their".split())
+
+#: Relative pronouns that stand as the subject of the verb after them ("cities that support").
+SUBJECT_RELATIVES = frozenset("who that which".split())

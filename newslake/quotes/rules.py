@@ -190,7 +190,7 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
             if tail is not None and spk_b is not None:  # "CONTENT, X told reporters on Friday." / "A, X said, B."
                 pieces = [_trim(text, unit.start, toks[comma].start)]
                 if tail < len(toks) and len([t for t in toks[tail:] if re.match(r"\w", t.text)]) >= MIN_CONTENT_TOKENS:
-                    pieces.append(_trim(text, toks[tail].end, unit.end))
+                    pieces.append(_trim(text, toks[tail].end, _clause_end(toks, tail + 1, unit.end)))
                 if comma < MIN_CONTENT_TOKENS and len(pieces) < 2:
                     pieces = []  # "The museum, he said, would ...": a short head needs the rest of its sentence
                 if pieces and pieces[0][1] - pieces[0][0] >= 3:
@@ -207,7 +207,7 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
                     if t_i is None:
                         continue
                     k = t_i
-                if k >= len(toks) or toks[k].low in lx.RELATIVE_GAP:
+                if k >= len(toks) or toks[k].low in lx.RELATIVE_GAP or toks[k].low in lx.NO_CONTENT:
                     continue  # "Everything X says is a lie": the cue sits in a relative clause
                 end = _clause_end(toks, k + 1, unit.end)
                 if toks[a].low not in lx.SPEECH_CUES:
@@ -251,6 +251,20 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
     return out
 
 
+def _before_frame(text: str, unit: _Unit, toks: list[Tok], q: Quote, mentions, short_quotes) -> list[Quote]:
+    """'X attacked Y for Z, saying, "..."': what the speaker of a quote reported before the
+    participle that frames it, as a quote of its own."""
+    if q.kind != "direct" or q.cue is None or q.speaker is None or q.speaker[1] > q.cue[0]:
+        return []
+    at = next((x for x, t in enumerate(toks) if t.start == q.cue[0]), None)
+    if at is None or at < 2 or toks[at - 1].text != "," or not toks[at].low.endswith("ing"):
+        return []
+    lead = toks[:at - 1]
+    if len(lead) < 2 + MIN_CONTENT_TOKENS or any(t.quoted for t in lead):
+        return []
+    return _indirect(text, _Unit(unit.start, lead[-1].end), lead, mentions, short_quotes)
+
+
 def _after_frame(text: str, unit: _Unit, toks: list[Tok], q: Quote, short_quotes) -> list[Quote]:
     """'"...," she said, adding that B.' / '..., citing B.': what the speaker of a quote
     goes on to report, after the quote's cue, as a quote of its own."""
@@ -273,6 +287,30 @@ def _after_frame(text: str, unit: _Unit, toks: list[Tok], q: Quote, short_quotes
                 return []
             kind = "mixed" if any(s <= r.start < e for r in short_quotes) else "indirect"
             return [Quote([(s, e)], kind, (t.start, t.end), q.speaker)]
+    return []
+
+
+def _nominal(text: str, unit: _Unit, toks: list[Tok], mentions: Sequence[Mention], short_quotes) -> list[Quote]:
+    """"Doe's claim that the count was rigged": a noun of saying, its owner the speaker and
+    the clause after "that" the content."""
+    for x in range(1, len(toks) - 2):
+        t, owner = toks[x], toks[x - 1]
+        if t.quoted or t.low not in lx.SAYING_NOUNS or toks[x + 1].low != "that":
+            continue
+        if owner.low in lx.OWNER_PRONOUNS:
+            spk = (owner.start, owner.end)
+        else:
+            name = owner.text[:-2] if owner.low.endswith(("'s", "’s")) else None
+            m = mention_at(mentions, owner.start, owner.start + len(name)) if name else None
+            if m is None:
+                continue
+            spk = (m.start, min(m.end, owner.start + len(name)))
+        end = _clause_end(toks, x + 2, unit.end)
+        s, e = _trim(text, toks[x + 1].start, end)
+        if len([w for w in toks if s <= w.start < e and re.match(r"\w", w.text)]) <= MIN_CONTENT_TOKENS:
+            continue
+        kind = "mixed" if any(s <= r.start < e for r in short_quotes) else "indirect"
+        return [Quote([(s, e)], kind, (t.start, t.end), spk)]
     return []
 
 
@@ -385,6 +423,9 @@ def _other_speaker(toks: list[Tok], s: int, e: int, mentions: Sequence[Mention])
 
 
 
+PLURAL = True
+
+
 def _clause_subject(toks: list[Tok], j: int, mentions: Sequence[Mention]) -> Span | None:
     """The subject that ends at token j: a name, a personal pronoun, or words for people
     ("analysts", "the senators")."""
@@ -394,7 +435,7 @@ def _clause_subject(toks: list[Tok], j: int, mentions: Sequence[Mention]) -> Spa
         return (m.start, m.end)
     if t.low in lx.PRONOUNS and t.low != "it" and t.low != "you":
         return (t.start, t.end)
-    if t.low in lx.PEOPLE or t.low in lx.ROLES:
+    if t.low in lx.PEOPLE or t.low in lx.ROLES or PLURAL and t.text.islower() and t.low.endswith("s") and len(t.low) > 3 and t.low not in lx.STOP:
         k = j
         while k > 0 and j - k < 3 and re.match(r"\w", toks[k - 1].text) and toks[k - 1].low not in lx.STOP and toks[k - 1].low not in lx.CLAUSE_JOINS:
             k -= 1
@@ -463,10 +504,11 @@ def find_quotes(text: str, mentions: Sequence[Mention] = ()) -> list[Quote]:
                             q.cue = src.cue if src is pending else None
                             q.speaker = src.speaker
                 frame = None
+                para_quotes.extend(_before_frame(text, unit, toks, q, mentions, shorts))
                 para_quotes.append(q)
                 para_quotes.extend(_after_frame(text, unit, toks, q, shorts))
             else:
-                found = _indirect(text, unit, toks, mentions, shorts) or _headline(text, unit, toks, mentions, shorts)
+                found = _indirect(text, unit, toks, mentions, shorts) or _headline(text, unit, toks, mentions, shorts) or _nominal(text, unit, toks, mentions, shorts)
                 para_quotes.extend(found)
                 frame = (found[-1].cue, found[-1].speaker) if found else _frame(toks, mentions)
         pending = None
