@@ -69,6 +69,8 @@ BETWEEN = frozenset(
     "also has had have would will later then previously repeatedly recently reportedly once never "
     "often did does do could may might not n't already publicly privately just still again "
     "further quickly simply flatly bluntly openly long last first".split()
+) | frozenset(
+    f"{w}{a}t" for w in "does did do is was has have had would could wo ca should are were".split() for a in ("n'", "n’")
 )
 
 #: Words after a cue that are not yet the content ("said Tuesday that", "told reporters").
@@ -209,10 +211,16 @@ NO_CONTENT = frozenset("and or but when because".split())
 SAYING_NOUNS = frozenset(
     "claim claims assertion argument belief view promise pledge warning suggestion allegation allegations "
     "charge accusation insistence contention statement remark comment comments hope fear concern "
-    "prediction assurance vow threat".split()
+    "prediction assurance vow threat message position assessment estimate finding findings conclusion admission "
+    "denial acknowledgment explanation answer response reply excuse theory insinuation implication".split()
 )
 #: Possessives that name the owner of a claim ("his claim that").
 OWNER_PRONOUNS = frozenset("his her their".split())
 
 #: Relative pronouns that stand as the subject of the verb after them ("cities that support").
 SUBJECT_RELATIVES = frozenset("who that which".split())
+
+#: Nouns of intent whose owner is a speaker of what follows ("Doe's plan to ...", "her
+#: plan would ...").
+INTENT_NOUNS = frozenset("plan plans proposal proposals promise promises pledge vow threat call bid refusal decision "
+                         "effort efforts attempt push demand determination intention offer".split())

@@ -153,9 +153,12 @@ def _direct(text, unit, long_quotes, toks, mentions) -> Quote:
         gap = [t for t in gap if t.start not in spk_words and t.low not in lx.TIME_WORDS]
         framed = text[:long_quotes[0].start].rstrip()[-1:] in ":,"  # 'X said: "..."'
         if any(t.low == "that" for t in gap) or (len(gap) > 1 and not framed) or len(gap) > 3:
-            s, e = _trim(text, toks[b].end, unit.end)
+            last_q = max(i for i, t in enumerate(toks) if t.quoted)
+            s, e = _trim(text, toks[b].end, _clause_end(toks, last_q + 1, unit.end))
             if gap and gap[0].low == "that":
                 s = gap[0].start
+            elif toks[a].low in lx.LISTENER_CUES and (k := _reports(toks, b + 1)) is not None and toks[k].low == "that":
+                s = toks[k].start  # "told the audience that ...": what was told, not to whom
             q.content = [(s, e)]
             q.kind = "mixed"
     return q
@@ -295,7 +298,7 @@ def _nominal(text: str, unit: _Unit, toks: list[Tok], mentions: Sequence[Mention
     the clause after "that" the content."""
     for x in range(1, len(toks) - 2):
         t, owner = toks[x], toks[x - 1]
-        if t.quoted or t.low not in lx.SAYING_NOUNS or toks[x + 1].low != "that":
+        if t.quoted or not (t.low in lx.SAYING_NOUNS and toks[x + 1].low == "that" or t.low in lx.INTENT_NOUNS and toks[x + 1].low in ("to", "would", "will")):
             continue
         if owner.low in lx.OWNER_PRONOUNS:
             spk = (owner.start, owner.end)
@@ -331,12 +334,15 @@ def _reports(toks: list[Tok], k: int) -> int | None:
     """After a cue whose object may be the listener ("told reporters that", "asked him
     whether", "urged Congress to act"): the token where what was reported starts, within
     a few words, or None ("told the story", "asked for help")."""
+    asked = k > 0 and toks[k - 1].low in lx.inflections("ask")
     for x in range(k, min(k + 8, len(toks))):
         t = toks[x]
         if t.quoted or t.text in ".;:":
             return None
         if t.low in lx.REPORT_OPENERS:
             return x
+        if asked and t.low == "about" and x + 1 < len(toks):
+            return x + 1  # "asked him about his returns": what he was asked about
         if t.low == "to" and x > k and toks[k - 1].low in lx.BID_CUES:
             return k  # "urged Congress to act": the listener and the bid, as one content
     return None
