@@ -233,7 +233,8 @@ def test_transcript_turns_name_their_speakers():
         '"And I will say so again tomorrow morning."'
     )
     quotes = find_quotes(text, [])
-    assert [speaker(text, q) for q in quotes] == ["HOST", "DOE", "DOE"]  # a turn over two paragraphs
+    assert [speaker(text, q) for q in quotes] == ["HOST", "DOE"]
+    assert len(quotes[1].content) == 2  # a turn over two paragraphs is one quote in two pieces
     assert pieces(text, quotes[0]) == ["Will the minister resign before the vote next week?"]
 
 

@@ -477,6 +477,16 @@ def _transcript(text: str, q: Quote) -> bool:
     return True
 
 
+def _quote_alone(text: str, p0: int, p1: int, regions: list[Region]) -> bool:
+    """Is a paragraph nothing but quotation (no word of the writer's)?"""
+    outside, at = [], p0
+    for r in regions:
+        outside.append(text[at:r.start])
+        at = r.end
+    outside.append(text[at:p1])
+    return not re.search(r"\w", "".join(outside))
+
+
 def find_quotes(text: str, mentions: Sequence[Mention] = ()) -> list[Quote]:
     """Every quote in `text`, in order. `mentions` are its NER spans."""
     mentions = sorted(mentions, key=lambda m: m.start)
@@ -485,6 +495,12 @@ def find_quotes(text: str, mentions: Sequence[Mention] = ()) -> list[Quote]:
     last_direct: Quote | None = None  # the quote a following quote-only paragraph continues
     for p0, p1 in paragraphs(text):
         regions = paragraph_regions(text[p0:p1], p0)
+        if pending is not None and not regions:  # 'The governor added:' and then his words, unmarked
+            s, e = _trim(text, p0, p1)
+            if len(re.findall(r"\w+", text[s:e])) >= MIN_QUOTE_WORDS:
+                quotes.append(Quote([(s, e)], "direct", pending.cue, pending.speaker))
+                pending = None
+                continue
         para_quotes: list[Quote] = []
         frame: tuple[Span, Span] | None = None  # a cue and speaker whose quote comes next
         for unit in _units(text, p0, p1, regions):
@@ -506,6 +522,9 @@ def find_quotes(text: str, mentions: Sequence[Mention] = ()) -> list[Quote]:
                         continue
                     else:
                         src = pending if pending is not None else (last_direct if not para_quotes else None)
+                        if src is not None and src is not pending and quotes and quotes[-1] is src and _quote_alone(text, p0, p1, regions):
+                            src.content.extend(q.content)  # a paragraph of quote alone goes on with the last speaker's quote
+                            continue
                         if src is not None:
                             q.cue = src.cue if src is pending else None
                             q.speaker = src.speaker
