@@ -22,6 +22,7 @@ _IRREGULAR = {
     "plan": ("plans", "planned", "planning"),
     "read": ("reads", "read", "reading"),
     "blast": ("blasts", "blasted", "blasting"),
+    "see": ("sees", "saw", "seeing"),  # "critics see the plan as a giveaway"
 }
 
 _REGULAR = (
@@ -33,7 +34,7 @@ _REGULAR = (
     "accuse attack blame cite condemn criticize criticise decline defend demand denounce dismiss echo "
     "mock praise refuse support oppose want shout yell exclaim plead whisper "
     "reject discuss express unveil consider view offer recommend reference dispute doubt threaten "
-    "tout assure imply disagree suspect recognize liken characterize label"
+    "tout assure imply disagree suspect recognize liken characterize label underscore"
 ).split()
 
 
@@ -192,6 +193,7 @@ PHRASAL_SENSES = {
     "decline": (frozenset({"to"}), True),  # "declined to comment"; not "declined slightly"
     "show": (frozenset({"up", "off"}), False),  # "showed up at the debate"
     "call": (frozenset({"into", "in", "back", "off"}), False),  # "called into a radio show"
+    "see": (frozenset({"what", "if", "whether", "how", "you", "it", "that"}), False),  # "we will see what happens"
 }
 
 #: "X last week said": a time between a speaker and its cue.
@@ -224,3 +226,4 @@ SUBJECT_RELATIVES = frozenset("who that which".split())
 #: plan would ...").
 INTENT_NOUNS = frozenset("plan plans proposal proposals promise promises pledge vow threat call bid refusal decision "
                          "effort efforts attempt push demand determination intention offer".split())
+

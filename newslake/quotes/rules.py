@@ -157,7 +157,7 @@ def _direct(text, unit, long_quotes, toks, mentions) -> Quote:
             s, e = _trim(text, toks[b].end, _clause_end(toks, last_q + 1, unit.end))
             if gap and gap[0].low == "that":
                 s = gap[0].start
-            elif toks[a].low in lx.LISTENER_CUES and (k := _reports(toks, b + 1)) is not None and toks[k].low == "that":
+            elif toks[a].low in lx.LISTENER_CUES and (k := _reports(toks, b + 1, toks[a].low)) is not None and toks[k].low == "that":
                 s = toks[k].start  # "told the audience that ...": what was told, not to whom
             q.content = [(s, e)]
             q.kind = "mixed"
@@ -169,7 +169,7 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
     rest_at = None  # where a clause of its own starts after the content ("A, but he said B")
     cues = find_cues(toks, mentions)
     for a, b in sorted(cues, key=lambda c: toks[c[0]].low != "according"):  # "X plans to ..., according to Y": Y's
-        if toks[a].low in lx.QUOTE_ONLY_CUES and not _reports(toks, b + 1):
+        if toks[a].low in lx.QUOTE_ONLY_CUES and not _reports(toks, b + 1, toks[a].low):
             continue  # "added:" frames a quote; "added that ..." reports
         cue = (toks[a].start, toks[b].end)
         if toks[a].low == "according":
@@ -206,7 +206,7 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
                 while k < len(toks) and (toks[k].low in lx.TIME_WORDS or toks[k].text == ","):
                     k += 1
                 if toks[a].low in lx.LISTENER_CUES or toks[a].low in lx.QUOTE_ONLY_CUES:
-                    t_i = _reports(toks, k)
+                    t_i = _reports(toks, k, toks[a].low)
                     if t_i is None:
                         continue
                     k = t_i
@@ -330,12 +330,12 @@ def _headline(text: str, unit: _Unit, toks: list[Tok], mentions: Sequence[Mentio
     return [Quote([(s, e)], kind, (toks[colon].start, toks[colon].end), (m.start, m.end))] if e - s >= 8 else []
 
 
-def _reports(toks: list[Tok], k: int) -> int | None:
+def _reports(toks: list[Tok], k: int, cue: str) -> int | None:
     """After a cue whose object may be the listener ("told reporters that", "asked him
     whether", "urged Congress to act"): the token where what was reported starts, within
     a few words, or None ("told the story", "asked for help")."""
-    asked = k > 0 and toks[k - 1].low in lx.inflections("ask")
-    for x in range(k, min(k + 8, len(toks))):
+    asked = cue in lx.inflections("ask")
+    for x in range(k, min(k + 16, len(toks))):  # the listener may come with a description
         t = toks[x]
         if t.quoted or t.text in ".;:":
             return None
@@ -343,7 +343,7 @@ def _reports(toks: list[Tok], k: int) -> int | None:
             return x
         if asked and t.low == "about" and x + 1 < len(toks):
             return x + 1  # "asked him about his returns": what he was asked about
-        if t.low == "to" and x > k and toks[k - 1].low in lx.BID_CUES:
+        if t.low == "to" and x > k and cue in lx.BID_CUES:
             return k  # "urged Congress to act": the listener and the bid, as one content
     return None
 
