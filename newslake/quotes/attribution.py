@@ -218,7 +218,7 @@ def noun_use(toks: list[Tok], i: int, mentions: Sequence[Mention]) -> bool:
     t = toks[j]
     if t.low in lx.SUBJECT_RELATIVES:
         return False  # "cities that support the rules": the subject of a relative clause
-    if t.text[:1].isdigit() or t.low.endswith(("'s", "’s")) and t.low not in ("it's", "it’s", "he's", "she's", "he’s", "she’s"):
+    if t.text[:1].isdigit() or t.low in lx.NUMBER_WORDS or t.low.endswith(("'s", "’s")) and t.low not in ("it's", "it’s", "he's", "she's", "he’s", "she’s"):
         return True  # "18 states", "the editor's note": a number or an owner before a noun
     if not t.text.islower() or mention_at(mentions, t.start, t.end) is not None:
         return False

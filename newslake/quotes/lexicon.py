@@ -227,3 +227,9 @@ SUBJECT_RELATIVES = frozenset("who that which".split())
 INTENT_NOUNS = frozenset("plan plans proposal proposals promise promises pledge vow threat call bid refusal decision "
                          "effort efforts attempt push demand determination intention offer".split())
 
+
+#: Numbers in words, which no subject of a cue ends with ("Eighteen states sued").
+NUMBER_WORDS = frozenset(
+    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty thirty forty fifty hundred hundreds thousand thousands dozen dozens".split()
+)

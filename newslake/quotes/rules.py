@@ -356,6 +356,8 @@ def _clause_end(toks: list[Tok], k: int, end: int) -> int:
         t = toks[x]
         if t.quoted:
             continue
+        if t.low in lx.CLAUSE_OPENERS and x >= 2 and toks[x - 1].quoted and toks[x - 2].text == ",":
+            return toks[x - 1].end  # '... "a disaster for the town," but the vote went ahead'
         if t.text in ";—–" or t.text == "-" and x + 1 < len(toks) and toks[x + 1].text == "-":
             return t.start
         if t.text == "," and x + 1 < len(toks) and not toks[x + 1].quoted and toks[x + 1].low in lx.CLAUSE_OPENERS:
