@@ -62,7 +62,7 @@ def speaker_before(toks: list[Tok], i: int, mentions: Sequence[Mention]) -> Span
     if j < 0 or toks[j].quoted or not re.match(r"\w", toks[j].text):
         return None
     head = toks[j]
-    if head.low == "to" and INF and j > 0 and not toks[j - 1].quoted and toks[j - 1].low not in lx.STOP:  # "X appeared to suggest", "X has yet to explain"
+    if head.low == "to" and j > 0 and not toks[j - 1].quoted and toks[j - 1].low not in lx.STOP:  # "X appeared to suggest", "X has yet to explain"
         return subject(toks, j, mentions)
     if head.low == "and" and not any(t.quoted for t in toks[:j]):  # "X urged her ... and repeatedly said"
         return subject(toks, j, mentions)
@@ -85,9 +85,6 @@ def speaker_before(toks: list[Tok], i: int, mentions: Sequence[Mention]) -> Span
     while k - 1 >= 0 and re.match(r"\w", toks[k - 1].text) and not toks[k - 1].quoted and toks[k - 1].low not in lx.STOP and j - k < 5:
         k -= 1
     return (toks[k].start, head.end)
-
-
-INF = True
 
 
 def adverb(t: Tok) -> bool:

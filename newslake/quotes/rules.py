@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from newslake.quotes import lexicon as lx
-from newslake.quotes.attribution import Tok, adverb, after_cue, find_cues, mention_at, speaker_after, speaker_before
+from newslake.quotes.attribution import Tok, after_cue, find_cues, mention_at, speaker_after, speaker_before
+from newslake.quotes.clauses import clause_end, frame_tail, object_end, other_speaker, reports, second_cue
 from newslake.quotes.marks import Region, paragraph_regions, paragraphs
 from newslake.quotes.records import Mention, Quote, Span
 from newslake.quotes.speakers import resolve_speakers
@@ -154,10 +155,10 @@ def _direct(text, unit, long_quotes, toks, mentions) -> Quote:
         framed = text[:long_quotes[0].start].rstrip()[-1:] in ":,"  # 'X said: "..."'
         if any(t.low == "that" for t in gap) or (len(gap) > 1 and not framed) or len(gap) > 3:
             last_q = max(i for i, t in enumerate(toks) if t.quoted)
-            s, e = _trim(text, toks[b].end, _clause_end(toks, last_q + 1, unit.end))
+            s, e = _trim(text, toks[b].end, clause_end(toks, last_q + 1, unit.end))
             if gap and gap[0].low == "that":
                 s = gap[0].start
-            elif toks[a].low in lx.LISTENER_CUES and (k := _reports(toks, b + 1, toks[a].low)) is not None and toks[k].low == "that":
+            elif toks[a].low in lx.LISTENER_CUES and (k := reports(toks, b + 1, toks[a].low)) is not None and toks[k].low == "that":
                 s = toks[k].start  # "told the audience that ...": what was told, not to whom
             q.content = [(s, e)]
             q.kind = "mixed"
@@ -169,7 +170,7 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
     rest_at = None  # where a clause of its own starts after the content ("A, but he said B")
     cues = find_cues(toks, mentions)
     for a, b in sorted(cues, key=lambda c: toks[c[0]].low != "according"):  # "X plans to ..., according to Y": Y's
-        if toks[a].low in lx.QUOTE_ONLY_CUES and not _reports(toks, b + 1, toks[a].low):
+        if toks[a].low in lx.QUOTE_ONLY_CUES and not reports(toks, b + 1, toks[a].low):
             continue  # "added:" frames a quote; "added that ..." reports
         cue = (toks[a].start, toks[b].end)
         if toks[a].low == "according":
@@ -189,11 +190,11 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
             rest = [t for t in toks[b + 1:] if re.match(r"\w", t.text)]
             head = toks[a].start if spk_b is None else spk_b[0]
             comma = max((k for k in range(a) if toks[k].text == "," and toks[k].end <= head), default=None)
-            tail = _frame_tail(toks, b + 1) if comma is not None and comma >= 1 and toks[a].low in lx.SPEECH_CUES else None
+            tail = frame_tail(toks, b + 1) if comma is not None and comma >= 1 and toks[a].low in lx.SPEECH_CUES else None
             if tail is not None and spk_b is not None:  # "CONTENT, X told reporters on Friday." / "A, X said, B."
                 pieces = [_trim(text, unit.start, toks[comma].start)]
                 if tail < len(toks) and len([t for t in toks[tail:] if re.match(r"\w", t.text)]) >= MIN_CONTENT_TOKENS:
-                    pieces.append(_trim(text, toks[tail].end, _clause_end(toks, tail + 1, unit.end)))
+                    pieces.append(_trim(text, toks[tail].end, clause_end(toks, tail + 1, unit.end)))
                 if comma < MIN_CONTENT_TOKENS and len(pieces) < 2:
                     pieces = []  # "The museum, he said, would ...": a short head needs the rest of its sentence
                 if pieces and pieces[0][1] - pieces[0][0] >= 3:
@@ -206,22 +207,22 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
                 while k < len(toks) and (toks[k].low in lx.TIME_WORDS or toks[k].text == ","):
                     k += 1
                 if toks[a].low in lx.LISTENER_CUES or toks[a].low in lx.QUOTE_ONLY_CUES:
-                    t_i = _reports(toks, k, toks[a].low)
+                    t_i = reports(toks, k, toks[a].low)
                     if t_i is None:
                         continue
                     k = t_i
                 if k >= len(toks) or toks[k].low in lx.RELATIVE_GAP or toks[k].low in lx.NO_CONTENT:
                     continue  # "Everything X says is a lie": the cue sits in a relative clause
-                end = _clause_end(toks, k + 1, unit.end)
+                end = clause_end(toks, k + 1, unit.end)
                 if toks[a].low not in lx.SPEECH_CUES:
-                    end = _object_end(toks, k + 1, end)
+                    end = object_end(toks, k + 1, end)
                 s, e = _trim(text, toks[k].start, end)
                 if end < unit.end:
                     rest_at = end
             else:
                 # "CONTENT, X said." / "CONTENT, said X."
                 inverted = a > 0 and toks[a - 1].text == "," and toks[a].low in lx.SPEECH_CUES and after_cue(toks, a, b, mentions) is not None
-                if a < MIN_CONTENT_TOKENS or not inverted and (len(rest) > 6 or _frame_tail(toks, b + 1) is None):
+                if a < MIN_CONTENT_TOKENS or not inverted and (len(rest) > 6 or frame_tail(toks, b + 1) is None):
                     continue  # "CONTENT, said Doe, a lawyer for ... who ...": the speaker's description may run long
                 comma = max((k for k in range(a) if toks[k].text == ","), default=None)
                 if comma is None or comma < MIN_CONTENT_TOKENS:
@@ -232,8 +233,8 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
                 s, e = _trim(text, unit.start, toks[comma].start)
         if e - s < (8 if toks[a].low in lx.SPEECH_CUES else MIN_OBJ_CHARS):
             continue
-        second = _second_cue(toks, s, e)
-        other = _other_speaker(toks, s, e, mentions) if second is None else None
+        second = second_cue(toks, s, e)
+        other = other_speaker(toks, s, e, mentions) if second is None else None
         if other is not None:  # "Republicans said A and Democrats accused B": B is the Democrats'
             k, x, who = other
             spans = [_trim(text, s, toks[k].start), _trim(text, toks[x + 1].start, e)]
@@ -308,7 +309,7 @@ def _nominal(text: str, unit: _Unit, toks: list[Tok], mentions: Sequence[Mention
             if m is None:
                 continue
             spk = (m.start, min(m.end, owner.start + len(name)))
-        end = _clause_end(toks, x + 2, unit.end)
+        end = clause_end(toks, x + 2, unit.end)
         s, e = _trim(text, toks[x + 1].start, end)
         if len([w for w in toks if s <= w.start < e and re.match(r"\w", w.text)]) <= MIN_CONTENT_TOKENS:
             continue
@@ -328,127 +329,6 @@ def _headline(text: str, unit: _Unit, toks: list[Tok], mentions: Sequence[Mentio
     s, e = _trim(text, toks[colon].end, unit.end)
     kind = "mixed" if any(s <= r.start < e for r in short_quotes) else "indirect"
     return [Quote([(s, e)], kind, (toks[colon].start, toks[colon].end), (m.start, m.end))] if e - s >= 8 else []
-
-
-def _reports(toks: list[Tok], k: int, cue: str) -> int | None:
-    """After a cue whose object may be the listener ("told reporters that", "asked him
-    whether", "urged Congress to act"): the token where what was reported starts, within
-    a few words, or None ("told the story", "asked for help")."""
-    asked = cue in lx.inflections("ask")
-    for x in range(k, min(k + 16, len(toks))):  # the listener may come with a description
-        t = toks[x]
-        if t.quoted or t.text in ".;:":
-            return None
-        if t.low in lx.REPORT_OPENERS:
-            return x
-        if asked and t.low == "about" and x + 1 < len(toks):
-            return x + 1  # "asked him about his returns": what he was asked about
-        if t.low == "to" and x > k and cue in lx.BID_CUES:
-            return k  # "urged Congress to act": the listener and the bid, as one content
-    return None
-
-
-def _clause_end(toks: list[Tok], k: int, end: int) -> int:
-    """Where reported content ends, from token k on: at a semicolon or a dash ("...; they
-    only learned"), or at a comma that opens a clause of the writer's own ("..., but
-    critics say", "..., which forced her to leave", "..., adding that")."""
-    for x in range(k, len(toks)):
-        t = toks[x]
-        if t.quoted:
-            continue
-        if t.low in lx.CLAUSE_OPENERS and x >= 2 and toks[x - 1].quoted and toks[x - 2].text == ",":
-            return toks[x - 1].end  # '... "a disaster for the town," but the vote went ahead'
-        if t.text in ";—–" or t.text == "-" and x + 1 < len(toks) and toks[x + 1].text == "-":
-            return t.start
-        if t.text == "," and x + 1 < len(toks) and not toks[x + 1].quoted and toks[x + 1].low in lx.CLAUSE_OPENERS:
-            return t.start
-    return end
-
-
-def _object_end(toks: list[Tok], k: int, end: int) -> int:
-    """Where the object of a cue that is no verb of saying ends ("attacked X in a tweet",
-    "praised X during a visit"): before a phrase of time, place or occasion."""
-    for x in range(k, len(toks)):
-        t = toks[x]
-        if t.start >= end:
-            break
-        if not t.quoted and (t.low in lx.OBJECT_ENDS or t.low in lx.WEEKDAYS):
-            return t.start
-    return end
-
-
-
-
-def _frame_tail(toks: list[Tok], k: int) -> int | None:
-    """Do the words after a cue, to the next comma or the sentence's end, only say where,
-    when and to whom ("told reporters on Friday,", "said in a statement.")? The index of
-    the comma that ends them (len(toks) at the sentence's end), or None."""
-    words = 0
-    for x in range(k, len(toks)):
-        t = toks[x]
-        if t.text == ",":
-            return x
-        if not re.match(r"\w", t.text):
-            continue
-        words += 1
-        if words > 6 or not (t.text[:1].isupper() or t.text[:1].isdigit() or t.low in lx.FRAME_WORDS or t.low in lx.ROLES or t.low in lx.PEOPLE):
-            return None
-    return len(toks)
-
-
-def _second_cue(toks: list[Tok], s: int, e: int) -> int | None:
-    """A second cue of the same speaker inside reported content: "X said A, adding that B",
-    "X said A and warned that B". The token index of that cue, or None."""
-    for x, t in enumerate(toks):
-        if not (s < t.start < e) or x + 2 >= len(toks) or toks[x + 1].end > e:
-            continue
-        joined = toks[x - 1].text == "," and t.low.endswith("ing") or toks[x - 1].low in ("and", "but") and t.low in lx.FINITE_CUES
-        if joined and t.low in lx.CUE_VERBS and t.low not in lx.QUOTE_ONLY_CUES:
-            return x
-    return None
-
-
-def _other_speaker(toks: list[Tok], s: int, e: int, mentions: Sequence[Mention]) -> tuple[int, int, Span] | None:
-    """A second attribution of another speaker inside reported content ("A and Democrats
-    accused B", "A, and he urged B", "A, though analysts agreed B"): the indexes of the
-    conjunction and the cue, and the speaker between them."""
-    for x, t in enumerate(toks):
-        if not (s < t.start < e) or x < 2 or x + 2 >= len(toks) or toks[x + 1].end > e or t.quoted:
-            continue
-        progressive = t.low.endswith("ing") and toks[x - 1].low in lx.PROGRESSIVE
-        if not (t.low in lx.FINITE_CUES or progressive and t.low in lx.CUE_VERBS) or t.low in lx.QUOTE_ONLY_CUES:
-            continue
-        j = x - 1
-        while j > 0 and (toks[j].low in lx.BETWEEN or adverb(toks[j]) or toks[j].low in lx.PROGRESSIVE):
-            j -= 1
-        who = _clause_subject(toks, j, mentions)
-        if who is None:
-            continue
-        k = next((y for y in range(j, -1, -1) if toks[y].start < who[0]), None)
-        if k is not None and toks[k].start > s and (toks[k].low in lx.CLAUSE_JOINS or toks[k].text == ","):
-            return k, x, who
-    return None
-
-
-
-PLURAL = True
-
-
-def _clause_subject(toks: list[Tok], j: int, mentions: Sequence[Mention]) -> Span | None:
-    """The subject that ends at token j: a name, a personal pronoun, or words for people
-    ("analysts", "the senators")."""
-    t = toks[j]
-    m = mention_at(mentions, t.start, t.end)
-    if m is not None and m.end == t.end:
-        return (m.start, m.end)
-    if t.low in lx.PRONOUNS and t.low != "it" and t.low != "you":
-        return (t.start, t.end)
-    if t.low in lx.PEOPLE or t.low in lx.ROLES or PLURAL and t.text.islower() and t.low.endswith("s") and len(t.low) > 3 and t.low not in lx.STOP:
-        k = j
-        while k > 0 and j - k < 3 and re.match(r"\w", toks[k - 1].text) and toks[k - 1].low not in lx.STOP and toks[k - 1].low not in lx.CLAUSE_JOINS:
-            k -= 1
-        return (toks[k].start, t.end)
-    return None
 
 
 def _frame(toks: list[Tok], mentions: Sequence[Mention]) -> tuple[Span, Span] | None:
