@@ -482,6 +482,12 @@ def test_an_infinitive_cue_takes_the_subject_of_its_sentence():
     assert speaker(text, q) == "Jane Doe" and text[q.cue[0]:q.cue[1]] == "accuse"
 
 
+def test_a_cue_in_ing_after_a_preposition_takes_the_subject_of_its_sentence():
+    text = "Jane Doe opened the hearing by saying that the harbour would be dredged next year."
+    (q,) = find_quotes(text, persons(text, "Jane Doe"))
+    assert speaker(text, q) == "Jane Doe" and pieces(text, q) == ["that the harbour would be dredged next year"]
+
+
 def test_a_noun_of_saying_with_its_owner():
     text = "There is no evidence for Jane Doe's claim that the count was rigged."
     (q,) = find_quotes(text, persons(text, "Jane Doe"))

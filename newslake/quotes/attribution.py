@@ -62,6 +62,8 @@ def speaker_before(toks: list[Tok], i: int, mentions: Sequence[Mention]) -> Span
     if j < 0 or toks[j].quoted or not re.match(r"\w", toks[j].text):
         return None
     head = toks[j]
+    if toks[i].low.endswith("ing") and head.low in lx.GERUND_PREPS and j > 0:
+        return subject(toks, j, mentions)  # "X began by saying that", "X spoke while insisting that"
     if head.low == "to" and j > 0 and not toks[j - 1].quoted and toks[j - 1].low not in lx.STOP:  # "X appeared to suggest", "X has yet to explain"
         return subject(toks, j, mentions)
     if head.low == "and" and not any(t.quoted for t in toks[:j]):  # "X urged her ... and repeatedly said"

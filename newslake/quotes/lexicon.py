@@ -233,3 +233,7 @@ NUMBER_WORDS = frozenset(
     "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
     "eighteen nineteen twenty thirty forty fifty hundred hundreds thousand thousands dozen dozens".split()
 )
+
+#: Prepositions before a cue in -ing whose speaker is the subject of the sentence ("began
+#: by saying that", "while insisting that").
+GERUND_PREPS = frozenset("by while of after before when in without".split())
