@@ -519,3 +519,10 @@ def test_the_unmarked_paragraph_after_a_colon_frame_and_a_paragraph_of_quote_alo
     colon, quote = find_quotes(text, persons(text, "Jane Doe"))
     assert pieces(text, colon) == ["We will open the bridge in May and the tram line in June"] and speaker(text, colon) == "The mayor"
     assert len(quote.content) == 2 and speaker(text, quote) == "Jane Doe"  # the same speaker goes on
+
+
+def test_a_passive_cue_with_its_agent_reports_its_subject():
+    text = "The closure of the harbour was first reported by the Gazette on Sunday."
+    at = text.index("the Gazette")
+    (q,) = find_quotes(text, [Mention(at, at + len("the Gazette"), "ORG", "gazette")])
+    assert speaker(text, q) == "the Gazette" and pieces(text, q) == ["The closure of the harbour"]

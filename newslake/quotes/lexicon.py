@@ -237,3 +237,6 @@ NUMBER_WORDS = frozenset(
 #: Prepositions before a cue in -ing whose speaker is the subject of the sentence ("began
 #: by saying that", "while insisting that").
 GERUND_PREPS = frozenset("by while of after before when in without".split())
+
+#: The auxiliaries of a passive cue ("was reported by").
+PASSIVE_AUX = frozenset("is are was were been be being".split())

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from newslake.quotes import lexicon as lx
-from newslake.quotes.attribution import Tok, after_cue, find_cues, mention_at, speaker_after, speaker_before
+from newslake.quotes.attribution import Tok, adverb, after_cue, find_cues, mention_at, speaker_after, speaker_before
 from newslake.quotes.clauses import clause_end, frame_tail, object_end, other_speaker, reports, second_cue
 from newslake.quotes.marks import Region, paragraph_regions, paragraphs
 from newslake.quotes.records import Mention, Quote, Span
@@ -318,6 +318,27 @@ def _nominal(text: str, unit: _Unit, toks: list[Tok], mentions: Sequence[Mention
     return []
 
 
+def _passive(text: str, unit: _Unit, toks: list[Tok], mentions: Sequence[Mention], short_quotes) -> list[Quote]:
+    """"The plan was first reported by the Gazette": a cue in the passive with its agent,
+    who is the speaker of the subject before it."""
+    for x in range(MIN_CONTENT_TOKENS, len(toks) - 2):
+        t = toks[x]
+        if t.quoted or not t.low.endswith("ed") or t.low not in lx.CUE_VERBS or toks[x + 1].low != "by":
+            continue
+        j = x - 1
+        while j > 0 and (toks[j].low in lx.BETWEEN or adverb(toks[j])):
+            j -= 1
+        m = mention_at(mentions, toks[x + 2].start, toks[x + 2].end)
+        if toks[j].low not in lx.PASSIVE_AUX or m is None:
+            continue
+        s, e = _trim(text, unit.start, toks[j].start)
+        if len([w for w in toks if s <= w.start < e and re.match(r"\w", w.text)]) < MIN_CONTENT_TOKENS:
+            return []
+        kind = "mixed" if any(s <= r.start < e for r in short_quotes) else "indirect"
+        return [Quote([(s, e)], kind, (t.start, t.end), (m.start, m.end))]
+    return []
+
+
 def _headline(text: str, unit: _Unit, toks: list[Tok], mentions: Sequence[Mention], short_quotes) -> list[Quote]:
     """'Doe: The Bridge Will Open in May.': a headline's way of saying who said it, a name and a colon."""
     if len(toks) < 2 + MIN_CONTENT_TOKENS:
@@ -415,7 +436,8 @@ def find_quotes(text: str, mentions: Sequence[Mention] = ()) -> list[Quote]:
                 para_quotes.append(q)
                 para_quotes.extend(_after_frame(text, unit, toks, q, shorts))
             else:
-                found = _indirect(text, unit, toks, mentions, shorts) or _headline(text, unit, toks, mentions, shorts) or _nominal(text, unit, toks, mentions, shorts)
+                found = (_indirect(text, unit, toks, mentions, shorts) or _headline(text, unit, toks, mentions, shorts)
+                         or _nominal(text, unit, toks, mentions, shorts) or _passive(text, unit, toks, mentions, shorts))
                 para_quotes.extend(found)
                 frame = (found[-1].cue, found[-1].speaker) if found else _frame(toks, mentions)
         pending = None
