@@ -233,7 +233,8 @@ def test_transcript_turns_name_their_speakers():
         '"And I will say so again tomorrow morning."'
     )
     quotes = find_quotes(text, [])
-    assert [speaker(text, q) for q in quotes] == ["HOST", "DOE", "DOE"]  # a turn over two paragraphs
+    assert [speaker(text, q) for q in quotes] == ["HOST", "DOE"]
+    assert len(quotes[1].content) == 2  # a turn over two paragraphs is one quote in two pieces
     assert pieces(text, quotes[0]) == ["Will the minister resign before the vote next week?"]
 
 
@@ -373,7 +374,8 @@ def test_content_before_an_inverted_attribution():
 
 def test_a_clause_before_a_subject_and_verb_is_no_content():
     text = "Campaigning across the north in the spring, she barely mentioned the railway."
-    assert find_quotes(text, []) == []
+    (q,) = find_quotes(text, [])  # what she mentioned is hers; the clause before her is the writer's
+    assert pieces(text, q) == ["the railway"] and speaker(text, q) == "she"
 
 
 def test_a_byline_and_a_continuing_fight_are_no_quotes():
@@ -402,3 +404,125 @@ def test_a_second_speaker_inside_reported_content_has_its_own_quote():
     a, b = find_quotes(text, persons(text, "Jane Doe", "John Roe"))
     assert (speaker(text, a), pieces(text, a)) == ("Jane Doe", ["the bridge was safe"])
     assert (speaker(text, b), pieces(text, b)) == ("John Roe", ["that it would need repairs within a year"])
+
+
+# Indirect speech: the cues of stance and the frames around them.
+
+
+def test_a_progressive_cue_keeps_its_speaker():
+    text = "Jane Doe is demanding that the council reopen the library."
+    (q,) = find_quotes(text, persons(text, "Jane Doe"))
+    assert speaker(text, q) == "Jane Doe" and pieces(text, q) == ["that the council reopen the library"]
+
+
+def test_a_cue_that_frames_quotes_reports_when_that_or_whether_follows():
+    text = "Jane Doe added that the bridge would open in May.\n\nLawmakers also asked whether the contract had been signed."
+    first, second = find_quotes(text, persons(text, "Jane Doe"))
+    assert pieces(text, first) == ["that the bridge would open in May"] and speaker(text, first) == "Jane Doe"
+    assert pieces(text, second) == ["whether the contract had been signed"] and speaker(text, second) == "Lawmakers"
+
+
+def test_a_bid_and_a_question_about_take_the_listener_with_them():
+    text = "Jane Doe urged the council to delay the vote until the spring.\n\nJane Doe asked the minister about the cost of the bridge."
+    bid, question = find_quotes(text, persons(text, "Jane Doe"))
+    assert pieces(text, bid) == ["the council to delay the vote"]  # "until": a time of the bid, not its words
+    assert pieces(text, question) == ["the cost of the bridge"]
+
+
+def test_a_clause_of_its_own_ends_the_content_and_may_report_again():
+    text = (
+        "Jane Doe said the budget was balanced, but critics say the figures are wrong.\n\n"
+        "Ann Smith said the road would close in June, though she noted that buses would still run.\n\n"
+        "Jane Doe said the reforms were complete, and rights groups warned that the army still held power."
+    )
+    found = [(pieces(text, q), speaker(text, q)) for q in find_quotes(text, persons(text, "Jane Doe", "Ann Smith"))]
+    assert found == [
+        (["the budget was balanced"], "Jane Doe"),
+        (["the figures are wrong"], "critics"),
+        (["the road would close in June"], "Ann Smith"),
+        (["that buses would still run"], "she"),
+        (["the reforms were complete"], "Jane Doe"),
+        (["that the army still held power"], "rights groups"),
+    ]
+
+
+def test_mixed_content_starts_at_what_was_told_and_ends_at_the_writers_clause():
+    text = 'Jane Doe told the crowd that the plan was "a disaster for the whole town," but the vote went ahead.'
+    (q,) = find_quotes(text, persons(text, "Jane Doe"))
+    assert q.kind == "mixed" and pieces(text, q) == ['that the plan was "a disaster for the whole town,"']
+
+
+def test_the_object_of_a_cue_that_is_no_verb_of_saying_ends_before_its_occasion():
+    text = "Jane Doe attacked the proposal during the debate on Monday.\n\nJane Doe barely mentioned the railway."
+    attacked, mentioned = find_quotes(text, persons(text, "Jane Doe"))
+    assert pieces(text, attacked) == ["the proposal"] and pieces(text, mentioned) == ["the railway"]
+
+
+def test_cue_words_in_a_sense_that_reports_nothing():
+    text = (
+        "Jane Doe showed up at the meeting an hour late.\n\n"
+        "Sales declined slightly in March after a strong winter.\n\n"
+        "Eighteen states sued, and 12 states filed briefs.\n\n"
+        "Editor's note: this story was updated on Friday with new figures.\n\n"
+        "We will see what happens when the council meets.\n\n"
+        "Everything Jane Doe says is a lie."
+    )
+    assert find_quotes(text, persons(text, "Jane Doe")) == []
+
+
+def test_a_time_between_speaker_and_cue():
+    text = "Jane Doe last week said the plant would close in the autumn."
+    (q,) = find_quotes(text, persons(text, "Jane Doe"))
+    assert speaker(text, q) == "Jane Doe" and pieces(text, q) == ["the plant would close in the autumn"]
+
+
+def test_an_infinitive_cue_takes_the_subject_of_its_sentence():
+    text = "Jane Doe took to the radio to accuse the council of wasting money."
+    (q,) = find_quotes(text, persons(text, "Jane Doe"))
+    assert speaker(text, q) == "Jane Doe" and text[q.cue[0]:q.cue[1]] == "accuse"
+
+
+def test_a_cue_in_ing_after_a_preposition_takes_the_subject_of_its_sentence():
+    text = "Jane Doe opened the hearing by saying that the harbour would be dredged next year."
+    (q,) = find_quotes(text, persons(text, "Jane Doe"))
+    assert speaker(text, q) == "Jane Doe" and pieces(text, q) == ["that the harbour would be dredged next year"]
+
+
+def test_a_noun_of_saying_with_its_owner():
+    text = "There is no evidence for Jane Doe's claim that the count was rigged."
+    (q,) = find_quotes(text, persons(text, "Jane Doe"))
+    assert speaker(text, q) == "Jane Doe" and pieces(text, q) == ["that the count was rigged"]
+
+
+def test_a_headline_capitalizes_its_cue():
+    text = "Jane Doe Says The Bridge Will Open In May"
+    (q,) = find_quotes(text, persons(text, "Jane Doe"))
+    assert speaker(text, q) == "Jane Doe" and pieces(text, q) == ["The Bridge Will Open In May"]
+
+
+def test_a_long_description_after_an_inverted_cue_and_a_short_head_before_an_interrupting_one():
+    text = (
+        "The bridge will open in May, said Jane Doe, a spokeswoman for the transport department who has "
+        "overseen the project since 2019.\n\n"
+        "The museum, Jane Doe said, would open its doors to every school in the county."
+    )
+    first, second = find_quotes(text, persons(text, "Jane Doe"))
+    assert pieces(text, first) == ["The bridge will open in May"] and speaker(text, first) == "Jane Doe"
+    assert pieces(text, second) == ["The museum", "would open its doors to every school in the county"]
+
+
+def test_the_unmarked_paragraph_after_a_colon_frame_and_a_paragraph_of_quote_alone():
+    text = (
+        "The mayor added:\n\nWe will open the bridge in May and the tram line in June.\n\n"
+        "“The library will reopen in the spring,” Jane Doe said.\n\n“And the pool will follow in the summer.”"
+    )
+    colon, quote = find_quotes(text, persons(text, "Jane Doe"))
+    assert pieces(text, colon) == ["We will open the bridge in May and the tram line in June"] and speaker(text, colon) == "The mayor"
+    assert len(quote.content) == 2 and speaker(text, quote) == "Jane Doe"  # the same speaker goes on
+
+
+def test_a_passive_cue_with_its_agent_reports_its_subject():
+    text = "The closure of the harbour was first reported by the Gazette on Sunday."
+    at = text.index("the Gazette")
+    (q,) = find_quotes(text, [Mention(at, at + len("the Gazette"), "ORG", "gazette")])
+    assert speaker(text, q) == "the Gazette" and pieces(text, q) == ["The closure of the harbour"]

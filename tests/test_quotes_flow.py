@@ -100,3 +100,54 @@ def test_entity_quotes_grown_run_by_run_equal_a_full_rebuild(prefect_server, tmp
         ("Barack Obama", "2021-03-04"): (1, 1),
         ("Anna Price", "2021-03-05"): (2, 1),  # by name, then by the pronoun
     }
+
+
+WIRE = (
+    "Harbour plan approved\n\nApril 12, 2022\n\n"
+    "The harbour board approved the plan for the new ferry terminal on Tuesday after a long meeting "
+    "that ran well into the evening, with residents filling the hall and the corridor outside it.\n\n"
+    "“The terminal will carry twice as many passengers as the old pier within three years,” "
+    "said Councillor Ruth Abernathy, who chairs the board. “We have waited a decade for this.”\n\n"
+    "She said that the work would begin in the autumn and that the old pier would stay open until then. "
+    "The plan also sets aside money for a cycle path along the quay and for new lighting on the seafront, "
+    "and the board will hear from the fishing fleet about moorings at its next meeting in May.\n"
+)
+
+
+def test_near_copies_are_counted_once_by_every_count_of_quotes(prefect_server, tmp_path):
+    """A syndicated copy (another title, a word changed) is published with duplicate_of set;
+    entity_quotes, the what_did_they_say example and the report's top speakers all count
+    the quotes of the canonical article alone, so the three agree."""
+    import duckdb
+
+    from newslake.analyst.examples import example
+    from newslake.analyst.warehouse import connect
+    from newslake.pipeline.report_page import TOP_SPEAKERS
+    from pathlib import Path
+
+    source, lake = tmp_path / "inbox", tmp_path / "lake"
+    source.mkdir()
+    (source / "wire.txt").write_text(WIRE, encoding="utf-8")
+    copy = WIRE.replace("Harbour plan approved", "Ferry terminal gets the go-ahead").replace("in May", "in June")
+    (source / "reprint.txt").write_text(copy, encoding="utf-8")
+    report = _run(source, lake)
+    assert report["counts"]["near_duplicates"] == 1
+    articles = table_of(lake, "articles").to_pylist()
+    assert len(articles) == 2 and sum(a["duplicate_of"] is not None for a in articles) == 1
+
+    chosen = example(Path(__file__).resolve().parents[1] / "sql", "what_did_they_say")
+    with connect(Lake(lake)) as con:
+        counted = con.execute(
+            "select e.name, sum(q.quote_count), sum(q.article_count) from entity_quotes q "
+            "join entities e using (entity_id) group by e.name"
+        ).fetchall()
+        (name,) = {row[0] for row in counted}  # the councillor, by name and then by "She"
+        listed = con.execute(chosen.sql, chosen.bind({"entity": name})).fetchall()
+    assert [(n, int(q), int(a)) for n, q, a in counted] == [(name, 2, 1)]
+    assert len(listed) == 2 and len({row[-1] for row in listed}) == 1  # both from one article
+
+    page = duckdb.connect()
+    page.register("eq", table_of(lake, "entity_quotes"))
+    page.register("e", table_of(lake, "entities"))
+    top = page.sql(TOP_SPEAKERS).fetchall()
+    assert [(n, int(q), int(a)) for n, _, q, a in top] == [(name, 2, 1)]

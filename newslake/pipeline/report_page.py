@@ -18,17 +18,20 @@ from newslake.storage import atomic_write_text
 PAGE_ENTITIES = 20  # the top entities the page lists
 PAGE_SPEAKERS = 10  # the entities quoted most often that the page lists
 
+#: Over `entity_quotes`, so the page counts what the published table counts: quotes of
+#: canonical articles (near copies left out, `stg_canonical_articles`) whose speaker
+#: resolves to the entity. An article falls on one day, so its days' article counts add up.
 TOP_SPEAKERS = f"""
-with speakers as (
-    select a.entity_id, q.article_id
-    from q join a on a.alias_id = q.speaker_alias_id
+with spoken as (
+    select entity_id, sum(quote_count) as quotes, sum(article_count) as articles
+    from eq
+    group by entity_id
 ),
 
 final as (
-    select e.name, e.label, count(*) as quotes, count(distinct s.article_id) as articles
-    from speakers as s join e using (entity_id)
-    group by e.entity_id, e.name, e.label
-    order by quotes desc, e.name
+    select e.name, e.label, s.quotes, s.articles
+    from spoken as s join e using (entity_id)
+    order by s.quotes desc, e.name
     limit {PAGE_SPEAKERS}
 )
 
@@ -74,9 +77,9 @@ def _query(cp: Checkpoint, parts: list[Part], table: str, sql: str) -> list[dict
 
 
 def _top_speakers(cp: Checkpoint, parts) -> list[dict]:
-    """The entities the version quotes most often, through the aliases their quotes'
-    speakers resolve to (none when the lake holds no quotes: a run without extraction)."""
-    views = {"q": "quotes", "a": "entity_aliases", "e": "entities"}
+    """The entities the version quotes most often (`entity_quotes`; none when the lake
+    holds no quotes: a run without extraction)."""
+    views = {"eq": "entity_quotes", "e": "entities"}
     if not all(parts(table) for table in views.values()):
         return []
     for view, table in views.items():

@@ -40,8 +40,13 @@ def speaker_before(toks: list[Tok], i: int, mentions: Sequence[Mention]) -> Span
     if toks[i].low.endswith("ing") and i > 0 and toks[i - 1].text == ",":  # "X ..., saying that"
         return subject(toks, i, mentions)
     j = i - 1
-    while j >= 0 and (toks[j].low in lx.BETWEEN or adverb(toks[j])):
-        j -= 1
+    progressive = toks[i].low.endswith("ing")
+    while j >= 0 and (toks[j].low in lx.BETWEEN or adverb(toks[j]) or progressive and toks[j].low in lx.PROGRESSIVE):
+        j -= 1  # "X has also said", "X is demanding"
+    if j > 0 and toks[j].low in lx.WHEN_NOUNS and toks[j - 1].low in lx.WHEN_MODIFIERS:
+        j -= 2  # "X last week said"
+        while j >= 0 and (toks[j].low in lx.BETWEEN or adverb(toks[j])):
+            j -= 1
     if j >= 0 and toks[j].text == ")":  # "Rep. X (R-Fla.) said"
         k = next((k for k in range(j - 1, max(-1, j - 12), -1) if toks[k].text == "("), None)
         if k is None or k == 0:
@@ -57,6 +62,10 @@ def speaker_before(toks: list[Tok], i: int, mentions: Sequence[Mention]) -> Span
     if j < 0 or toks[j].quoted or not re.match(r"\w", toks[j].text):
         return None
     head = toks[j]
+    if toks[i].low.endswith("ing") and head.low in lx.GERUND_PREPS and j > 0:
+        return subject(toks, j, mentions)  # "X began by saying that", "X spoke while insisting that"
+    if head.low == "to" and j > 0 and not toks[j - 1].quoted and toks[j - 1].low not in lx.STOP:  # "X appeared to suggest", "X has yet to explain"
+        return subject(toks, j, mentions)
     if head.low == "and" and not any(t.quoted for t in toks[:j]):  # "X urged her ... and repeatedly said"
         return subject(toks, j, mentions)
     if head.low in lx.STOP or head.low in lx.OBJECTS:
@@ -160,22 +169,37 @@ def after_cue(toks: list[Tok], a: int, b: int, mentions: Sequence[Mention]) -> S
 def find_cues(toks: list[Tok], mentions: Sequence[Mention] = ()) -> list[tuple[int, int]]:
     """(first, last) token indexes of every cue outside the long quotes."""
     out = []
+    words = [t for t in toks if t.text[:1].isalpha()]
+    headline = len(words) >= 4 and sum(t.text[:1].isupper() for t in words) >= 0.8 * len(words)
     for i, t in enumerate(toks):
         if t.quoted:
             continue
-        if t.low == "according" and i + 1 < len(toks) and toks[i + 1].low == "to":
+        if headline and i > 0 and t.low in lx.FINITE_CUES and t.text[:1].isupper() and not mention_at(mentions, t.start, t.end):
+            out.append((i, i))  # "Former Doctor Says Her Health Was Hidden": a headline capitalizes its verb
+        elif t.low == "according" and i + 1 < len(toks) and toks[i + 1].low == "to":
             out.append((i, i + 1))
         elif t.low in lx.CUE_VERBS and not (i > 0 and toks[i - 1].low in lx.DETERMINERS) and (
             t.text.islower() or i == 0 or toks[i - 1].low in lx.PRONOUNS or mention_at(mentions, toks[i - 1].start, toks[i - 1].end)
         ) and (t.text.islower() or not mention_at(mentions, t.start, t.end)) and (  # "the United States" states nothing
             t.low not in lx.NOUN_CUES or not noun_use(toks, i, mentions)  # "Republican support was": a noun
-        ):
+        ) and not other_sense(toks, i):
             out.append((i, i))
         elif t.low == "put" and i + 1 < len(toks) and toks[i + 1].low == "it" and any(x.low == "as" for x in toks[max(0, i - 30):i]):
             out.append((i, i + 1))  # "as one analyst put it"
         elif t.text in "―—" and i > 0 and toks[i - 1].quoted:
             out.append((i, i))
     return out
+
+
+def other_sense(toks: list[Tok], i: int) -> bool:
+    """A cue word in a sense that reports nothing, told by the word after it: "showed up",
+    "called into the show", "declined slightly" (but "declined to comment")."""
+    nxt = toks[i + 1].low if i + 1 < len(toks) else ""
+    stem = next((v for v in lx.PHRASAL_SENSES if toks[i].low in lx.inflections(v)), None)
+    if stem is None:
+        return False
+    words, keep = lx.PHRASAL_SENSES[stem]
+    return nxt in words if not keep else nxt not in words
 
 
 def noun_use(toks: list[Tok], i: int, mentions: Sequence[Mention]) -> bool:
@@ -186,11 +210,17 @@ def noun_use(toks: list[Tok], i: int, mentions: Sequence[Mention]) -> bool:
     if i + 1 < len(toks) and toks[i + 1].low in lx.NOUN_NEXT:
         return True
     j = i - 1
-    while j >= 0 and toks[j].low in lx.BETWEEN:
+    while j >= 0 and (toks[j].low in lx.BETWEEN or adverb(toks[j])):
         j -= 1
     if j < 0:
         return False
     t = toks[j]
+    if t.low in lx.SUBJECT_RELATIVES:
+        return False  # "cities that support the rules": the subject of a relative clause
+    if t.text[:1].isdigit() or t.low in lx.NUMBER_WORDS or t.low.endswith(("'s", "’s")) and t.low not in ("it's", "it’s", "he's", "she's", "he’s", "she’s"):
+        return True  # "18 states", "the editor's note": a number or an owner before a noun
     if not t.text.islower() or mention_at(mentions, t.start, t.end) is not None:
         return False
+    if i + 1 < len(toks) and toks[i + 1].low == "that" and t.low.endswith("s") and t.low not in lx.DETERMINERS:
+        return False  # "environmentalists worry that": a plural subject and its verb
     return not (t.low in lx.PRONOUNS or t.low in lx.ROLES or t.low in lx.PEOPLE or t.low in lx.DOCUMENTS)

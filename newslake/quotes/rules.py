@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from newslake.quotes import lexicon as lx
-from newslake.quotes.attribution import Tok, after_cue, find_cues, mention_at, speaker_after, speaker_before
+from newslake.quotes.attribution import Tok, adverb, after_cue, find_cues, mention_at, speaker_after, speaker_before
+from newslake.quotes.clauses import clause_end, frame_tail, object_end, other_speaker, reports, second_cue
 from newslake.quotes.marks import Region, paragraph_regions, paragraphs
 from newslake.quotes.records import Mention, Quote, Span
 from newslake.quotes.speakers import resolve_speakers
@@ -23,6 +24,8 @@ _OPEN_CLOSE = "\"“”„«»'"
 #: A quoted region shorter than this many words is a scare quote or a title, not a quote.
 MIN_QUOTE_WORDS = 4
 MIN_CONTENT_TOKENS = 3
+MIN_OBJ = 2  # "barely mentioned climate change": the object of a cue may be short
+MIN_OBJ_CHARS = 5
 
 
 @dataclass
@@ -151,9 +154,12 @@ def _direct(text, unit, long_quotes, toks, mentions) -> Quote:
         gap = [t for t in gap if t.start not in spk_words and t.low not in lx.TIME_WORDS]
         framed = text[:long_quotes[0].start].rstrip()[-1:] in ":,"  # 'X said: "..."'
         if any(t.low == "that" for t in gap) or (len(gap) > 1 and not framed) or len(gap) > 3:
-            s, e = _trim(text, toks[b].end, unit.end)
+            last_q = max(i for i, t in enumerate(toks) if t.quoted)
+            s, e = _trim(text, toks[b].end, clause_end(toks, last_q + 1, unit.end))
             if gap and gap[0].low == "that":
                 s = gap[0].start
+            elif toks[a].low in lx.LISTENER_CUES and (k := reports(toks, b + 1, toks[a].low)) is not None and toks[k].low == "that":
+                s = toks[k].start  # "told the audience that ...": what was told, not to whom
             q.content = [(s, e)]
             q.kind = "mixed"
     return q
@@ -161,10 +167,11 @@ def _direct(text, unit, long_quotes, toks, mentions) -> Quote:
 
 def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
     out = []
+    rest_at = None  # where a clause of its own starts after the content ("A, but he said B")
     cues = find_cues(toks, mentions)
     for a, b in sorted(cues, key=lambda c: toks[c[0]].low != "according"):  # "X plans to ..., according to Y": Y's
-        if toks[a].low in lx.QUOTE_ONLY_CUES:
-            continue
+        if toks[a].low in lx.QUOTE_ONLY_CUES and not reports(toks, b + 1, toks[a].low):
+            continue  # "added:" frames a quote; "added that ..." reports
         cue = (toks[a].start, toks[b].end)
         if toks[a].low == "according":
             spk = speaker_after(toks, b, mentions)
@@ -183,33 +190,40 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
             rest = [t for t in toks[b + 1:] if re.match(r"\w", t.text)]
             head = toks[a].start if spk_b is None else spk_b[0]
             comma = max((k for k in range(a) if toks[k].text == "," and toks[k].end <= head), default=None)
-            tail = _frame_tail(toks, b + 1) if comma is not None and comma >= MIN_CONTENT_TOKENS and toks[a].low in lx.SPEECH_CUES else None
+            tail = frame_tail(toks, b + 1) if comma is not None and comma >= 1 and toks[a].low in lx.SPEECH_CUES else None
             if tail is not None and spk_b is not None:  # "CONTENT, X told reporters on Friday." / "A, X said, B."
                 pieces = [_trim(text, unit.start, toks[comma].start)]
                 if tail < len(toks) and len([t for t in toks[tail:] if re.match(r"\w", t.text)]) >= MIN_CONTENT_TOKENS:
-                    pieces.append(_trim(text, toks[tail].end, unit.end))
-                if pieces[0][1] - pieces[0][0] >= 8:
+                    pieces.append(_trim(text, toks[tail].end, clause_end(toks, tail + 1, unit.end)))
+                if comma < MIN_CONTENT_TOKENS and len(pieces) < 2:
+                    pieces = []  # "The museum, he said, would ...": a short head needs the rest of its sentence
+                if pieces and pieces[0][1] - pieces[0][0] >= 3:
                     kind = "mixed" if any(s <= r.start < e for s, e in pieces for r in short_quotes) else "indirect"
                     out.append(Quote(pieces, kind, cue, spk_b))
                     break
-            if spk_b is not None and len(rest) >= MIN_CONTENT_TOKENS:
+            if spk_b is not None and len(rest) >= (MIN_CONTENT_TOKENS if toks[a].low in lx.SPEECH_CUES else MIN_OBJ):
                 spk = spk_b
                 k = b + 1
                 while k < len(toks) and (toks[k].low in lx.TIME_WORDS or toks[k].text == ","):
                     k += 1
-                if toks[a].low in ("told", "tells", "tell", "telling", "asked", "warned", "urged"):
-                    t_i = next((x for x in range(k, min(k + 8, len(toks))) if toks[x].low == "that"), None)
+                if toks[a].low in lx.LISTENER_CUES or toks[a].low in lx.QUOTE_ONLY_CUES:
+                    t_i = reports(toks, k, toks[a].low)
                     if t_i is None:
                         continue
                     k = t_i
-                if k >= len(toks):
-                    continue
-                end = next((t.start for t in toks[k + 1:] if t.text in ";—–" and not t.quoted), unit.end)  # "...; they only learned"
+                if k >= len(toks) or toks[k].low in lx.RELATIVE_GAP or toks[k].low in lx.NO_CONTENT:
+                    continue  # "Everything X says is a lie": the cue sits in a relative clause
+                end = clause_end(toks, k + 1, unit.end)
+                if toks[a].low not in lx.SPEECH_CUES:
+                    end = object_end(toks, k + 1, end)
                 s, e = _trim(text, toks[k].start, end)
+                if end < unit.end:
+                    rest_at = end
             else:
                 # "CONTENT, X said." / "CONTENT, said X."
-                if a < MIN_CONTENT_TOKENS or len(rest) > 6 or _frame_tail(toks, b + 1) is None:
-                    continue
+                inverted = a > 0 and toks[a - 1].text == "," and toks[a].low in lx.SPEECH_CUES and after_cue(toks, a, b, mentions) is not None
+                if a < MIN_CONTENT_TOKENS or not inverted and (len(rest) > 6 or frame_tail(toks, b + 1) is None):
+                    continue  # "CONTENT, said Doe, a lawyer for ... who ...": the speaker's description may run long
                 comma = max((k for k in range(a) if toks[k].text == ","), default=None)
                 if comma is None or comma < MIN_CONTENT_TOKENS:
                     continue
@@ -217,10 +231,10 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
                 if spk is None:
                     continue
                 s, e = _trim(text, unit.start, toks[comma].start)
-        if e - s < 8:
+        if e - s < (8 if toks[a].low in lx.SPEECH_CUES else MIN_OBJ_CHARS):
             continue
-        second = _second_cue(toks, s, e)
-        other = _other_speaker(toks, s, e, mentions) if second is None else None
+        second = second_cue(toks, s, e)
+        other = other_speaker(toks, s, e, mentions) if second is None else None
         if other is not None:  # "Republicans said A and Democrats accused B": B is the Democrats'
             k, x, who = other
             spans = [_trim(text, s, toks[k].start), _trim(text, toks[x + 1].start, e)]
@@ -233,8 +247,26 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
         for (s, e), (c, who) in zip(spans, attributions):
             kind = "mixed" if any(s <= r.start < e for r in short_quotes) else "indirect"
             out.append(Quote([(s, e)], kind, c, who))
+        if rest_at is not None:  # a clause of its own may report again: ", but she noted that B"
+            tail = [t for t in toks if t.start > rest_at]
+            if tail:
+                out.extend(_indirect(text, _Unit(tail[0].start, unit.end), tail, mentions, short_quotes))
         break  # one attribution per sentence: nested ones ("X said Y believes Z") cost more than they find
     return out
+
+
+def _before_frame(text: str, unit: _Unit, toks: list[Tok], q: Quote, mentions, short_quotes) -> list[Quote]:
+    """'X attacked Y for Z, saying, "..."': what the speaker of a quote reported before the
+    participle that frames it, as a quote of its own."""
+    if q.kind != "direct" or q.cue is None or q.speaker is None or q.speaker[1] > q.cue[0]:
+        return []
+    at = next((x for x, t in enumerate(toks) if t.start == q.cue[0]), None)
+    if at is None or at < 2 or toks[at - 1].text != "," or not toks[at].low.endswith("ing"):
+        return []
+    lead = toks[:at - 1]
+    if len(lead) < 2 + MIN_CONTENT_TOKENS or any(t.quoted for t in lead):
+        return []
+    return _indirect(text, _Unit(unit.start, lead[-1].end), lead, mentions, short_quotes)
 
 
 def _after_frame(text: str, unit: _Unit, toks: list[Tok], q: Quote, short_quotes) -> list[Quote]:
@@ -262,6 +294,51 @@ def _after_frame(text: str, unit: _Unit, toks: list[Tok], q: Quote, short_quotes
     return []
 
 
+def _nominal(text: str, unit: _Unit, toks: list[Tok], mentions: Sequence[Mention], short_quotes) -> list[Quote]:
+    """"Doe's claim that the count was rigged": a noun of saying, its owner the speaker and
+    the clause after "that" the content."""
+    for x in range(1, len(toks) - 2):
+        t, owner = toks[x], toks[x - 1]
+        if t.quoted or not (t.low in lx.SAYING_NOUNS and toks[x + 1].low == "that" or t.low in lx.INTENT_NOUNS and toks[x + 1].low in ("to", "would", "will")):
+            continue
+        if owner.low in lx.OWNER_PRONOUNS:
+            spk = (owner.start, owner.end)
+        else:
+            name = owner.text[:-2] if owner.low.endswith(("'s", "’s")) else None
+            m = mention_at(mentions, owner.start, owner.start + len(name)) if name else None
+            if m is None:
+                continue
+            spk = (m.start, min(m.end, owner.start + len(name)))
+        end = clause_end(toks, x + 2, unit.end)
+        s, e = _trim(text, toks[x + 1].start, end)
+        if len([w for w in toks if s <= w.start < e and re.match(r"\w", w.text)]) <= MIN_CONTENT_TOKENS:
+            continue
+        kind = "mixed" if any(s <= r.start < e for r in short_quotes) else "indirect"
+        return [Quote([(s, e)], kind, (t.start, t.end), spk)]
+    return []
+
+
+def _passive(text: str, unit: _Unit, toks: list[Tok], mentions: Sequence[Mention], short_quotes) -> list[Quote]:
+    """"The plan was first reported by the Gazette": a cue in the passive with its agent,
+    who is the speaker of the subject before it."""
+    for x in range(MIN_CONTENT_TOKENS, len(toks) - 2):
+        t = toks[x]
+        if t.quoted or not t.low.endswith("ed") or t.low not in lx.CUE_VERBS or toks[x + 1].low != "by":
+            continue
+        j = x - 1
+        while j > 0 and (toks[j].low in lx.BETWEEN or adverb(toks[j])):
+            j -= 1
+        m = mention_at(mentions, toks[x + 2].start, toks[x + 2].end)
+        if toks[j].low not in lx.PASSIVE_AUX or m is None:
+            continue
+        s, e = _trim(text, unit.start, toks[j].start)
+        if len([w for w in toks if s <= w.start < e and re.match(r"\w", w.text)]) < MIN_CONTENT_TOKENS:
+            return []
+        kind = "mixed" if any(s <= r.start < e for r in short_quotes) else "indirect"
+        return [Quote([(s, e)], kind, (t.start, t.end), (m.start, m.end))]
+    return []
+
+
 def _headline(text: str, unit: _Unit, toks: list[Tok], mentions: Sequence[Mention], short_quotes) -> list[Quote]:
     """'Doe: The Bridge Will Open in May.': a headline's way of saying who said it, a name and a colon."""
     if len(toks) < 2 + MIN_CONTENT_TOKENS:
@@ -273,50 +350,6 @@ def _headline(text: str, unit: _Unit, toks: list[Tok], mentions: Sequence[Mentio
     s, e = _trim(text, toks[colon].end, unit.end)
     kind = "mixed" if any(s <= r.start < e for r in short_quotes) else "indirect"
     return [Quote([(s, e)], kind, (toks[colon].start, toks[colon].end), (m.start, m.end))] if e - s >= 8 else []
-
-
-def _frame_tail(toks: list[Tok], k: int) -> int | None:
-    """Do the words after a cue, to the next comma or the sentence's end, only say where,
-    when and to whom ("told reporters on Friday,", "said in a statement.")? The index of
-    the comma that ends them (len(toks) at the sentence's end), or None."""
-    words = 0
-    for x in range(k, len(toks)):
-        t = toks[x]
-        if t.text == ",":
-            return x
-        if not re.match(r"\w", t.text):
-            continue
-        words += 1
-        if words > 6 or not (t.text[:1].isupper() or t.text[:1].isdigit() or t.low in lx.FRAME_WORDS or t.low in lx.ROLES or t.low in lx.PEOPLE):
-            return None
-    return len(toks)
-
-
-def _second_cue(toks: list[Tok], s: int, e: int) -> int | None:
-    """A second cue of the same speaker inside reported content: "X said A, adding that B",
-    "X said A and warned that B". The token index of that cue, or None."""
-    for x, t in enumerate(toks):
-        if not (s < t.start < e) or x + 2 >= len(toks) or toks[x + 1].end > e:
-            continue
-        joined = toks[x - 1].text == "," and t.low.endswith("ing") or toks[x - 1].low in ("and", "but") and t.low in lx.FINITE_CUES
-        if joined and t.low in lx.CUE_VERBS and t.low not in lx.QUOTE_ONLY_CUES:
-            return x
-    return None
-
-
-def _other_speaker(toks: list[Tok], s: int, e: int, mentions: Sequence[Mention]) -> tuple[int, int, Span] | None:
-    """A second attribution of another speaker inside reported content ("A and Democrats
-    accused B"): the indexes of the conjunction and the cue, and the speaker between them."""
-    for x, t in enumerate(toks):
-        if not (s < t.start < e) or x < 2 or x + 2 >= len(toks) or toks[x + 1].end > e or t.low not in lx.FINITE_CUES:
-            continue
-        m = mention_at(mentions, toks[x - 1].start, toks[x - 1].end)
-        if m is None or m.end != toks[x - 1].end:
-            continue
-        k = next((y for y in range(x - 1, -1, -1) if toks[y].start < m.start), None)
-        if k is not None and toks[k].low in ("and", "but") and toks[k].start > s:
-            return k, x, (m.start, m.end)
-    return None
 
 
 def _frame(toks: list[Tok], mentions: Sequence[Mention]) -> tuple[Span, Span] | None:
@@ -347,6 +380,16 @@ def _transcript(text: str, q: Quote) -> bool:
     return True
 
 
+def _quote_alone(text: str, p0: int, p1: int, regions: list[Region]) -> bool:
+    """Is a paragraph nothing but quotation (no word of the writer's)?"""
+    outside, at = [], p0
+    for r in regions:
+        outside.append(text[at:r.start])
+        at = r.end
+    outside.append(text[at:p1])
+    return not re.search(r"\w", "".join(outside))
+
+
 def find_quotes(text: str, mentions: Sequence[Mention] = ()) -> list[Quote]:
     """Every quote in `text`, in order. `mentions` are its NER spans."""
     mentions = sorted(mentions, key=lambda m: m.start)
@@ -355,6 +398,12 @@ def find_quotes(text: str, mentions: Sequence[Mention] = ()) -> list[Quote]:
     last_direct: Quote | None = None  # the quote a following quote-only paragraph continues
     for p0, p1 in paragraphs(text):
         regions = paragraph_regions(text[p0:p1], p0)
+        if pending is not None and not regions:  # 'The governor added:' and then his words, unmarked
+            s, e = _trim(text, p0, p1)
+            if len(re.findall(r"\w+", text[s:e])) >= MIN_QUOTE_WORDS:
+                quotes.append(Quote([(s, e)], "direct", pending.cue, pending.speaker))
+                pending = None
+                continue
         para_quotes: list[Quote] = []
         frame: tuple[Span, Span] | None = None  # a cue and speaker whose quote comes next
         for unit in _units(text, p0, p1, regions):
@@ -376,14 +425,19 @@ def find_quotes(text: str, mentions: Sequence[Mention] = ()) -> list[Quote]:
                         continue
                     else:
                         src = pending if pending is not None else (last_direct if not para_quotes else None)
+                        if src is not None and src is not pending and quotes and quotes[-1] is src and _quote_alone(text, p0, p1, regions):
+                            src.content.extend(q.content)  # a paragraph of quote alone goes on with the last speaker's quote
+                            continue
                         if src is not None:
                             q.cue = src.cue if src is pending else None
                             q.speaker = src.speaker
                 frame = None
+                para_quotes.extend(_before_frame(text, unit, toks, q, mentions, shorts))
                 para_quotes.append(q)
                 para_quotes.extend(_after_frame(text, unit, toks, q, shorts))
             else:
-                found = _indirect(text, unit, toks, mentions, shorts) or _headline(text, unit, toks, mentions, shorts)
+                found = (_indirect(text, unit, toks, mentions, shorts) or _headline(text, unit, toks, mentions, shorts)
+                         or _nominal(text, unit, toks, mentions, shorts) or _passive(text, unit, toks, mentions, shorts))
                 para_quotes.extend(found)
                 frame = (found[-1].cue, found[-1].speaker) if found else _frame(toks, mentions)
         pending = None

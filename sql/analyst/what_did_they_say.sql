@@ -1,22 +1,27 @@
 -- What did they say: one entity's quotes, newest first, with the article's title and date.
 -- A speaker counts when it resolves to the entity: by name, or a pronoun or role that
--- refers to it in the article (quotes.speaker_alias_id).
+-- refers to it in the article (quotes.speaker_alias_id). Quotes of near copies
+-- (articles.duplicate_of set) are left out, so the quotes listed are those entity_quotes
+-- counts (over stg_canonical_articles, which analysts do not see; duplicate_of is its
+-- published mark); the entity by default is the one entity_quotes counts most often.
 -- param: entity = (the entity quoted most often; a name or an entity_id)
 with
 
 speakers as (
-    select q.*, a.entity_id
+    select q.*, a.entity_id, ar.title
     from quotes as q
     join entity_aliases as a on a.alias_id = q.speaker_alias_id
+    join articles as ar using (article_id)
+    where ar.duplicate_of is null
 ),
 
 target as (
     select e.entity_id, e.name
     from entities as e
-    join speakers as s using (entity_id)
+    join entity_quotes as eq using (entity_id)
     where ($entity is null or e.entity_id = $entity or lower(e.name) = lower($entity))
     group by e.entity_id, e.name
-    order by count(*) desc, e.name
+    order by sum(eq.quote_count) desc, e.name
     limit 1
 ),
 
@@ -28,11 +33,10 @@ final as (
         s.text,
         s.cue,
         s.speaker_text,
-        ar.title,
+        s.title,
         s.article_id
     from speakers as s
     join target as t using (entity_id)
-    join articles as ar using (article_id)
     order by day desc nulls last, s.article_id, s.start
 )
 
