@@ -161,6 +161,14 @@ def test_a_mention_keeps_the_article_the_model_found_and_its_name_never_does():
     assert first.alias_id == second.alias_id
 
 
+def test_a_leading_the_before_a_possessive_or_a_noun_the_name_modifies_is_left_out():
+    text = "The Senate passed it. The United States's largest carmaker and the United States government agreed."
+    found = resolve(text, ("The Senate", "ORG"), ("The United States", "GPE"), ("the United States", "GPE"))
+    assert [m.text for m in found] == ["The Senate", "United States", "United States"]
+    said = "Officials said the Pentagon will act, and the Pentagon said so."
+    assert [m.text for m in resolve(said, ("the Pentagon", "ORG"), ("the Pentagon", "ORG"))] == ["the Pentagon"] * 2
+
+
 def test_a_name_followed_by_a_company_officer_is_an_organization():
     text = "Ryanair said profits rose. Ryanair CEO Michael O'Leary was pleased. Ryanair flies on."
     found = resolve(text, ("Ryanair", "PERSON"), ("Ryanair", "PERSON"), ("Michael O'Leary", "PERSON"), ("Ryanair", "ORG"))

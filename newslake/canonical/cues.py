@@ -144,3 +144,38 @@ def is_outlet(name: str, names: set[str], stem: str | None) -> bool:
             return False
         pos += 1
     return True
+
+
+# Words that may follow a name and are no noun it modifies: function words, auxiliaries
+# and the verbs news puts after its subjects. A lower-case word not among them, and
+# not a past form ("-ed") or a third-person verb or plural ("-s", either), is read as
+# the noun the name modifies ("the United States government").
+_NOT_NOUNS = frozenset(
+    "a an the this that these those and or but nor yet so of in on at by for from to with without "
+    "into onto over under about after before during since until against among between through "
+    "across along around behind beyond near off out up down as than like via per amid despite "
+    "toward towards within upon who whom whose which what where when while whether if because "
+    "although though unless once is are was were be been being am has have had having do does did "
+    "will would shall should can could may might must ought not also still already now then there "
+    "here only even just again ever never always often too very it its it's he she they we you i "
+    "his her their our your him them us one ones said told beat won lost rose fell took gave made "
+    "sold bought led met ran went came saw got kept left held hit cut set put began broke chose "
+    "drove fought found grew knew meant paid read sent shot spent stood struck swept threw thought "
+    "wrote say tell hope plan want need agree expect announce face join urge warn win lose lead "
+    "take make give keep hold become remain seek say".split()
+)
+_FOLLOWING_WORD = re.compile(r" +([a-z][a-z-]*)\b")
+_POSSESSIVE_AFTER = re.compile(r"['’]s\b|(?<=[sS])['’](?!\w)")
+
+
+def premodifies(text: str, end: int) -> bool:
+    """Does the name ending at `end` modify what follows: a possessive ("the United
+    States's largest car maker") or a noun ("the United States government")? A leading
+    "the" then belongs to that phrase, not to the name."""
+    if _POSSESSIVE_AFTER.match(text, end):
+        return True
+    m = _FOLLOWING_WORD.match(text, end)
+    if m is None:
+        return False
+    word = m.group(1)
+    return word not in _NOT_NOUNS and not word.endswith(("ed", "s", "ly")) and len(word) > 1
