@@ -169,6 +169,12 @@ def test_a_leading_the_before_a_possessive_or_a_noun_the_name_modifies_is_left_o
     assert [m.text for m in resolve(said, ("the Pentagon", "ORG"), ("the Pentagon", "ORG"))] == ["the Pentagon"] * 2
 
 
+def test_a_number_s_unit_is_no_name():
+    text = "At 16:00 UTC the 30GB model went on sale for $249 USD, or USD 199 (EUR 180). UTC is a standard."
+    found = resolve(text, ("UTC", "ORG"), ("GB", "PERSON"), ("USD", "ORG"), ("USD", "ORG"), ("EUR", "ORG"), ("UTC", "ORG"))
+    assert [(m.text, m.start) for m in found] == [("UTC", text.rindex("UTC"))]  # only the one no number has
+
+
 def test_a_name_followed_by_a_company_officer_is_an_organization():
     text = "Ryanair said profits rose. Ryanair CEO Michael O'Leary was pleased. Ryanair flies on."
     found = resolve(text, ("Ryanair", "PERSON"), ("Ryanair", "PERSON"), ("Michael O'Leary", "PERSON"), ("Ryanair", "ORG"))

@@ -11,6 +11,7 @@ these rules names an entity; they read the writing only.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from newslake.canonical import aliases
@@ -179,3 +180,37 @@ def premodifies(text: str, end: int) -> bool:
         return False
     word = m.group(1)
     return word not in _NOT_NOUNS and not word.endswith(("ed", "s", "ly")) and len(word) > 1
+
+
+# A clock's time zone ("16:00 UTC", "1530 GMT") and a currency's code beside an amount
+# ("$249 USD", "$99 (USD)", "USD 40 million"): units of a number, not names.
+_TIME_ZONES = frozenset(
+    "UTC GMT BST CET CEST EET EEST WET WEST MSK IST PKT ICT WIB SGT HKT CST JST KST AEST AEDT ACST "
+    "AWST NZST NZDT EST EDT CDT MST MDT PST PDT AKST HST ET CT MT PT Z".split()
+)
+_TIME_BEFORE = re.compile(r"\d{1,2}[:.h]?\d{2}(?:\s*[ap]\.?m\.?)?\s*\(?$", re.IGNORECASE)
+_AMOUNT_BEFORE = re.compile(r"\d[\d,.]*\s*(?:(?:million|billion|trillion|bn|m)\s*)?\(?$")
+_AMOUNT_AFTER = re.compile(r"\s*\$?\d")
+
+
+@functools.cache
+def _currency_codes() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(c.alpha_3 for c in pycountry.currencies)
+
+
+def is_unit(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] a unit of a number: written on the number itself ("30GB"), a
+    time zone after a clock time, or a currency code beside an amount?"""
+    if start and text[start - 1].isalnum():
+        return True  # inside a word or on a number: "30GB"
+    name = text[start:end]
+    if not name.isupper() or len(name) > 4:
+        return False
+    before = text[max(0, start - 24) : start]
+    if name in _TIME_ZONES and _TIME_BEFORE.search(before):
+        return True
+    return name in _currency_codes() and (
+        _AMOUNT_BEFORE.search(before) is not None or _AMOUNT_AFTER.match(text, end) is not None
+    )

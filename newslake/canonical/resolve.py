@@ -125,6 +125,8 @@ def _candidates(fields: Sequence[tuple[str, str, Sequence[Span]]], titles: dict[
                 continue  # "State" of "Secretary of State", "Defense" of "Defense Secretary"
             if text.startswith("$", c.end):
                 continue  # "US$40 billion", "HK$": a currency's prefix, no place
+            if cues.is_unit(text, c.start, c.end):
+                continue  # "16:00 UTC", "$249 USD", "30GB": a number's unit
             role = c.role or role_before(text, c.start)
             model = cues.MODEL_AFTER.match(text, c.end) if s.label == "ORG" else None
             if model is not None:  # "Airbus A380": a product, the maker no mention of its own
@@ -326,7 +328,7 @@ def _propagate(
             start = text.find(form)
             while start >= 0:
                 end = start + len(form)
-                if _standalone(text, start, end) and not any(taken[start:end]):
+                if _standalone(text, start, end) and not any(taken[start:end]) and not cues.is_unit(text, start, end):
                     if not _inside(regions, start, end):
                         taken[start:end] = b"\1" * (end - start)
                         g = forms[form]
