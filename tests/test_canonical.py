@@ -240,6 +240,15 @@ def test_an_organization_is_told_by_its_legal_form_or_what_it_has():
     assert found["Jack Dorsey"] == found["Howard"] == found["Guy Black"] == "PERSON"  # a person's spokesman
 
 
+def test_a_nationality_before_a_noun_is_a_people_s_adjective_whatever_noun_follows():
+    text = "The Italian company bought it, and the Irish airline Ryanair said so."
+    found = {(m.text, m.start): m for m in resolve(text, ("Italian", "NORP"), ("Irish", "ORG"), ("Ryanair", "ORG"))}
+    italian, irish = found["Italian", 4], found["Irish", text.index("Irish")]
+    assert (italian.label, italian.country_code) == ("NORP", "IT")  # "company" says no organization here
+    assert (irish.label, irish.country_code) == ("NORP", "IE")
+    assert found["Ryanair", text.index("Ryanair")].label == "ORG"
+
+
 def test_a_maker_before_a_model_is_a_product_and_a_currency_prefix_no_place():
     text = "Qatar chose the Airbus A350 over the Boeing 787. Airbus won US$40 billion; the US agreed."
     found = {(m.text, m.label) for m in resolve(
