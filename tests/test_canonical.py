@@ -249,6 +249,14 @@ def test_a_nationality_before_a_noun_is_a_people_s_adjective_whatever_noun_follo
     assert found["Ryanair", text.index("Ryanair")].label == "ORG"
 
 
+def test_an_occasion_is_an_event_not_its_host_nor_its_place():
+    text = "Boeing won orders at the Paris Air Show; Seles reached the Hong Kong Open final at the World Cup venue."
+    found = {m.text: m.label for m in resolve(text, ("Boeing", "ORG"), ("Paris Air Show", "FAC"), ("Seles", "PERSON"),
+                                              ("Hong Kong Open", "GPE"), ("World Cup", "ORG"))}
+    assert found == {"Boeing": "ORG", "Paris Air Show": "EVENT", "Seles": "PERSON", "Hong Kong Open": "EVENT",
+                     "World Cup": "EVENT"}
+
+
 def test_a_maker_before_a_model_is_a_product_and_a_currency_prefix_no_place():
     text = "Qatar chose the Airbus A350 over the Boeing 787. Airbus won US$40 billion; the US agreed."
     found = {(m.text, m.label) for m in resolve(

@@ -214,3 +214,17 @@ def is_unit(text: str, start: int, end: int) -> bool:
     return name in _currency_codes() and (
         _AMOUNT_BEFORE.search(before) is not None or _AMOUNT_AFTER.match(text, end) is not None
     )
+
+
+# The word an occasion's name ends in: a meeting, a show, a contest. Such a name is an
+# event, neither the organization that holds it nor the place it is held in.
+_EVENT_HEAD = re.compile(
+    r"\s(?:Conference|Summit|Show|Festival|Expo|Exposition|Fair|Games|Olympics|Olympiad|"
+    r"Championships?|Cup|Tournament|Marathon|Grand Prix|Open|Masters|Series|Classic|Trophy|Rally|"
+    r"Awards|Week)$"
+)
+
+
+def is_event(name: str) -> bool:
+    """Does the name end in an occasion's word ("Paris Air Show", "World Cup", "Hong Kong Open")?"""
+    return _EVENT_HEAD.search(" ".join(name.split())) is not None

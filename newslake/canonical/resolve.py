@@ -223,6 +223,8 @@ def _apply_knowledge(cands: list[_Cand], acronyms: dict[str, _Cand]) -> None:
             c.fixed_label = "GPE"
         elif _describes(c) and aliases.demonym_country(c.text):
             c.label = "NORP"  # "the Italian company": a people's adjective, not the company
+        elif cues.is_event(c.text):
+            c.fixed_label = "EVENT"  # "the Paris Air Show", "the World Cup": an occasion
         elif c.org_cue or cues.is_organization(c.text):
             c.fixed_label = "ORG"
         elif _BRAND_STYLE.match(c.text):
