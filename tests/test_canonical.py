@@ -257,6 +257,13 @@ def test_an_occasion_is_an_event_not_its_host_nor_its_place():
                      "World Cup": "EVENT"}
 
 
+def test_a_noun_only_an_organization_is_before_the_name_says_organization():
+    text = "Electronics retailer Best Buy cut prices; the Italian club Atalanta signed Gianluigi Lentini. Atalanta won."
+    found = {m.text: m.label for m in resolve(text, ("Best Buy", "PERSON"), ("Atalanta", "GPE"),
+                                              ("Gianluigi Lentini", "PERSON"), ("Atalanta", "GPE"))}
+    assert found == {"Best Buy": "ORG", "Atalanta": "ORG", "Gianluigi Lentini": "PERSON"}
+
+
 def test_a_maker_before_a_model_is_a_product_and_a_currency_prefix_no_place():
     text = "Qatar chose the Airbus A350 over the Boeing 787. Airbus won US$40 billion; the US agreed."
     found = {(m.text, m.label) for m in resolve(

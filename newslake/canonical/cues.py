@@ -32,6 +32,15 @@ ORG_AFTER = re.compile(
     r"platform|app|website|spokesman|spokeswoman|spokesperson|employees|chairman|chairwoman|boss))\b"
 )
 
+# Before the name: a noun in apposition that only an organization is ("retailer Best Buy",
+# "private equity firm Cerberus", "the Italian side Juventus", "the newspaper Le Monde").
+ORG_BEFORE = re.compile(
+    r"(?<![\w'’-])(?:company|firm|corporation|conglomerate|group|maker|carmaker|automaker|manufacturer|"
+    r"airline|carrier|airframer|retailer|bank|lender|insurer|brokerage|publisher|newspaper|daily|magazine|"
+    r"broadcaster|network|agency|club|side|team|operator|supplier|chain|startup|label|band|party|"
+    r"consortium) +$"
+)
+
 # A model designation right after a maker's name: "Airbus A380", "Boeing 787", "Airbus
 # A400M". The whole is a product, the maker no mention of its own. (Not a year: "Apple 2007".)
 MODEL_AFTER = re.compile(r" (?!(?:19|20)\d\d\b)(?:[A-Z]{1,3}-?\d{2,4}|\d{3,4})(?:-\d{1,4})?[A-Z]{0,2}\b(?![.,]\d)")

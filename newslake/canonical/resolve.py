@@ -138,7 +138,8 @@ def _candidates(fields: Sequence[tuple[str, str, Sequence[Span]]], titles: dict[
             cands.append(_Cand(name, c.start, c.end, text[c.start : c.end], s.label, role,
                                next_word=following.group(1) if following else None,
                                article=article.start() if article and not cues.premodifies(text, c.end) else None,
-                               org_cue=cues.ORG_AFTER.match(text, c.end) is not None,
+                               org_cue=cues.ORG_AFTER.match(text, c.end) is not None
+                               or cues.ORG_BEFORE.search(text, max(0, c.start - 24), c.start) is not None,
                                dateline=_inside(datelines, c.start, c.end),
                                honorific=_HONORIFIC_BEFORE.search(text, max(0, s.start - 12), s.start) is not None
                                or _HONORIFIC_BEFORE.search(text, max(0, c.start - 12), c.start) is not None))
