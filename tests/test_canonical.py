@@ -264,6 +264,15 @@ def test_a_noun_only_an_organization_is_before_the_name_says_organization():
     assert found == {"Best Buy": "ORG", "Atalanta": "ORG", "Gianluigi Lentini": "PERSON"}
 
 
+def test_a_name_written_with_the_is_no_person_unless_it_modifies_a_noun():
+    text = ("We love the Beatles, said Ringo Starr. The PowerBook sold well. "
+            "The Dole campaign spoke to the Rev. Jesse Jackson.")
+    found = {m.text: m.label for m in resolve(text, ("Beatles", "PERSON"), ("Ringo Starr", "PERSON"),
+                                              ("PowerBook", "PERSON"), ("Dole", "PERSON"), ("Jesse Jackson", "PERSON"))}
+    assert found == {"Beatles": "ORG", "Ringo Starr": "PERSON", "PowerBook": "PRODUCT", "Dole": "PERSON",
+                     "Jesse Jackson": "PERSON"}
+
+
 def test_a_maker_before_a_model_is_a_product_and_a_currency_prefix_no_place():
     text = "Qatar chose the Airbus A350 over the Boeing 787. Airbus won US$40 billion; the US agreed."
     found = {(m.text, m.label) for m in resolve(

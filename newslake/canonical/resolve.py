@@ -86,6 +86,7 @@ class _Cand:
     org_cue: bool = False  # followed by what only an organization has ("Ryanair CEO", "Twitter account")
     dateline: bool = False  # the place of the article's dateline
     honorific: bool = False  # written after an honorific ("Mr Obama")
+    determined: bool = False  # the head of a phrase with "the" ("the Beatles", not "the Clinton campaign")
 
 
 @dataclass
@@ -141,6 +142,8 @@ def _candidates(fields: Sequence[tuple[str, str, Sequence[Span]]], titles: dict[
                                org_cue=cues.ORG_AFTER.match(text, c.end) is not None
                                or cues.ORG_BEFORE.search(text, max(0, c.start - 24), c.start) is not None,
                                dateline=_inside(datelines, c.start, c.end),
+                               determined=_THE_BEFORE.search(text, max(0, c.start - 12), c.start) is not None
+                               and not cues.premodifies(text, c.end),
                                honorific=_HONORIFIC_BEFORE.search(text, max(0, s.start - 12), s.start) is not None
                                or _HONORIFIC_BEFORE.search(text, max(0, c.start - 12), c.start) is not None))
         # The model, which reads case, misses most names in capitals: a dateline's place
@@ -224,6 +227,10 @@ def _apply_knowledge(cands: list[_Cand], acronyms: dict[str, _Cand]) -> None:
             c.fixed_label = "GPE"
         elif _describes(c) and aliases.demonym_country(c.text):
             c.label = "NORP"  # "the Italian company": a people's adjective, not the company
+        elif c.determined and c.label == "PERSON" and not c.honorific:
+            # English writes no "the" before a person's name: "the Beatles", "the Brewers" are
+            # a group; "the PowerBook", "the Titanic" a thing
+            c.fixed_label = "ORG" if _plural(c.text) or c.text.isupper() else "PRODUCT"
         elif cues.is_event(c.text):
             c.fixed_label = "EVENT"  # "the Paris Air Show", "the World Cup": an occasion
         elif c.org_cue or cues.is_organization(c.text):
@@ -238,6 +245,11 @@ def _apply_knowledge(cands: list[_Cand], acronyms: dict[str, _Cand]) -> None:
                 c.country = code
                 singular = c.text[:-1] if c.text.endswith("s") else None
                 c.name = singular if singular and aliases.demonym_country(singular) == code else c.text
+
+
+def _plural(name: str) -> bool:
+    last = name.split()[-1]
+    return len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is"))
 
 
 def _describes(c: _Cand) -> bool:
