@@ -65,6 +65,8 @@ def resolve(text: str, *found: tuple[str, str]):
         ("Sir Menzies Campbell", "PERSON", "Menzies Campbell", None),
         ("Lord Chancellor Lord Falconer", "PERSON", "Lord Falconer", "Lord Chancellor"),
         ("Dr John Reid", "PERSON", "John Reid", None),
+        ("64 Bob Estes", "PERSON", "Bob Estes", None),  # a results table's score
+        ("1860 Munich", "ORG", "1860 Munich", None),  # a club's name keeps its number
     ],
 )
 def test_clean_span(raw, label, name, role):
@@ -74,6 +76,11 @@ def test_clean_span(raw, label, name, role):
 
 def test_clean_span_leaves_nothing_of_punctuation():
     assert clean_span("-- ,", 0, 4, "ORG") is None
+
+
+@pytest.mark.parametrize("raw", ["healthcare", "the defence ministry", "182nd", "congress"])
+def test_a_span_without_a_capital_names_nothing(raw):
+    assert clean_span(raw, 0, len(raw), "ORG") is None
 
 
 def test_role_before_a_name():
