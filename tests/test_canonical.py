@@ -280,6 +280,14 @@ def test_a_name_written_with_the_is_no_person_unless_it_modifies_a_noun():
                      "Jesse Jackson": "PERSON"}
 
 
+def test_a_name_that_opens_with_a_model_designation_is_a_product():
+    text = "Boeing sold 787 Dreamliner jets and eight A330s; 1860 Munich beat Bayern in 1996 Olympic trials."
+    found = {m.text: m.label for m in resolve(text, ("Boeing", "ORG"), ("787 Dreamliner", "ORG"), ("A330s", "ORG"),
+                                              ("1860 Munich", "ORG"), ("Bayern", "ORG"))}
+    assert found == {"Boeing": "ORG", "787 Dreamliner": "PRODUCT", "A330s": "PRODUCT", "1860 Munich": "ORG",
+                     "Bayern": "ORG"}
+
+
 def test_a_maker_before_a_model_is_a_product_and_a_currency_prefix_no_place():
     text = "Qatar chose the Airbus A350 over the Boeing 787. Airbus won US$40 billion; the US agreed."
     found = {(m.text, m.label) for m in resolve(

@@ -58,6 +58,16 @@ _SERVICE = re.compile(r"\s+(?:news|online|\.com)$")  # "BBC News", "Yahoo Online
 _DATELINE_REACH = 400  # characters: a dateline opens the article (after its headline, in wire copy)
 
 
+# A name that opens with a model designation: "A330s", "787 Dreamliner", "F-16". (Not a
+# year, nor a founding year in a club's name: "1860 Munich".)
+_MODEL_NAME = re.compile(r"^(?!(?:1[89]|20)\d\d\b)(?:[A-Z]{1,2}-?\d{2,4}|\d{3,4})[A-Z]{0,2}s?(?:\s|$)")
+
+
+def is_model(name: str) -> bool:
+    """Does the name open with a model designation ("787 Dreamliner", "A330s")? It names a product."""
+    return _MODEL_NAME.match(name) is not None
+
+
 def is_organization(name: str) -> bool:
     """Does the name end in a company's legal form or an organization's word ("Balfour Beatty plc")?"""
     return _ORG_SUFFIX.search(name) is not None

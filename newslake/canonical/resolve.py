@@ -231,6 +231,8 @@ def _apply_knowledge(cands: list[_Cand], acronyms: dict[str, _Cand]) -> None:
             # English writes no "the" before a person's name: "the Beatles", "the Brewers" are
             # a group; "the PowerBook", "the Titanic" a thing
             c.fixed_label = "ORG" if _plural(c.text) or c.text.isupper() else "PRODUCT"
+        elif cues.is_model(c.text):
+            c.fixed_label = "PRODUCT"  # "787 Dreamliner", "A330s"
         elif cues.is_event(c.text):
             c.fixed_label = "EVENT"  # "the Paris Air Show", "the World Cup": an occasion
         elif c.org_cue or cues.is_organization(c.text):
