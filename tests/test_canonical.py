@@ -288,6 +288,13 @@ def test_a_name_that_opens_with_a_model_designation_is_a_product():
                      "Bayern": "ORG"}
 
 
+def test_an_organization_s_first_word_is_its_short_form_not_a_person():
+    text = "Cerberus Capital Management bought it. Cerberus said so, and Tony Blair met Tony."
+    found = {m.text: m.label for m in resolve(text, ("Cerberus Capital Management", "ORG"), ("Cerberus", "PERSON"),
+                                              ("Tony Blair", "PERSON"), ("Tony", "PERSON"))}
+    assert found == {"Cerberus Capital Management": "ORG", "Cerberus": "ORG", "Tony Blair": "PERSON", "Tony": "PERSON"}
+
+
 def test_a_maker_before_a_model_is_a_product_and_a_currency_prefix_no_place():
     text = "Qatar chose the Airbus A350 over the Boeing 787. Airbus won US$40 billion; the US agreed."
     found = {(m.text, m.label) for m in resolve(

@@ -272,8 +272,22 @@ def _resolve_short_forms(cands: list[_Cand]) -> None:
                 people[fold(key)].setdefault(fold(c.text), c.text)
         elif c.label == "ORG":
             organizations[words[-1]].setdefault(fold(c.text), c.text)
+    # An organization's first word is its short form too ("Cerberus" of "Cerberus Capital
+    # Management"), so a lone word the model took for a person is that organization's.
+    heads: dict[str, set[str]] = defaultdict(set)
+    person_words: set[str] = set()
+    for c in cands:
+        words = fold(c.text).split()
+        if len(words) > 1 and (c.fixed_label or c.label) == "ORG" and not DETERMINER.match(c.text):
+            heads[words[0]].add(fold(c.text))
+        elif len(words) > 1 and c.label == "PERSON":
+            person_words.update(words)
     for c in cands:
         if c.name is not None or c.label not in _SHORT_FORM_LABELS:
+            continue
+        key = fold(c.text)
+        if c.label == "PERSON" and c.fixed_label is None and len(heads.get(key, ())) == 1 and key not in person_words:
+            c.fixed_label = "ORG"
             continue
         last = fold(c.text).split()[-1] if c.text.split() else ""
         fits = {k: v for k, v in people.get(last, {}).items() if is_short_form(c.text, v)}
