@@ -295,6 +295,17 @@ def test_an_organization_s_first_word_is_its_short_form_not_a_person():
     assert found == {"Cerberus Capital Management": "ORG", "Cerberus": "ORG", "Tony Blair": "PERSON", "Tony": "PERSON"}
 
 
+@pytest.mark.parametrize("name", ["Halifax Bank", "Gordon Ministry", "Stanford University", "University of Ulster",
+                                  "Ministry of Defence", "Tory Party", "Mercer Foundation"])
+def test_an_organization_s_word_in_its_name_says_organization(name):
+    text = f"{name} agreed."
+    assert [m.label for m in resolve(text, (name, "PERSON"))] == ["ORG"]
+
+
+def test_a_known_place_ending_in_an_organization_s_word_stays_a_place():
+    assert [m.label for m in resolve("Troops left the West Bank.", ("West Bank", "GPE"))] == ["GPE"]
+
+
 def test_a_maker_before_a_model_is_a_product_and_a_currency_prefix_no_place():
     text = "Qatar chose the Airbus A350 over the Boeing 787. Airbus won US$40 billion; the US agreed."
     found = {(m.text, m.label) for m in resolve(

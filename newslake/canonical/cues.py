@@ -19,7 +19,10 @@ from newslake.canonical import aliases
 # A company's legal form or a word only an organization's name ends in.
 _ORG_SUFFIX = re.compile(
     r"(?:^|\s)(?:Inc|Incorporated|Corp|Corporation|Co|Ltd|Limited|plc|PLC|LLC|LLP|AG|SA|S\.A|NV|N\.V|GmbH|"
-    r"Group|Holdings|Airlines|Airways|Industries|Technologies|Enterprises|Partners|Associates)\.?$"
+    r"Group|Holdings|Airlines|Airways|Industries|Technologies|Enterprises|Partners|Associates|"
+    r"Bank|Ministry|University|Institute|Association|Council|Committee|Commission|Agency|Federation|"
+    r"Foundation|Party|Department|Authority|Bureau)\.?$"
+    r"|^(?:University|Ministry|Bank|Department|Institute|Bureau) of\s"
 )
 # After the name: a noun an organization (or a platform) has and a person does not:
 # "Ryanair CEO", "Apple's chief executive", "Ryanair's shares", "a Twitter account", "the
