@@ -306,6 +306,13 @@ def test_a_known_place_ending_in_an_organization_s_word_stays_a_place():
     assert [m.label for m in resolve("Troops left the West Bank.", ("West Bank", "GPE"))] == ["GPE"]
 
 
+def test_a_name_crosses_no_spaced_dash_between_names():
+    text = "Romania - Cosmin Contra ( 12 ). BASEBALL - MAJOR LEAGUE RESULTS\nShe passed Wal - Mart."
+    found = {m.text: m.label for m in resolve(text, ("Romania - Cosmin Contra", "ORG"),
+                                              ("BASEBALL - MAJOR LEAGUE RESULTS", "ORG"), ("Wal - Mart", "ORG"))}
+    assert found == {"Romania": "GPE", "BASEBALL": "ORG", "Wal - Mart": "ORG"}  # a hyphen written with spaces stays
+
+
 def test_a_maker_before_a_model_is_a_product_and_a_currency_prefix_no_place():
     text = "Qatar chose the Airbus A350 over the Boeing 787. Airbus won US$40 billion; the US agreed."
     found = {(m.text, m.label) for m in resolve(

@@ -119,7 +119,7 @@ def _candidates(fields: Sequence[tuple[str, str, Sequence[Span]]], titles: dict[
         regions = titles[name]
         datelines = cues.dateline_places(text) if name in ("body", "text") else []
         for s in spans:
-            c = clean_span(text, s.start, s.end, s.label)
+            c = clean_span(text, *_cut_at_dash(text, s.start, s.end), s.label)
             if c is None:
                 continue
             if s.label != "PERSON" and _inside(regions, c.start, c.end):
@@ -152,6 +152,28 @@ def _candidates(fields: Sequence[tuple[str, str, Sequence[Span]]], titles: dict[
             if not any(c.field == name and _overlaps((c.start, c.end), (start, end)) for c in cands):
                 cands.append(_Cand(name, start, end, text[start:end], "GPE", dateline=True))
     return cands
+
+
+_SPACED_DASH = re.compile(r" [-–—] ")
+
+
+def _cut_at_dash(text: str, start: int, end: int) -> tuple[int, int]:
+    """A dash set between spaces joins two names in results lists and headlines
+    ("Romania - Cosmin Contra", "San Jose - Cisco", "BASEBALL - MAJOR LEAGUE"): the span
+    keeps its first piece when a piece is a known name or place, or the first is in
+    capitals. Otherwise the dash may be a hyphen written with spaces ("Wal - Mart")."""
+    m = _SPACED_DASH.search(text, start, end)
+    if m is None:
+        return start, end
+    first, rest = text[start : m.start()].strip(), text[m.end() : end].strip()
+    if not first or not any(ch.isupper() for ch in first):
+        return start, end
+    pieces = [p for p in (first, rest.split(" - ")[0]) if p]
+    if (len(first) > 3 and first.isupper()) or any(
+        aliases.known(p) is not None or places.locate(p) is not None for p in pieces
+    ):
+        return start, m.start()
+    return start, end
 
 
 def _join_known(fields: Sequence[tuple[str, str, Sequence[Span]]], cands: list[_Cand]) -> list[_Cand]:
