@@ -313,6 +313,13 @@ def test_a_name_crosses_no_spaced_dash_between_names():
     assert found == {"Romania": "GPE", "BASEBALL": "ORG", "Wal - Mart": "ORG"}  # a hyphen written with spaces stays
 
 
+def test_a_place_written_with_its_country_or_state_is_never_a_person():
+    text = "Airbus builds it in Toulouse, France. Boeing builds in Everett, Washington, said Ann Ross, France's envoy."
+    found = {m.text: m.label for m in resolve(text, ("Toulouse", "PERSON"), ("France", "GPE"), ("Everett", "PERSON"),
+                                              ("Washington", "GPE"), ("Ann Ross", "PERSON"))}
+    assert (found["Toulouse"], found["Everett"], found["Ann Ross"]) == ("GPE", "GPE", "PERSON")
+
+
 def test_a_maker_before_a_model_is_a_product_and_a_currency_prefix_no_place():
     text = "Qatar chose the Airbus A350 over the Boeing 787. Airbus won US$40 billion; the US agreed."
     found = {(m.text, m.label) for m in resolve(

@@ -87,6 +87,7 @@ class _Cand:
     dateline: bool = False  # the place of the article's dateline
     honorific: bool = False  # written after an honorific ("Mr Obama")
     determined: bool = False  # the head of a phrase with "the" ("the Beatles", not "the Clinton campaign")
+    situated: bool = False  # a place written with its region: "Toulouse, France", "Everett, Washington"
 
 
 @dataclass
@@ -142,6 +143,7 @@ def _candidates(fields: Sequence[tuple[str, str, Sequence[Span]]], titles: dict[
                                org_cue=cues.ORG_AFTER.match(text, c.end) is not None
                                or cues.ORG_BEFORE.search(text, max(0, c.start - 24), c.start) is not None,
                                dateline=_inside(datelines, c.start, c.end),
+                               situated=s.label == "PERSON" and _situated(text, c.start, c.end),
                                determined=_THE_BEFORE.search(text, max(0, c.start - 12), c.start) is not None
                                and not cues.premodifies(text, c.end),
                                honorific=_HONORIFIC_BEFORE.search(text, max(0, s.start - 12), s.start) is not None
@@ -152,6 +154,22 @@ def _candidates(fields: Sequence[tuple[str, str, Sequence[Span]]], titles: dict[
             if not any(c.field == name and _overlaps((c.start, c.end), (start, end)) for c in cands):
                 cands.append(_Cand(name, start, end, text[start:end], "GPE", dateline=True))
     return cands
+
+
+_REGION_AFTER = re.compile(r" ?, +([A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?)(?=[,.;:)]| \(|\s*$)", re.MULTILINE)
+
+
+def _situated(text: str, start: int, end: int) -> bool:
+    """Is the name a place the text situates in its country or state ("Toulouse, France",
+    "Everett, Washington."), one the gazetteer has there? A person is never written so."""
+    m = _REGION_AFTER.match(text, end)
+    if m is None:
+        return False
+    region = places.locate(m.group(1))
+    if region is None or region.country_code is None:
+        return False
+    place = places.locate(f"{text[start:end]}, {m.group(1)}")
+    return place is not None and place.kind == "city" and place.geonameid != region.geonameid
 
 
 _SPACED_DASH = re.compile(r" [-–—] ")
@@ -245,7 +263,7 @@ def _apply_knowledge(cands: list[_Cand], acronyms: dict[str, _Cand]) -> None:
         known = aliases.known(c.name or c.text)
         if known is not None:
             c.name, c.fixed_label, c.country = known.name, known.label, known.country_code
-        elif c.dateline:
+        elif c.dateline or c.situated:
             c.fixed_label = "GPE"
         elif _describes(c) and aliases.demonym_country(c.text):
             c.label = "NORP"  # "the Italian company": a people's adjective, not the company
