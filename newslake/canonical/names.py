@@ -126,7 +126,9 @@ def clean_span(text: str, start: int, end: int, label: str) -> Cleaned | None:
     the first if both have them), strip edge punctuation and symbols, a leading
     determiner, leading titles (kept as the role of a PERSON), a trailing
     possessive, trailing tokens without letters ("Reuters -", "Apollo 11" lose
-    their last token) and trailing words in lower case ("Interfax news agency").
+    their last token), a person's leading ones ("64 Bob Estes") and trailing words
+    in lower case ("Interfax news agency"). A span without a capital letter names
+    nothing ("healthcare").
     """
     role: str | None = None
     piece = text[start:end]
@@ -154,6 +156,8 @@ def clean_span(text: str, start: int, end: int, label: str) -> Cleaned | None:
         if m and m.start() > 0:
             end = start + m.start()
         tokens = text[start:end].split(" ")
+        while label == "PERSON" and len(tokens) > 1 and not _has_letter(tokens[0]):
+            start += len(tokens.pop(0)) + 1  # "64 Bob Estes": a results table's score, rank or number
         while len(tokens) > 1 and (not _has_letter(tokens[-1]) or (tokens[-1][:1].islower() and tokens[0][:1].isupper() and tokens[-1] not in _LOWER_NAME_ENDS)):
             end -= len(tokens[-1]) + 1  # "Reuters -"; "Interfax news agency": a name ends in a capital's word
             tokens.pop()
@@ -167,8 +171,8 @@ def clean_span(text: str, start: int, end: int, label: str) -> Cleaned | None:
                 start += m.end() if cut is None else cut
         if (start, end) == before:
             break
-    if start >= end or not _has_letter(text[start:end]):
-        return None
+    if start >= end or not any(ch.isupper() for ch in text[start:end]):
+        return None  # no capital, no name: "healthcare", "congress", "182nd"
     return Cleaned(start, end, role)
 
 

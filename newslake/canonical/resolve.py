@@ -86,6 +86,8 @@ class _Cand:
     org_cue: bool = False  # followed by what only an organization has ("Ryanair CEO", "Twitter account")
     dateline: bool = False  # the place of the article's dateline
     honorific: bool = False  # written after an honorific ("Mr Obama")
+    determined: bool = False  # the head of a phrase with "the" ("the Beatles", not "the Clinton campaign")
+    situated: bool = False  # a place written with its region: "Toulouse, France", "Everett, Washington"
 
 
 @dataclass
@@ -118,13 +120,15 @@ def _candidates(fields: Sequence[tuple[str, str, Sequence[Span]]], titles: dict[
         regions = titles[name]
         datelines = cues.dateline_places(text) if name in ("body", "text") else []
         for s in spans:
-            c = clean_span(text, s.start, s.end, s.label)
+            c = clean_span(text, *_cut_at_dash(text, s.start, s.end), s.label)
             if c is None:
                 continue
             if s.label != "PERSON" and _inside(regions, c.start, c.end):
                 continue  # "State" of "Secretary of State", "Defense" of "Defense Secretary"
             if text.startswith("$", c.end):
                 continue  # "US$40 billion", "HK$": a currency's prefix, no place
+            if cues.is_unit(text, c.start, c.end):
+                continue  # "16:00 UTC", "$249 USD", "30GB": a number's unit
             role = c.role or role_before(text, c.start)
             model = cues.MODEL_AFTER.match(text, c.end) if s.label == "ORG" else None
             if model is not None:  # "Airbus A380": a product, the maker no mention of its own
@@ -135,9 +139,13 @@ def _candidates(fields: Sequence[tuple[str, str, Sequence[Span]]], titles: dict[
             article = _THE_BEFORE.search(text, s.start, c.start)
             cands.append(_Cand(name, c.start, c.end, text[c.start : c.end], s.label, role,
                                next_word=following.group(1) if following else None,
-                               article=article.start() if article else None,
-                               org_cue=cues.ORG_AFTER.match(text, c.end) is not None,
+                               article=article.start() if article and not cues.premodifies(text, c.end) else None,
+                               org_cue=cues.ORG_AFTER.match(text, c.end) is not None
+                               or cues.ORG_BEFORE.search(text, max(0, c.start - 24), c.start) is not None,
                                dateline=_inside(datelines, c.start, c.end),
+                               situated=s.label == "PERSON" and _situated(text, c.start, c.end),
+                               determined=_THE_BEFORE.search(text, max(0, c.start - 12), c.start) is not None
+                               and not cues.premodifies(text, c.end),
                                honorific=_HONORIFIC_BEFORE.search(text, max(0, s.start - 12), s.start) is not None
                                or _HONORIFIC_BEFORE.search(text, max(0, c.start - 12), c.start) is not None))
         # The model, which reads case, misses most names in capitals: a dateline's place
@@ -146,6 +154,44 @@ def _candidates(fields: Sequence[tuple[str, str, Sequence[Span]]], titles: dict[
             if not any(c.field == name and _overlaps((c.start, c.end), (start, end)) for c in cands):
                 cands.append(_Cand(name, start, end, text[start:end], "GPE", dateline=True))
     return cands
+
+
+_REGION_AFTER = re.compile(r" ?, +([A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?)(?=[,.;:)]| \(|\s*$)", re.MULTILINE)
+
+
+def _situated(text: str, start: int, end: int) -> bool:
+    """Is the name a place the text situates in its country or state ("Toulouse, France",
+    "Everett, Washington."), one the gazetteer has there? A person is never written so."""
+    m = _REGION_AFTER.match(text, end)
+    if m is None:
+        return False
+    region = places.locate(m.group(1))
+    if region is None or region.country_code is None:
+        return False
+    place = places.locate(f"{text[start:end]}, {m.group(1)}")
+    return place is not None and place.kind == "city" and place.geonameid != region.geonameid
+
+
+_SPACED_DASH = re.compile(r" [-–—] ")
+
+
+def _cut_at_dash(text: str, start: int, end: int) -> tuple[int, int]:
+    """A dash set between spaces joins two names in results lists and headlines
+    ("Romania - Cosmin Contra", "San Jose - Cisco", "BASEBALL - MAJOR LEAGUE"): the span
+    keeps its first piece when a piece is a known name or place, or the first is in
+    capitals. Otherwise the dash may be a hyphen written with spaces ("Wal - Mart")."""
+    m = _SPACED_DASH.search(text, start, end)
+    if m is None:
+        return start, end
+    first, rest = text[start : m.start()].strip(), text[m.end() : end].strip()
+    if not first or not any(ch.isupper() for ch in first):
+        return start, end
+    pieces = [p for p in (first, rest.split(" - ")[0]) if p]
+    if (len(first) > 3 and first.isupper()) or any(
+        aliases.known(p) is not None or places.locate(p) is not None for p in pieces
+    ):
+        return start, m.start()
+    return start, end
 
 
 def _join_known(fields: Sequence[tuple[str, str, Sequence[Span]]], cands: list[_Cand]) -> list[_Cand]:
@@ -217,8 +263,18 @@ def _apply_knowledge(cands: list[_Cand], acronyms: dict[str, _Cand]) -> None:
         known = aliases.known(c.name or c.text)
         if known is not None:
             c.name, c.fixed_label, c.country = known.name, known.label, known.country_code
-        elif c.dateline:
+        elif c.dateline or c.situated:
             c.fixed_label = "GPE"
+        elif _describes(c) and aliases.demonym_country(c.text):
+            c.label = "NORP"  # "the Italian company": a people's adjective, not the company
+        elif c.determined and c.label == "PERSON" and not c.honorific:
+            # English writes no "the" before a person's name: "the Beatles", "the Brewers" are
+            # a group; "the PowerBook", "the Titanic" a thing
+            c.fixed_label = "ORG" if _plural(c.text) or c.text.isupper() else "PRODUCT"
+        elif cues.is_model(c.text):
+            c.fixed_label = "PRODUCT"  # "787 Dreamliner", "A330s"
+        elif cues.is_event(c.text):
+            c.fixed_label = "EVENT"  # "the Paris Air Show", "the World Cup": an occasion
         elif c.org_cue or cues.is_organization(c.text):
             c.fixed_label = "ORG"
         elif _BRAND_STYLE.match(c.text):
@@ -231,6 +287,11 @@ def _apply_knowledge(cands: list[_Cand], acronyms: dict[str, _Cand]) -> None:
                 c.country = code
                 singular = c.text[:-1] if c.text.endswith("s") else None
                 c.name = singular if singular and aliases.demonym_country(singular) == code else c.text
+
+
+def _plural(name: str) -> bool:
+    last = name.split()[-1]
+    return len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is"))
 
 
 def _describes(c: _Cand) -> bool:
@@ -251,8 +312,22 @@ def _resolve_short_forms(cands: list[_Cand]) -> None:
                 people[fold(key)].setdefault(fold(c.text), c.text)
         elif c.label == "ORG":
             organizations[words[-1]].setdefault(fold(c.text), c.text)
+    # An organization's first word is its short form too ("Cerberus" of "Cerberus Capital
+    # Management"), so a lone word the model took for a person is that organization's.
+    heads: dict[str, set[str]] = defaultdict(set)
+    person_words: set[str] = set()
+    for c in cands:
+        words = fold(c.text).split()
+        if len(words) > 1 and (c.fixed_label or c.label) == "ORG" and not DETERMINER.match(c.text):
+            heads[words[0]].add(fold(c.text))
+        elif len(words) > 1 and c.label == "PERSON":
+            person_words.update(words)
     for c in cands:
         if c.name is not None or c.label not in _SHORT_FORM_LABELS:
+            continue
+        key = fold(c.text)
+        if c.label == "PERSON" and c.fixed_label is None and len(heads.get(key, ())) == 1 and key not in person_words:
+            c.fixed_label = "ORG"
             continue
         last = fold(c.text).split()[-1] if c.text.split() else ""
         fits = {k: v for k, v in people.get(last, {}).items() if is_short_form(c.text, v)}
@@ -326,7 +401,7 @@ def _propagate(
             start = text.find(form)
             while start >= 0:
                 end = start + len(form)
-                if _standalone(text, start, end) and not any(taken[start:end]):
+                if _standalone(text, start, end) and not any(taken[start:end]) and not cues.is_unit(text, start, end):
                     if not _inside(regions, start, end):
                         taken[start:end] = b"\1" * (end - start)
                         g = forms[form]
