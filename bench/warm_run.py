@@ -1,11 +1,13 @@
 """A run with one new article into the samples lake, on the lake's warm kept Prefect server.
 
 In a temporary folder: a copy of data/samples, ingested once by `newslake run` (which
-starts the lake's kept server), then R runs (--runs, default 5) that each add one new
-article of their own and run `newslake run --quiet` again, with extraction, on that
-warm server. Prints each run's wall time, the median, and two baselines measured in the
-same process: `newslake --version` (the interpreter and the command's imports) and the
-first run's server start (what a cold run pays before it does any work).
+starts the lake's kept server and its preloaded runner), then 2R runs (--runs R, default
+5) that each add one new article of their own and run `newslake run --quiet` again, with
+extraction, on that warm server: in turn one handed to the preloaded runner and one with
+`NEWSLAKE_PRELOADED_RUNNER=false`, which loads everything itself (the baseline). Prints
+each run's wall time, the medians and their ratio, and two more baselines measured in
+the same process: `newslake --version` (the interpreter and the command's imports) and
+the first run (server start included).
 
     .venv/bin/python bench/warm_run.py [--runs R] [--json]
 """
@@ -53,18 +55,27 @@ def main() -> None:
         version = statistics.median(newslake("--version", env=env)[0] for _ in range(3))
         cold, done = newslake("run", "--source", str(inbox), "--lake", str(lake), env=env)
         started = "Started the lake's Prefect server" in done.stderr
-        warm = []
-        for i in range(args.runs):
+        ready = work / "prefect" / "preloaded.log"
+        deadline = time.monotonic() + 180
+        while not (ready.is_file() and "ready" in ready.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        warm, loading = [], []
+        for i in range(2 * args.runs):
             (inbox / f"warm_{i:02d}.txt").write_text(
                 f"Warm run story {i}\n\n{seed}\nA late addition, number {i}, closes the story.\n", encoding="utf-8"
             )
-            warm.append(newslake("run", "--quiet", "--source", str(inbox), "--lake", str(lake), env=env)[0])
+            preloaded = i % 2 == 1
+            timed = newslake("run", "--quiet", "--source", str(inbox), "--lake", str(lake),
+                             env=env | {"NEWSLAKE_PRELOADED_RUNNER": str(preloaded).lower()})[0]
+            (warm if preloaded else loading).append(timed)
     finally:
         subprocess.run([PYTHON, "-m", "newslake.cli", "server", "--stop", "--lake", str(lake)], cwd=REPO, env=env, capture_output=True)
         shutil.rmtree(work, ignore_errors=True)
-    median = statistics.median(warm)
+    median, baseline = statistics.median(warm), statistics.median(loading)
     figures = {
         "runs": args.runs, "warm_seconds": [round(w, 2) for w in warm], "warm_median_seconds": round(median, 2),
+        "loading_seconds": [round(w, 2) for w in loading], "loading_median_seconds": round(baseline, 2),
+        "warm_over_loading": round(median / baseline, 2),
         "first_run_seconds": round(cold, 2), "first_run_started_the_server": started,
         "version_seconds": round(version, 2), "warm_over_version": round(median / version, 2),
         "target_seconds": TARGET, "passes": median <= TARGET,
@@ -73,8 +84,10 @@ def main() -> None:
         print(json.dumps(figures, indent=1))
         return
     print(f"first run over data/samples (starts the kept server: {started}): {cold:.1f} s")
-    print(f"warm runs, one new article each, extraction on: {', '.join(f'{w:.1f}' for w in warm)} s")
+    print(f"warm runs, one new article each, extraction on, preloaded runner: {', '.join(f'{w:.1f}' for w in warm)} s")
     print(f"  median {median:.2f} s (<= {TARGET:.0f} s) {'PASS' if median <= TARGET else 'FAIL'}")
+    print(f"baseline, the same runs loading everything themselves: {', '.join(f'{w:.1f}' for w in loading)} s")
+    print(f"  median {baseline:.2f} s; preloaded / loading {median / baseline:.2f}")
     print(f"baseline `newslake --version` (interpreter + imports): {version:.2f} s; warm run / baseline {median / version:.1f}x")
     print("\ncommand: .venv/bin/python bench/warm_run.py " + " ".join(sys.argv[1:]))
 

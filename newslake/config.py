@@ -151,6 +151,11 @@ class Settings(BaseSettings):
         description="a run with no PREFECT_API_URL starts the lake's own Prefect server, which later runs reuse and which"
         " stops after this many minutes with no run (0: a temporary server per run, as Prefect does alone)",
     )
+    preloaded_runner: bool = Field(
+        True,
+        description="beside the lake's kept Prefect server, keep a process with the pipeline loaded (GX, the spaCy model,"
+        " the place index) that forks each later run: a small run then skips about 6 s of loading (Linux only)",
+    )
     server_start_timeout: float = Field(
         180.0, gt=0, description="seconds a Prefect server may take to answer after it is started (tried twice)"
     )

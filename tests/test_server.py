@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from newslake.lake import Lake
@@ -127,6 +129,84 @@ def test_a_port_another_homes_server_took_is_not_taken_for_ours(tmp_path, monkey
         assert not (tmp_path / "ours" / STATE_FILE).exists()
     finally:
         other.stop()
+
+
+def _logged(log: Path, pattern: str, timeout: float = 180) -> list[str]:
+    """The lines of the preloaded runner's log that match `pattern`, once there is one."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = re.findall(pattern, log.read_text()) if log.is_file() else []
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+def _paused(inbox: Path, lake: Lake, pause: Path, env: dict[str, str]) -> subprocess.Popen:
+    """A run handed to the runner, stopped at its first source file (`parse.read`)."""
+    pause.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newslake.cli", "run", "--no-extract", "--source", str(inbox), "--lake", str(lake.root)],
+        env=env | {"NEWSLAKE_PAUSE": "parse.read", "NEWSLAKE_PAUSE_DIR": str(pause)}, cwd=REPO,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (pause / "parse.read.reached").exists():
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.05)
+    return process
+
+
+def test_later_runs_are_forked_loaded_and_end_as_their_own_would(tmp_path):
+    """The first run on the kept server starts the preloaded runner; the next runs are its
+    children. Each publishes as a run of its own does; a command killed outright takes
+    its run with it; SIGTERM stops it with the usual line and status; `server --stop`
+    takes the runner with the server."""
+    from newslake.preloaded import LOG_FILE
+
+    inbox, lake, home = tmp_path / "inbox", Lake(tmp_path / "lake"), tmp_path / "home"
+    inbox.mkdir()
+    env = kept_environment(home, idle_minutes=10)
+    log = home / LOG_FILE
+    try:
+        add_article(inbox, 0)
+        first = newslake("run", "--quiet", "--no-extract", "--source", str(inbox), "--lake", str(lake.root), env=env)
+        assert first.returncode == 0, first.stderr[-2000:]
+        [runner] = _logged(log, r"ready \(pid (\d+)\)")
+
+        add_article(inbox, 1)
+        second = newslake("run", "--no-extract", "--source", str(inbox), "--lake", str(lake.root), env=env)
+        assert second.returncode == 0 and "Traceback" not in second.stderr, second.stderr[-2000:]
+        assert "published        v000002" in second.stdout, second.stdout
+        assert len(_logged(log, r"run \d+: newslake run ")) == 1  # it was the runner's child
+
+        add_article(inbox, 2)
+        killed = _paused(inbox, lake, tmp_path / "pause_kill", env)
+        child = int(_logged(log, r"run (\d+): newslake run ")[-1])
+        killed.kill()
+        killed.wait()
+        deadline = time.monotonic() + 20
+        while psutil.pid_exists(child) and psutil.Process(child).status() != psutil.STATUS_ZOMBIE:
+            assert time.monotonic() < deadline, "the killed command's run is still up"
+            time.sleep(0.1)
+        assert lake.current_version() == "v000002"
+
+        stopped = _paused(inbox, lake, tmp_path / "pause_term", env)
+        stopped.send_signal(signal.SIGTERM)
+        time.sleep(3)  # the run's handler stops it; then
+        (tmp_path / "pause_term" / "parse.read.go").touch()  # the paused parse goes on, into the stopped run
+        out, err = stopped.communicate(timeout=120)
+        assert stopped.returncode == 143 and "Traceback" not in err, err[-2000:]
+        assert "stopped by SIGTERM (the run published nothing; current version: v000002)" in err
+
+        third = newslake("run", "--quiet", "--no-extract", "--source", str(inbox), "--lake", str(lake.root), env=env)
+        assert third.returncode == 0, third.stderr[-2000:]
+        assert lake.current_version() == "v000003" and read_runs(lake).to_pylist()[-1]["new_articles"] == 1
+        assert len(_logged(log, r"run \d+: newslake run ")) == 4
+    finally:
+        newslake("server", "--stop", "--lake", str(lake.root), env=env)
+    deadline = time.monotonic() + 20
+    while psutil.pid_exists(int(runner)) and psutil.Process(int(runner)).status() != psutil.STATUS_ZOMBIE:
+        assert time.monotonic() < deadline, "the runner outlived the server"
+        time.sleep(0.2)
 
 
 pytestmark = pytest.mark.e2e  # runs the newslake command or a Prefect server in processes of their own

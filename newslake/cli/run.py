@@ -71,6 +71,17 @@ def run(
         graph(settings.sql_dir)  # a wrong declaration in sql/ is refused before anything is read
     except DeclarationError as exc:
         fail(str(exc), exc)
+    home = _preloaded_home(settings)
+    if home is not None:
+        from newslake import preloaded
+
+        argv = _argv(source, lake, expectations, extract, quiet, verbose, log_level, dask)
+        try:
+            code = preloaded.hand_over(home, argv)
+        except RuntimeError as exc:
+            fail(str(exc), exc, code=1)
+        if code is not None:
+            raise typer.Exit(code)
     started = time.perf_counter()
     was_current = Lake(settings.lake).current_version()
     live = None
@@ -126,12 +137,39 @@ def run(
                 _stopped(settings, stopped, was_current)
         finally:
             stopping.restore(handlers)
+    if home is not None and begun:  # the next run finds everything loaded
+        from newslake import preloaded
+
+        preloaded.start(home, settings.spacy_model if settings.extract else None)
     the_lake = Lake(settings.lake)
     current = the_lake.current.resolve() if report.get("current_version") else None
     print_summary(summary_lines(report, str(current) if current else None, wall_seconds=time.perf_counter() - started))
     if not quiet and the_lake.current_version() and the_lake.warehouse_path.is_file():  # the hint only when it works
         lake_flag = "" if settings.lake == Path("data/lake") else f" --lake {settings.lake}"
         console.print(f"\nTry: [bold]newslake query{lake_flag} \"{EXAMPLE_QUERY}\"[/bold]", soft_wrap=True)
+
+
+def _preloaded_home(settings) -> Path | None:
+    """The Prefect home whose preloaded runner (`newslake.preloaded`) may take this run:
+    only runs on the lake's kept server have one."""
+    from newslake.config import configured_api_url, prefect_home_of
+
+    if not settings.preloaded_runner or settings.server_idle_minutes == 0 or configured_api_url():
+        return None
+    return prefect_home_of(settings)
+
+
+def _argv(source, lake, expectations, extract, quiet, verbose, log_level, dask) -> list[str]:
+    """This run's command line, for the preloaded runner to parse as this process did."""
+    from newslake.cli.app import state
+
+    argv = ["--debug"] * state["debug"] + ["run"]
+    for flag, value in (("--source", source), ("--lake", lake), ("--expectations", expectations), ("--log-level", log_level), ("--dask", dask)):
+        if value is not None:
+            argv += [flag, str(value)]
+    if extract is not None:
+        argv.append("--extract" if extract else "--no-extract")
+    return argv + ["--quiet"] * quiet + ["--verbose"] * verbose
 
 
 def _use_server(settings, stack: contextlib.ExitStack, quiet: bool) -> None:

@@ -1,0 +1,268 @@
+"""The lake's preloaded runner: a process that has already imported and loaded what a
+run needs (Great Expectations and its context, the spaCy model, the place index, the
+date patterns, the readers), and forks a child of itself for each later `newslake run`.
+
+A run in a fresh interpreter spends most of a small run's time on those loads (about
+6 s of CPU). The runner lives beside the lake's kept Prefect server, and goes when
+that server goes: it is started by a run that used the kept server, and nothing else
+depends on it. Prefect is not imported here: its settings are read once, at import,
+from the environment, and every run brings its own.
+
+The command stays the client's: it hands over its terminal (standard input, output and
+error), its working folder, environment and umask, passes on the signals it gets, and
+exits with the child's status. A client killed outright takes its child with it.
+
+Only on Linux (an abstract socket names the runner: no file to leave behind); anywhere
+else, and whenever no runner answers, a run loads everything itself, as before.
+"""
+
+from __future__ import annotations
+
+import array
+import hashlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+LOG_FILE = "preloaded.log"
+POLL_SECONDS = 2.0  # how often an idle runner looks whether its server is still up
+CHILD = False  # True in a forked child: it runs the command itself
+_ENVIRONMENT_KEYS = ("PYTHONHASHSEED", "PYTHONPATH", "PYTHONSAFEPATH", "PYTHONUTF8")  # fixed when an interpreter starts
+
+
+def supported() -> bool:
+    return sys.platform.startswith("linux") and hasattr(socket, "send_fds")
+
+
+def fingerprint(environ: dict[str, str] | None = None) -> str:
+    """What a runner's loaded code depends on: the interpreter, the installed packages,
+    newslake's own modules and the interpreter's start-up settings. A change to any of
+    them is another runner."""
+    environ = os.environ if environ is None else environ
+    digest = hashlib.sha256(sys.executable.encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        stat = path.stat()
+        digest.update(f"{path}:{stat.st_mtime_ns}:{stat.st_size}".encode())
+    for folder in sorted({Path(p) for p in sys.path if p.endswith("site-packages") and Path(p).is_dir()}):
+        digest.update(f"{folder}:{folder.stat().st_mtime_ns}".encode())
+    digest.update(json.dumps({k: environ.get(k) for k in _ENVIRONMENT_KEYS}).encode())
+    return digest.hexdigest()[:32]
+
+
+def address(home: Path, key: str) -> str:
+    return "\0newslake-preloaded-" + hashlib.sha256(f"{Path(home).resolve()}|{key}".encode()).hexdigest()[:32]
+
+
+# ----------------------------------------------------------------------------- client
+
+
+def hand_over(home: Path, argv: list[str]) -> int | None:
+    """Run `newslake <argv>` in this home's runner, with this process's terminal; its
+    exit status, or None when no runner answers (the caller runs it itself)."""
+    if CHILD or not supported():
+        return None
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        conn.connect(address(home, fingerprint()))
+    except OSError:
+        conn.close()
+        return None
+    umask = os.umask(0)
+    os.umask(umask)
+    request = {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ), "umask": umask}
+    with conn:
+        socket.send_fds(conn, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
+        previous = {s: signal.signal(s, lambda signum, _: _send(conn, f"signal {signum}\n"))
+                    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+        try:
+            reply = _read_line(conn)
+        finally:
+            for s, handler in previous.items():
+                signal.signal(s, handler)
+    if not reply.startswith("exit "):
+        raise RuntimeError("the preloaded runner ended the run without an exit status")
+    return int(reply.split()[1])
+
+
+def _send(conn: socket.socket, message: str) -> None:
+    try:
+        conn.sendall(message.encode())
+    except OSError:
+        pass
+
+
+def _read_line(conn: socket.socket) -> str:
+    data = b""
+    while not data.endswith(b"\n"):
+        try:
+            chunk = conn.recv(64)
+        except InterruptedError:
+            continue
+        if not chunk:
+            break
+        data += chunk
+    return data.decode().strip()
+
+
+def start(home: Path, model: str | None) -> None:
+    """Start this home's runner in the background, unless one answers: it loads, then
+    serves the next runs. Its output goes to `<home>/preloaded.log`."""
+    if CHILD or not supported():
+        return
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        try:
+            probe.connect(address(home, fingerprint()))
+            probe.sendall(b"{}\n")  # a probe, not a run: the runner drops it
+            return
+        except OSError:
+            pass
+    command = [sys.executable, "-m", "newslake.preloaded", str(home), *([model] if model else [])]
+    with open(Path(home) / LOG_FILE, "ab") as log:
+        subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+# ----------------------------------------------------------------------------- runner
+
+
+def preload(model: str | None) -> None:
+    """Import and load, once, what every run would otherwise load itself."""
+    import newslake.cli  # noqa: F401  the commands (and, through them, the domain's modules)
+    import newslake.dates  # noqa: F401  compiles the date patterns
+    import newslake.derived.build  # noqa: F401
+    import newslake.ingest.batch  # noqa: F401
+    import newslake.pipeline.extraction  # noqa: F401
+    import newslake.pipeline.session  # noqa: F401
+    import newslake.report.page  # noqa: F401
+    import newslake.versions.publish  # noqa: F401
+    from newslake.canonical import places
+    from newslake.ingest import language
+    from newslake.validate.context import gx_context
+
+    gx_context()
+    language.detect_language("The council met on Monday to discuss the new budget for the city's schools.")
+    places.locate("Paris")
+    if model:
+        from newslake.extract.entities import load_nlp
+
+        load_nlp(model)
+    assert "prefect" not in sys.modules, "a preloaded module imported Prefect"
+
+
+def serve(home: Path, model: str | None) -> int:
+    """Load, then fork a child for each run handed over, until the lake's kept server
+    is gone. A second runner for the same home and code finds the address taken and
+    leaves."""
+    from newslake.server import running_server
+
+    home = Path(home)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        listener.bind(address(home, fingerprint()))  # before loading: one runner loads, not two
+    except OSError:
+        return 0
+    preload(model)
+    listener.listen(16)
+    listener.settimeout(POLL_SECONDS)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are not waited for: each reports its own status
+    print(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} ready (pid {os.getpid()})", flush=True)
+    while running_server(home):
+        try:
+            conn, _ = listener.accept()
+        except (socket.timeout, InterruptedError):
+            continue
+        try:
+            message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
+        except OSError:
+            conn.close()
+            continue
+        request = json.loads(message.decode() or "{}")
+        if len(fds) != 3 or "argv" not in request:
+            for fd in fds:
+                os.close(fd)
+            conn.close()
+            continue
+        pid = os.fork()
+        if pid == 0:
+            listener.close()
+            os._exit(_child(conn, fds, request))
+        print(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} run {pid}: newslake {' '.join(request['argv'])}", flush=True)
+        for fd in fds:
+            os.close(fd)
+        conn.close()
+    print(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} the lake's Prefect server is gone: stopping", flush=True)
+    return 0
+
+
+def _child(conn: socket.socket, fds: list[int], request: dict) -> int:
+    """One run, as the client would have run it itself."""
+    global CHILD
+    CHILD = True
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    for fd, target in zip(fds, (0, 1, 2)):
+        os.dup2(fd, target)
+        os.close(fd)
+    os.setsid()  # its own group: a client killed outright takes the whole group with it
+    os.chdir(request["cwd"])
+    os.umask(request["umask"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    time.tzset()
+    threading.Thread(target=_watch, args=(conn,), daemon=True).start()
+    code = 1
+    try:
+        sys.argv = ["newslake", *request["argv"]]
+        from newslake.cli import main
+
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:  # what the command itself would have printed
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    _finished.set()
+    _send(conn, f"exit {code}\n")
+    return code
+
+
+_finished = threading.Event()
+
+
+def _watch(conn: socket.socket) -> None:
+    """The client's signals, delivered to this run as if sent to it; the client's end
+    of the line closing before the run finished (it was killed) kills the run and all
+    it started."""
+    pending = b""
+    while True:
+        try:
+            chunk = conn.recv(64)
+        except InterruptedError:
+            continue
+        except OSError:
+            chunk = b""
+        if not chunk:
+            if not _finished.is_set():
+                os.killpg(os.getpid(), signal.SIGKILL)
+            return
+        pending += chunk
+        *lines, pending = pending.split(b"\n")
+        for line in lines:
+            if line.startswith(b"signal "):
+                os.kill(os.getpid(), int(line.split()[1]))
+
+
+if __name__ == "__main__":  # `python -m newslake.preloaded HOME [MODEL]`: the module run is this one, imported
+    from newslake import preloaded as module
+
+    sys.exit(module.serve(Path(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else None))
