@@ -8,6 +8,7 @@ that server goes: it is started by a run that used the kept server, and nothing 
 depends on it. Prefect is not imported here: its settings are read once, at import,
 from the environment, and every run brings its own.
 
+`newslake.cli.runner` is the runner's program: what it loads, and the command it forks.
 The command stays the client's: it hands over its terminal (standard input, output and
 error), its working folder, environment and umask, passes on the signals it gets, and
 exits with the child's status. A client killed outright takes its child with it.
@@ -18,7 +19,6 @@ else, and whenever no runner answers, a run loads everything itself, as before.
 
 from __future__ import annotations
 
-import array
 import hashlib
 import json
 import os
@@ -29,6 +29,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 LOG_FILE = "preloaded.log"
 POLL_SECONDS = 2.0  # how often an idle runner looks whether its server is still up
@@ -111,9 +112,10 @@ def _read_line(conn: socket.socket) -> str:
     return data.decode().strip()
 
 
-def start(home: Path, model: str | None) -> None:
-    """Start this home's runner in the background, unless one answers: it loads, then
-    serves the next runs. Its output goes to `<home>/preloaded.log`."""
+def start(home: Path, command: list[str]) -> None:
+    """Start this home's runner (`command`, which calls `serve`) in the background, unless
+    one answers: it loads, then serves the next runs. Its output goes to
+    `<home>/preloaded.log`."""
     if CHILD or not supported():
         return
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
@@ -123,7 +125,6 @@ def start(home: Path, model: str | None) -> None:
             return
         except OSError:
             pass
-    command = [sys.executable, "-m", "newslake.preloaded", str(home), *([model] if model else [])]
     with open(Path(home) / LOG_FILE, "ab") as log:
         subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
@@ -131,32 +132,9 @@ def start(home: Path, model: str | None) -> None:
 # ----------------------------------------------------------------------------- runner
 
 
-def preload(model: str | None) -> None:
-    """Import and load, once, what every run would otherwise load itself."""
-    import newslake.cli  # noqa: F401  the commands (and, through them, the domain's modules)
-    import newslake.dates  # noqa: F401  compiles the date patterns
-    import newslake.derived.build  # noqa: F401
-    import newslake.ingest.batch  # noqa: F401
-    import newslake.pipeline.extraction  # noqa: F401
-    import newslake.pipeline.session  # noqa: F401
-    import newslake.report.page  # noqa: F401
-    import newslake.versions.publish  # noqa: F401
-    from newslake.canonical import places
-    from newslake.ingest import language
-    from newslake.validate.context import gx_context
-
-    gx_context()
-    language.detect_language("The council met on Monday to discuss the new budget for the city's schools.")
-    places.locate("Paris")
-    if model:
-        from newslake.extract.entities import load_nlp
-
-        load_nlp(model)
-    assert "prefect" not in sys.modules, "a preloaded module imported Prefect"
-
-
-def serve(home: Path, model: str | None) -> int:
-    """Load, then fork a child for each run handed over, until the lake's kept server
+def serve(home: Path, preload: Callable[[], None], main: Callable[[], None]) -> int:
+    """`preload()`, then fork a child for each run handed over, which calls `main()` (the
+    command's entry point) with the client's command line, until the lake's kept server
     is gone. A second runner for the same home and code finds the address taken and
     leaves."""
     from newslake.server import running_server
@@ -167,7 +145,8 @@ def serve(home: Path, model: str | None) -> int:
         listener.bind(address(home, fingerprint()))  # before loading: one runner loads, not two
     except OSError:
         return 0
-    preload(model)
+    preload()
+    assert "prefect" not in sys.modules, "a preloaded module imported Prefect"
     listener.listen(16)
     listener.settimeout(POLL_SECONDS)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are not waited for: each reports its own status
@@ -191,7 +170,7 @@ def serve(home: Path, model: str | None) -> int:
         pid = os.fork()
         if pid == 0:
             listener.close()
-            os._exit(_child(conn, fds, request))
+            os._exit(_child(conn, fds, request, main))
         print(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} run {pid}: newslake {' '.join(request['argv'])}", flush=True)
         for fd in fds:
             os.close(fd)
@@ -200,7 +179,7 @@ def serve(home: Path, model: str | None) -> int:
     return 0
 
 
-def _child(conn: socket.socket, fds: list[int], request: dict) -> int:
+def _child(conn: socket.socket, fds: list[int], request: dict, main: Callable[[], None]) -> int:
     """One run, as the client would have run it itself."""
     global CHILD
     CHILD = True
@@ -218,8 +197,6 @@ def _child(conn: socket.socket, fds: list[int], request: dict) -> int:
     code = 1
     try:
         sys.argv = ["newslake", *request["argv"]]
-        from newslake.cli import main
-
         main()
         code = 0
     except SystemExit as exc:
@@ -260,9 +237,3 @@ def _watch(conn: socket.socket) -> None:
         for line in lines:
             if line.startswith(b"signal "):
                 os.kill(os.getpid(), int(line.split()[1]))
-
-
-if __name__ == "__main__":  # `python -m newslake.preloaded HOME [MODEL]`: the module run is this one, imported
-    from newslake import preloaded as module
-
-    sys.exit(module.serve(Path(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else None))

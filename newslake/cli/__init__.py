@@ -7,6 +7,7 @@
     query     query, warehouse
     maintain  versions, verify, repair, rollback, compact
     tag       tag
+    runner    the preloaded runner's program: what it loads, the command it forks
 
 Only this package imports `flows/`; what a command decides is the domain's.
 """

@@ -139,8 +139,9 @@ def run(
             stopping.restore(handlers)
     if home is not None and begun:  # the next run finds everything loaded
         from newslake import preloaded
+        from newslake.cli.runner import command
 
-        preloaded.start(home, settings.spacy_model if settings.extract else None)
+        preloaded.start(home, command(home, settings.spacy_model if settings.extract else None))
     the_lake = Lake(settings.lake)
     current = the_lake.current.resolve() if report.get("current_version") else None
     print_summary(summary_lines(report, str(current) if current else None, wall_seconds=time.perf_counter() - started))
