@@ -112,19 +112,25 @@ def _read_line(conn: socket.socket) -> str:
     return data.decode().strip()
 
 
-def start(home: Path, command: list[str]) -> None:
-    """Start this home's runner (`command`, which calls `serve`) in the background, unless
-    one answers: it loads, then serves the next runs. Its output goes to
-    `<home>/preloaded.log`."""
-    if CHILD or not supported():
-        return
+def answering(home: Path) -> bool:
+    """Whether this home's runner for this code is up and taking runs."""
+    if not supported():
+        return False
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
         try:
             probe.connect(address(home, fingerprint()))
             probe.sendall(b"{}\n")  # a probe, not a run: the runner drops it
-            return
+            return True
         except OSError:
-            pass
+            return False
+
+
+def start(home: Path, command: list[str]) -> None:
+    """Start this home's runner (`command`, which calls `serve`) in the background, unless
+    one answers: it loads, then serves the next runs. Its output goes to
+    `<home>/preloaded.log`."""
+    if CHILD or not supported() or answering(home):
+        return
     with open(Path(home) / LOG_FILE, "ab") as log:
         subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
@@ -156,13 +162,15 @@ def serve(home: Path, preload: Callable[[], None], main: Callable[[], None]) -> 
             conn, _ = listener.accept()
         except (socket.timeout, InterruptedError):
             continue
+        conn.settimeout(10)  # a client that connects and says nothing does not hold the runner
         try:
             message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
-        except OSError:
+            request = json.loads(message.decode() or "{}")
+        except (OSError, ValueError):
             conn.close()
             continue
-        request = json.loads(message.decode() or "{}")
-        if len(fds) != 3 or "argv" not in request:
+        conn.settimeout(None)
+        if len(fds) != 3 or not isinstance(request, dict) or "argv" not in request:
             for fd in fds:
                 os.close(fd)
             conn.close()

@@ -177,6 +177,7 @@ def test_later_runs_are_forked_loaded_and_end_as_their_own_would(tmp_path):
         assert second.returncode == 0 and "Traceback" not in second.stderr, second.stderr[-2000:]
         assert "published        v000002" in second.stdout, second.stdout
         assert len(_logged(log, r"run \d+: newslake run ")) == 1  # it was the runner's child
+        assert "Preloaded runner: up" in newslake("server", "--lake", str(lake.root), env=env).stdout
 
         add_article(inbox, 2)
         killed = _paused(inbox, lake, tmp_path / "pause_kill", env)

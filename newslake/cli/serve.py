@@ -76,6 +76,10 @@ def server(
     url = running_server(home)
     if url:
         console.print(f"Prefect server for {settings.lake}: UI at [bold]{ui_url(url)}[/bold], API {url} (database in {home})")
+        from newslake.preloaded import answering
+
+        if answering(home):
+            console.print("Preloaded runner: up (the next `newslake run` starts with the pipeline loaded).")
     else:
         console.print(f"No Prefect server is running for {settings.lake}: the next `newslake run` starts one.")
 
