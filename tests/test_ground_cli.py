@@ -9,12 +9,10 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SAMPLES
+from conftest import SAMPLES
 from test_cli_errors import newslake, one_error_line
 from test_ground import assert_lake_modes
 
@@ -170,14 +168,19 @@ def test_a_lake_without_its_marker_keeps_working_and_is_marked(lake, server, sma
 
 
 @pytest.mark.parametrize("umask", [0o000, 0o077])
-def test_a_real_run_writes_the_lakes_modes_whatever_the_umask(server, small_source, tmp_path, umask):
+def test_a_real_run_writes_the_lakes_modes_whatever_the_umask(prefect_server, small_source, tmp_path, umask):
+    """The command, in this process with its umask set (and restored)."""
+    from typer.testing import CliRunner
+
+    from newslake.cli import app
+
     lake = tmp_path / "lake"
-    environment = {**os.environ, "PYTHONPATH": str(REPO), **server}
-    result = subprocess.run(
-        [sys.executable, "-c", "from newslake.cli import main; main()", "run", "--source", str(small_source), "--lake", str(lake), "-q"],
-        cwd=REPO, env=environment, capture_output=True, text=True, timeout=600, preexec_fn=lambda: os.umask(umask),
-    )
-    assert result.returncode == 0, result.stderr
+    previous = os.umask(umask)
+    try:
+        result = CliRunner().invoke(app, ["run", "--source", str(small_source), "--lake", str(lake), "-q"])
+    finally:
+        os.umask(previous)
+    assert result.exit_code == 0, result.output
     assert (lake / "published" / "current" / "manifest.json").is_file()
     published = assert_lake_modes(lake / "published")
     assert published > 10
