@@ -87,6 +87,12 @@ def hand_over(home: Path, argv: list[str]) -> int | None:
         finally:
             for s, handler in previous.items():
                 signal.signal(s, handler)
+    if reply.startswith("killed "):  # the run died of a signal: so does the command, as it would have alone
+        signum = int(reply.split()[1])
+        if signum != signal.SIGKILL:
+            signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return 128 + signum
     if not reply.startswith("exit "):
         raise RuntimeError("the preloaded runner ended the run without an exit status")
     return int(reply.split()[1])
@@ -155,9 +161,10 @@ def serve(home: Path, preload: Callable[[], None], main: Callable[[], None]) -> 
     assert "prefect" not in sys.modules, "a preloaded module imported Prefect"
     listener.listen(16)
     listener.settimeout(POLL_SECONDS)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are not waited for: each reports its own status
     print(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} ready (pid {os.getpid()})", flush=True)
+    running: dict[int, socket.socket] = {}  # child -> its client, to say how it ended if a signal ended it
     while running_server(home):
+        _reap(running)
         try:
             conn, _ = listener.accept()
         except (socket.timeout, InterruptedError):
@@ -178,20 +185,40 @@ def serve(home: Path, preload: Callable[[], None], main: Callable[[], None]) -> 
         pid = os.fork()
         if pid == 0:
             listener.close()
+            for other in running.values():
+                other.close()
             os._exit(_child(conn, fds, request, main))
         print(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} run {pid}: newslake {' '.join(request['argv'])}", flush=True)
         for fd in fds:
             os.close(fd)
+        running[pid] = conn
+    for conn in running.values():
         conn.close()
     print(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} the lake's Prefect server is gone: stopping", flush=True)
     return 0
+
+
+def _reap(running: dict[int, socket.socket]) -> None:
+    """Children that ended: a child that exited has told its client its status; one a
+    signal ended (the OOM killer, a failpoint, `kill -9`) could not, and is told here."""
+    while running:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        conn = running.pop(pid, None)
+        if conn is not None:
+            if os.WIFSIGNALED(status):
+                _send(conn, f"killed {os.WTERMSIG(status)}\n")
+            conn.close()
 
 
 def _child(conn: socket.socket, fds: list[int], request: dict, main: Callable[[], None]) -> int:
     """One run, as the client would have run it itself."""
     global CHILD
     CHILD = True
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     for fd, target in zip(fds, (0, 1, 2)):
         os.dup2(fd, target)
         os.close(fd)

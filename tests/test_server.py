@@ -158,7 +158,8 @@ def _paused(inbox: Path, lake: Lake, pause: Path, env: dict[str, str]) -> subpro
 def test_later_runs_are_forked_loaded_and_end_as_their_own_would(tmp_path):
     """The first run on the kept server starts the preloaded runner; the next runs are its
     children. Each publishes as a run of its own does; a command killed outright takes
-    its run with it; SIGTERM stops it with the usual line and status; `server --stop`
+    its run with it; SIGTERM stops it with the usual line and status; a run killed by a
+    signal ends its command by the same signal; `server --stop`
     takes the runner with the server."""
     from newslake.preloaded import LOG_FILE
 
@@ -198,10 +199,15 @@ def test_later_runs_are_forked_loaded_and_end_as_their_own_would(tmp_path):
         assert stopped.returncode == 143 and "Traceback" not in err, err[-2000:]
         assert "stopped by SIGTERM (the run published nothing; current version: v000002)" in err
 
+        died = newslake("run", "--no-extract", "--source", str(inbox), "--lake", str(lake.root),
+                        env=env | {"NEWSLAKE_FAILPOINTS": "parse.after_batch"})  # the run itself is killed (SIGKILL)
+        assert died.returncode == -9, died.stderr[-2000:]  # and so is the command, as a run of its own would be
+        assert lake.current_version() == "v000002"
+
         third = newslake("run", "--quiet", "--no-extract", "--source", str(inbox), "--lake", str(lake.root), env=env)
         assert third.returncode == 0, third.stderr[-2000:]
         assert lake.current_version() == "v000003" and read_runs(lake).to_pylist()[-1]["new_articles"] == 1
-        assert len(_logged(log, r"run \d+: newslake run ")) == 4
+        assert len(_logged(log, r"run \d+: newslake run ")) == 5
     finally:
         newslake("server", "--stop", "--lake", str(lake.root), env=env)
     deadline = time.monotonic() + 20
