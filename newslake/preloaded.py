@@ -29,11 +29,12 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 LOG_FILE = "preloaded.log"
 POLL_SECONDS = 2.0  # how often an idle runner looks whether its server is still up
 CHILD = False  # True in a forked child: it runs the command itself
+_finished = threading.Event()  # set in a child once its command has ended
 _ENVIRONMENT_KEYS = ("PYTHONHASHSEED", "PYTHONPATH", "PYTHONSAFEPATH", "PYTHONUTF8")  # fixed when an interpreter starts
 
 
@@ -64,16 +65,24 @@ def address(home: Path, key: str) -> str:
 # ----------------------------------------------------------------------------- client
 
 
-def hand_over(home: Path, argv: list[str]) -> int | None:
-    """Run `newslake <argv>` in this home's runner, with this process's terminal; its
-    exit status, or None when no runner answers (the caller runs it itself)."""
-    if CHILD or not supported():
+def _connect(home: Path) -> socket.socket | None:
+    """A connection to this home's runner for this code, or None when none answers."""
+    if not supported():
         return None
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         conn.connect(address(home, fingerprint()))
     except OSError:
         conn.close()
+        return None
+    return conn
+
+
+def hand_over(home: Path, argv: list[str]) -> int | None:
+    """Run `newslake <argv>` in this home's runner, with this process's terminal; its
+    exit status, or None when no runner answers (the caller runs it itself)."""
+    conn = None if CHILD else _connect(home)
+    if conn is None:
         return None
     umask = os.umask(0)
     os.umask(umask)
@@ -83,7 +92,7 @@ def hand_over(home: Path, argv: list[str]) -> int | None:
         previous = {s: signal.signal(s, lambda signum, _: _send(conn, f"signal {signum}\n"))
                     for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
         try:
-            reply = _read_line(conn)
+            reply = next(_lines(conn), "")
         finally:
             for s, handler in previous.items():
                 signal.signal(s, handler)
@@ -105,30 +114,30 @@ def _send(conn: socket.socket, message: str) -> None:
         pass
 
 
-def _read_line(conn: socket.socket) -> str:
-    data = b""
-    while not data.endswith(b"\n"):
+def _lines(conn: socket.socket) -> Iterator[str]:
+    """The lines the other end sends, until it closes its end."""
+    pending = b""
+    while True:
         try:
             chunk = conn.recv(64)
         except InterruptedError:
             continue
+        except OSError:
+            return
         if not chunk:
-            break
-        data += chunk
-    return data.decode().strip()
+            return
+        *lines, pending = (pending + chunk).split(b"\n")
+        yield from (line.decode().strip() for line in lines)
 
 
 def answering(home: Path) -> bool:
     """Whether this home's runner for this code is up and taking runs."""
-    if not supported():
+    conn = _connect(home)
+    if conn is None:
         return False
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
-        try:
-            probe.connect(address(home, fingerprint()))
-            probe.sendall(b"{}\n")  # a probe, not a run: the runner drops it
-            return True
-        except OSError:
-            return False
+    with conn:
+        _send(conn, "{}\n")  # a probe, not a run: the runner drops it
+    return True
 
 
 def start(home: Path, command: list[str]) -> None:
@@ -161,7 +170,7 @@ def serve(home: Path, preload: Callable[[], None], main: Callable[[], None]) -> 
     assert "prefect" not in sys.modules, "a preloaded module imported Prefect"
     listener.listen(16)
     listener.settimeout(POLL_SECONDS)
-    print(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} ready (pid {os.getpid()})", flush=True)
+    _log(f"ready (pid {os.getpid()})")
     running: dict[int, socket.socket] = {}  # child -> its client, to say how it ended if a signal ended it
     while running_server(home):
         _reap(running)
@@ -188,14 +197,19 @@ def serve(home: Path, preload: Callable[[], None], main: Callable[[], None]) -> 
             for other in running.values():
                 other.close()
             os._exit(_child(conn, fds, request, main))
-        print(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} run {pid}: newslake {' '.join(request['argv'])}", flush=True)
+        _log(f"run {pid}: newslake {' '.join(request['argv'])}")
         for fd in fds:
             os.close(fd)
         running[pid] = conn
     for conn in running.values():
         conn.close()
-    print(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} the lake's Prefect server is gone: stopping", flush=True)
+    _log("the lake's Prefect server is gone: stopping")
     return 0
+
+
+def _log(line: str) -> None:
+    """A line of the runner's log (its standard output, `<home>/preloaded.log`)."""
+    print(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {line}", flush=True)
 
 
 def _reap(running: dict[int, socket.socket]) -> None:
@@ -248,27 +262,12 @@ def _child(conn: socket.socket, fds: list[int], request: dict, main: Callable[[]
     return code
 
 
-_finished = threading.Event()
-
-
 def _watch(conn: socket.socket) -> None:
     """The client's signals, delivered to this run as if sent to it; the client's end
     of the line closing before the run finished (it was killed) kills the run and all
     it started."""
-    pending = b""
-    while True:
-        try:
-            chunk = conn.recv(64)
-        except InterruptedError:
-            continue
-        except OSError:
-            chunk = b""
-        if not chunk:
-            if not _finished.is_set():
-                os.killpg(os.getpid(), signal.SIGKILL)
-            return
-        pending += chunk
-        *lines, pending = pending.split(b"\n")
-        for line in lines:
-            if line.startswith(b"signal "):
-                os.kill(os.getpid(), int(line.split()[1]))
+    for line in _lines(conn):
+        if line.startswith("signal "):
+            os.kill(os.getpid(), int(line.split()[1]))
+    if not _finished.is_set():
+        os.killpg(os.getpid(), signal.SIGKILL)

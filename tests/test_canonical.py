@@ -40,6 +40,11 @@ def resolve(text: str, *found: tuple[str, str]):
     return resolve_article([("body", text, spans_of(text, *found))])
 
 
+def labels(text: str, *found: tuple[str, str]) -> dict[str, str]:
+    """Each resolved mention's label, by its text."""
+    return {m.text: m.label for m in resolve(text, *found)}
+
+
 # ---------------------------------------------------------------- names
 
 
@@ -258,40 +263,40 @@ def test_a_nationality_before_a_noun_is_a_people_s_adjective_whatever_noun_follo
 
 def test_an_occasion_is_an_event_not_its_host_nor_its_place():
     text = "Boeing won orders at the Paris Air Show; Seles reached the Hong Kong Open final at the World Cup venue."
-    found = {m.text: m.label for m in resolve(text, ("Boeing", "ORG"), ("Paris Air Show", "FAC"), ("Seles", "PERSON"),
-                                              ("Hong Kong Open", "GPE"), ("World Cup", "ORG"))}
+    found = labels(text, ("Boeing", "ORG"), ("Paris Air Show", "FAC"), ("Seles", "PERSON"),
+                                              ("Hong Kong Open", "GPE"), ("World Cup", "ORG"))
     assert found == {"Boeing": "ORG", "Paris Air Show": "EVENT", "Seles": "PERSON", "Hong Kong Open": "EVENT",
                      "World Cup": "EVENT"}
 
 
 def test_a_noun_only_an_organization_is_before_the_name_says_organization():
     text = "Electronics retailer Best Buy cut prices; the Italian club Atalanta signed Gianluigi Lentini. Atalanta won."
-    found = {m.text: m.label for m in resolve(text, ("Best Buy", "PERSON"), ("Atalanta", "GPE"),
-                                              ("Gianluigi Lentini", "PERSON"), ("Atalanta", "GPE"))}
+    found = labels(text, ("Best Buy", "PERSON"), ("Atalanta", "GPE"),
+                                              ("Gianluigi Lentini", "PERSON"), ("Atalanta", "GPE"))
     assert found == {"Best Buy": "ORG", "Atalanta": "ORG", "Gianluigi Lentini": "PERSON"}
 
 
 def test_a_name_written_with_the_is_no_person_unless_it_modifies_a_noun():
     text = ("We love the Beatles, said Ringo Starr. The PowerBook sold well. "
             "The Dole campaign spoke to the Rev. Jesse Jackson.")
-    found = {m.text: m.label for m in resolve(text, ("Beatles", "PERSON"), ("Ringo Starr", "PERSON"),
-                                              ("PowerBook", "PERSON"), ("Dole", "PERSON"), ("Jesse Jackson", "PERSON"))}
+    found = labels(text, ("Beatles", "PERSON"), ("Ringo Starr", "PERSON"),
+                                              ("PowerBook", "PERSON"), ("Dole", "PERSON"), ("Jesse Jackson", "PERSON"))
     assert found == {"Beatles": "ORG", "Ringo Starr": "PERSON", "PowerBook": "PRODUCT", "Dole": "PERSON",
                      "Jesse Jackson": "PERSON"}
 
 
 def test_a_name_that_opens_with_a_model_designation_is_a_product():
     text = "Boeing sold 787 Dreamliner jets and eight A330s; 1860 Munich beat Bayern in 1996 Olympic trials."
-    found = {m.text: m.label for m in resolve(text, ("Boeing", "ORG"), ("787 Dreamliner", "ORG"), ("A330s", "ORG"),
-                                              ("1860 Munich", "ORG"), ("Bayern", "ORG"))}
+    found = labels(text, ("Boeing", "ORG"), ("787 Dreamliner", "ORG"), ("A330s", "ORG"),
+                                              ("1860 Munich", "ORG"), ("Bayern", "ORG"))
     assert found == {"Boeing": "ORG", "787 Dreamliner": "PRODUCT", "A330s": "PRODUCT", "1860 Munich": "ORG",
                      "Bayern": "ORG"}
 
 
 def test_an_organization_s_first_word_is_its_short_form_not_a_person():
     text = "Cerberus Capital Management bought it. Cerberus said so, and Tony Blair met Tony."
-    found = {m.text: m.label for m in resolve(text, ("Cerberus Capital Management", "ORG"), ("Cerberus", "PERSON"),
-                                              ("Tony Blair", "PERSON"), ("Tony", "PERSON"))}
+    found = labels(text, ("Cerberus Capital Management", "ORG"), ("Cerberus", "PERSON"),
+                                              ("Tony Blair", "PERSON"), ("Tony", "PERSON"))
     assert found == {"Cerberus Capital Management": "ORG", "Cerberus": "ORG", "Tony Blair": "PERSON", "Tony": "PERSON"}
 
 
@@ -308,15 +313,15 @@ def test_a_known_place_ending_in_an_organization_s_word_stays_a_place():
 
 def test_a_name_crosses_no_spaced_dash_between_names():
     text = "Romania - Cosmin Contra ( 12 ). BASEBALL - MAJOR LEAGUE RESULTS\nShe passed Wal - Mart."
-    found = {m.text: m.label for m in resolve(text, ("Romania - Cosmin Contra", "ORG"),
-                                              ("BASEBALL - MAJOR LEAGUE RESULTS", "ORG"), ("Wal - Mart", "ORG"))}
+    found = labels(text, ("Romania - Cosmin Contra", "ORG"),
+                                              ("BASEBALL - MAJOR LEAGUE RESULTS", "ORG"), ("Wal - Mart", "ORG"))
     assert found == {"Romania": "GPE", "BASEBALL": "ORG", "Wal - Mart": "ORG"}  # a hyphen written with spaces stays
 
 
 def test_a_place_written_with_its_country_or_state_is_never_a_person():
     text = "Airbus builds it in Toulouse, France. Boeing builds in Everett, Washington, said Ann Ross, France's envoy."
-    found = {m.text: m.label for m in resolve(text, ("Toulouse", "PERSON"), ("France", "GPE"), ("Everett", "PERSON"),
-                                              ("Washington", "GPE"), ("Ann Ross", "PERSON"))}
+    found = labels(text, ("Toulouse", "PERSON"), ("France", "GPE"), ("Everett", "PERSON"),
+                                              ("Washington", "GPE"), ("Ann Ross", "PERSON"))
     assert (found["Toulouse"], found["Everett"], found["Ann Ross"]) == ("GPE", "GPE", "PERSON")
 
 

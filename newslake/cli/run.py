@@ -57,6 +57,17 @@ def run(
     from newslake.pipeline.session import log_unbegun, logged, run_if_nothing_new
 
     settings = read_settings(source=source, lake=lake, expectations_dir=expectations, extract=extract, dask=dask)
+    home = _preloaded_home(settings)  # a runner that has it all loaded checks and runs this run
+    if home is not None:
+        from newslake import preloaded
+
+        argv = _argv(source, lake, expectations, extract, quiet, verbose, log_level, dask)
+        try:
+            code = preloaded.hand_over(home, argv)
+        except RuntimeError as exc:
+            fail(str(exc), exc, code=1)
+        if code is not None:
+            raise typer.Exit(code)
     level = (log_level or ("INFO" if verbose else "WARNING")).upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
         fail(f"--log-level {log_level!r} is no level: give DEBUG, INFO, WARNING, ERROR or CRITICAL")
@@ -71,17 +82,6 @@ def run(
         graph(settings.sql_dir)  # a wrong declaration in sql/ is refused before anything is read
     except DeclarationError as exc:
         fail(str(exc), exc)
-    home = _preloaded_home(settings)
-    if home is not None:
-        from newslake import preloaded
-
-        argv = _argv(source, lake, expectations, extract, quiet, verbose, log_level, dask)
-        try:
-            code = preloaded.hand_over(home, argv)
-        except RuntimeError as exc:
-            fail(str(exc), exc, code=1)
-        if code is not None:
-            raise typer.Exit(code)
     started = time.perf_counter()
     was_current = Lake(settings.lake).current_version()
     live = None

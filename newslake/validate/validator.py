@@ -8,7 +8,6 @@ is a check table (`newslake.validate.checks`, `sql/checks/`).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -45,7 +44,7 @@ def validate_frame(table: str, df: pd.DataFrame, suite_path: Path) -> TableValid
     with LOCK:
         batch = batch_definition(table).get_batch(batch_parameters={"dataframe": gx_df})
         result = batch.validate(suite, result_format=FIRST_PASS_FORMAT)
-        results = _detailed(batch, suite, list(result.results), result_format)
+        results = _detailed(batch, list(result.results), result_format)
     failed, warnings, reasons = [], [], []
     quarantined: dict[int, list[str]] = {}
     outcomes = [outcome(r, df, action_of({"meta": r.expectation_config.meta})) for r in results]
@@ -84,19 +83,10 @@ def validate_frame(table: str, df: pd.DataFrame, suite_path: Path) -> TableValid
     )
 
 
-def _config_key(config) -> str:
-    """An expectation's identity in a suite: its type and arguments (GX adds the batch id
-    to a result's copy of them)."""
-    kwargs = {k: v for k, v in config.kwargs.items() if k != "batch_id"}
-    return json.dumps([config.type, kwargs], sort_keys=True, default=str)
-
-
-def _detailed(batch, suite, results: list, result_format: str) -> list:
-    """`results` with each failed one validated again, alone, in `result_format`."""
-    if all(r.success for r in results):
-        return results
-    by_key = {_config_key(e.configuration): e for e in suite.expectations}
-    return [r if r.success else batch.validate(by_key[_config_key(r.expectation_config)], result_format=result_format)
+def _detailed(batch, results: list, result_format: str) -> list:
+    """`results` with each failed one validated again, alone, in `result_format` (a
+    result carries its expectation, meta and all)."""
+    return [r if r.success else batch.validate(r.expectation_config.to_domain_obj(), result_format=result_format)
             for r in results]
 
 
