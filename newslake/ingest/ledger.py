@@ -236,7 +236,7 @@ class Resume:
 
     sha256: str
     end_byte: int  # where the next piece starts
-    end_line: int
+    end_line: int  # the record it starts with (a line, a list item, a WARC record)
     items: int  # records of the committed pieces
 
 
@@ -246,8 +246,9 @@ NOT_FILES = ("member", SEGMENT)  # ledger rows that are not files of the source
 
 
 def segment_file(uri: str) -> str:
-    """The file of a segment row (`big.jsonl#L2001-4000`): all before the last "#L"."""
-    return uri.rsplit("#L", 1)[0]
+    """The file of a segment row (`big.jsonl#L2001-4000`, `list.json#item-0-1999`,
+    `crawl.warc.gz#record-1-730`): all before the last "#" (a name's own "#" is escaped)."""
+    return uri.rsplit("#", 1)[0]
 
 
 class Ledger:

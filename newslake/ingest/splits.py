@@ -1,17 +1,30 @@
-"""Large JSONL files, cut into pieces of records that are read, committed and resumed alone.
+"""Large multi-record files, cut into pieces of records that are read, committed and resumed alone.
 
-A news export of a million lines is one file, but it must not be one unit of work:
-held whole it costs gigabytes, and a run killed at its 900,000th line would start
-again from the first. So a JSONL file longer than `records_per_piece` lines is cut
-into pieces of that many lines, found by one pass over its bytes (no parsing), as
-Hadoop cuts text files into splits. Each piece is parsed on its own (in bounded
-memory: line by line), lands in whichever checkpoint takes it, and is recorded in
-the ledger as a segment row (`big.jsonl#L2001-4000`, with where the next piece
-starts), so a rerun after a kill resumes at the first piece no checkpoint committed.
+A news export of a million records is one file, but it must not be one unit of work:
+held whole it costs gigabytes, and a run killed at its 900,000th record would start
+again from the first. So a file of many records is cut into pieces of
+`records_per_piece` records, found by one pass over its bytes that parses no record,
+as Hadoop cuts text files into splits. Each piece is parsed on its own (in bounded
+memory: one record at a time), lands in whichever checkpoint takes it, and is
+recorded in the ledger as a segment row (`big.jsonl#L2001-4000`, with the byte and
+record where the next piece starts), so a rerun after a kill resumes at the first
+piece no checkpoint committed, without reading again what came before it.
 
-A piece is read as UTF-8, the encoding JSON text is exchanged in (RFC 8259): a line
-that is not UTF-8 is quarantined as `undecodable`; a line longer than the file-size
-limit as `too_large`, without being read into memory.
+Three formats cut this way, each at its own record boundaries:
+- JSONL (`.jsonl`, `.ndjson`): lines; pieces `#L<first>-<last>` (lines, from 1).
+- a JSON list (`.json` whose top level is `[...]`): items, found by a scanner that
+  follows strings and brackets (`newslake.readers.jsonlist`); pieces
+  `#item-<first>-<last>` (items, from 0, as the articles' `item-<n>`).
+- WARC (`.warc`, `.warc.gz`): records, each piece starting at a record (in a
+  `.warc.gz`, a gzip member: the standard one member a record, so a reader can seek
+  there); `records_per_piece` counts pages (HTML responses, the records that are
+  articles); pieces `#record-<first>-<last>` (records, from 1, as `record-<n>`).
+A `.warc.gz` compressed as one gzip stream cannot be entered in the middle: it is
+one piece, read whole, as before.
+
+A piece of JSONL or of a JSON list is read as UTF-8, the encoding JSON text is
+exchanged in (RFC 8259): a record that is not UTF-8 is quarantined as `undecodable`;
+a record longer than the file-size limit as `too_large`, without being read into memory.
 """
 
 from __future__ import annotations
@@ -22,42 +35,95 @@ from pathlib import PurePosixPath
 from typing import Iterator
 
 from newslake.ingest.ledger import SourceFile
+from newslake.readers import format_of
 from newslake.readers.base import RawArticle, ReaderOptions, Rejected, Rejection
+from newslake.readers import jsonlist
 from newslake.readers.jsonrec import JSONL_SUFFIXES, read_jsonl_line
+from newslake.readers.warc import read_warc_piece, record_starts
 
 BLOCK = 8 << 20  # bytes scanned at a time when cutting a file
+JSONL, JSON_LIST, WARC = "jsonl", "json", "warc"
+_NAMES = {JSONL: "L{first}-{last}", JSON_LIST: "item-{first}-{last}", WARC: "record-{first}-{last}"}
 
 
 @dataclass(frozen=True)
 class Piece:
-    """Lines [first_line, first_line + lines) of a file: bytes [start_byte, end_byte)."""
+    """Records [first_line, end_line) of a file, in bytes [start_byte, end_byte). A record
+    is a line of JSONL (numbered from 1), an item of a JSON list (from 0) or a WARC record
+    (from 1); `lines` is how many articles the piece may hold (its lines or items; for a
+    WARC, its pages)."""
 
     file: SourceFile
     start_byte: int
     end_byte: int
-    first_line: int  # 1-based
+    first_line: int
     lines: int
     last: bool  # the file's last piece: its commit completes the file
+    kind: str = JSONL
+    next_record: int | None = None  # the first record of the next piece (first_line + lines unless a WARC)
 
     @property
     def uri(self) -> str:
-        """The ledger's name of the piece: the file and its line range."""
-        return f"{self.file.uri}#L{self.first_line}-{self.first_line + self.lines - 1}"
+        """The ledger's name of the piece: the file and its record range."""
+        return f"{self.file.uri}#" + _NAMES[self.kind].format(first=self.first_line, last=self.end_line - 1)
 
     @property
     def end_line(self) -> int:
-        """The first line of the next piece."""
-        return self.first_line + self.lines
+        """The first record of the next piece."""
+        return self.next_record if self.next_record is not None else self.first_line + self.lines
+
+
+def kind_of(file: SourceFile) -> str | None:
+    """How a file on its own (not an archive member) that could be read is cut, if it can be."""
+    if file.error is not None:
+        return None
+    if PurePosixPath(file.path.name).suffix.lower() in JSONL_SUFFIXES:
+        return JSONL
+    kind = format_of(file.path.name)
+    if kind == "warc":
+        return WARC
+    if kind == "json" and file.size and jsonlist.list_start(file.path) is not None:
+        return JSON_LIST
+    return None
 
 
 def splittable(file: SourceFile) -> bool:
-    """A JSONL file on its own (not an archive member) that could be read."""
-    return file.error is None and PurePosixPath(file.path.name).suffix.lower() in JSONL_SUFFIXES
+    return kind_of(file) is not None
 
 
-def cut(file: SourceFile, records_per_piece: int, start_byte: int = 0, first_line: int = 1) -> list[Piece]:
-    """The pieces of `file` from `start_byte` (the start of line `first_line`). A file of
-    one piece's worth of lines comes back as one piece, and is read whole, as any file."""
+def start_of(file: SourceFile) -> tuple[int, int]:
+    """Where the first piece of a file starts: (byte, record)."""
+    kind = kind_of(file)
+    if kind == JSON_LIST:
+        return jsonlist.list_start(file.path), 0
+    return 0, 1
+
+
+def cut(file: SourceFile, records_per_piece: int, start_byte: int | None = None, first_line: int | None = None) -> list[Piece]:
+    """The pieces of `file` from `start_byte` (the start of record `first_line`; by
+    default the file's first record). A file of one piece's worth of records comes back
+    as one piece, and is read whole, as any file."""
+    kind = kind_of(file) or JSONL
+    if start_byte is None:
+        start_byte, first_line = start_of(file)
+    if kind == JSON_LIST:
+        return _cut_list(file, records_per_piece, start_byte, first_line)
+    if kind == WARC:
+        return _cut_warc(file, records_per_piece, start_byte, first_line)
+    return _cut_lines(file, records_per_piece, start_byte, first_line)
+
+
+def _pieces(file: SourceFile, kind: str, starts: list[tuple[int, int]], end: tuple[int, int], articles: list[int] | None = None) -> list[Piece]:
+    bounds = starts + [end]
+    pieces = [
+        Piece(file, start, stop, first, articles[i] if articles else following - first, last=i == len(starts) - 1,
+              kind=kind, next_record=following)
+        for i, ((start, first), (stop, following)) in enumerate(zip(bounds, bounds[1:]))
+    ]
+    return [p for p in pieces if p.end_byte > p.start_byte]
+
+
+def _cut_lines(file: SourceFile, records_per_piece: int, start_byte: int, first_line: int) -> list[Piece]:
     starts = [(start_byte, first_line)]
     line, base, since, after_newline = first_line, start_byte, 0, start_byte
     with open(file.path, "rb") as handle:
@@ -78,16 +144,54 @@ def cut(file: SourceFile, records_per_piece: int, start_byte: int = 0, first_lin
         line += 1
     if starts[-1][0] == base and len(starts) > 1:  # a cut at the very end starts no piece
         starts.pop()
-    bounds = starts + [(base, line)]
-    pieces = [
-        Piece(file, start, end, first, following - first, last=i == len(starts) - 1)
-        for i, ((start, first), (end, following)) in enumerate(zip(bounds, bounds[1:]))
-    ]
-    return [p for p in pieces if p.end_byte > p.start_byte]
+    return _pieces(file, JSONL, starts, (base, line))
+
+
+def _cut_list(file: SourceFile, records_per_piece: int, start_byte: int, first_item: int) -> list[Piece]:
+    """Cuts after every `records_per_piece`-th comma of the list's own level: each piece
+    holds at least one item, and the last one the list's end and what follows it."""
+    starts = [(start_byte, first_item)]
+    index, since = first_item, 0
+    with open(file.path, "rb") as handle:
+        for item in jsonlist.items(handle, start_byte):
+            index += 1
+            since += 1
+            if item.closer == b"," and since == records_per_piece:
+                starts.append((item.after, index))
+                since = 0
+    return _pieces(file, JSON_LIST, starts, (file.size, index))
+
+
+def _cut_warc(file: SourceFile, records_per_piece: int, start_byte: int, first_record: int) -> list[Piece]:
+    """Cuts before every `records_per_piece`-th page after the first: each piece but the
+    first opens with a page, and the records after a page stay in its piece."""
+    starts, pages, counted, following = [(start_byte, first_record)], [0], 0, first_record
+    with open(file.path, "rb") as handle:
+        for offset, ordinal, page in record_starts(handle, start_byte, first_record):
+            following = ordinal + 1
+            if not page:
+                continue
+            if counted == records_per_piece:
+                starts.append((offset, ordinal))
+                pages.append(0)
+                counted = 0
+            counted += 1
+            pages[-1] += 1
+    return _pieces(file, WARC, starts, (file.size, following), pages)
 
 
 def read_piece(piece: Piece, max_line_bytes: int, options: ReaderOptions) -> Iterator[RawArticle | Rejection]:
-    """The records of a piece, one line at a time."""
+    """The records of a piece, one at a time."""
+    stop = None if piece.last else piece.end_byte
+    if piece.kind == JSON_LIST:
+        yield from jsonlist.read_items(piece.file.path, piece.start_byte, piece.first_line, stop, max_line_bytes, options)
+    elif piece.kind == WARC:
+        yield from read_warc_piece(piece.file.path, piece.start_byte, piece.first_line, stop, max_line_bytes)
+    else:
+        yield from _read_lines(piece, max_line_bytes, options)
+
+
+def _read_lines(piece: Piece, max_line_bytes: int, options: ReaderOptions) -> Iterator[RawArticle | Rejection]:
     decoder = codecs.getincrementaldecoder("utf-8")
     with open(piece.file.path, "rb") as handle:
         handle.seek(piece.start_byte)
@@ -124,4 +228,4 @@ def _skip_line(handle) -> int:
     return skipped
 
 
-__all__ = ["Piece", "Rejected", "cut", "read_piece", "splittable"]
+__all__ = ["Piece", "Rejected", "cut", "kind_of", "read_piece", "splittable", "start_of"]

@@ -51,15 +51,16 @@ def estimate(file: SourceFile) -> int:
 
 
 def work_of(files: list[SourceFile], records_per_piece: int, resumed: dict[str, Resume]) -> list[Work]:
-    """Each file whole, or cut into pieces when it is a JSONL file longer than one piece
-    (from where earlier runs left it, for a file they committed pieces of)."""
+    """Each file whole, or cut into pieces when it holds more than one piece of records
+    (JSONL, a JSON list, a WARC: see `ingest.splits`), from where earlier runs left it,
+    for a file they committed pieces of."""
     out = []
     for f in files:
         at = resumed.get(f.uri)
         if not splittable(f) or f.size == 0:
             out.append(Work(f, estimate(f)))
             continue
-        pieces = cut(f, records_per_piece, *((at.end_byte, at.end_line) if at is not None else (0, 1)))
+        pieces = cut(f, records_per_piece, *((at.end_byte, at.end_line) if at is not None else ()))
         if at is None and len(pieces) == 1:  # short enough to read whole
             out.append(Work(f, pieces[0].lines))
         else:
@@ -101,7 +102,7 @@ class Plan:
         first: files that replace or give back articles (changed files, and unchanged
         files with articles to revive), then new files; each group by path. The first
         group goes in the run's first checkpoint, with the removals it answers. Cut
-        once (large JSONL files into pieces), then kept."""
+        once (large multi-record files into pieces), then kept."""
         if self.work is None:
             by_uri = {f.uri: f for f in self.unchanged}
             first = [f for f in self.todo if f.uri in self.changed] + [by_uri[u] for u in self.revive]

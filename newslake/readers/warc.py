@@ -75,26 +75,64 @@ def read_warc(data: bytes) -> Iterator[RawArticle | Rejection]:
     if not data.strip():
         yield Rejection("empty", "file is empty" if not data else "file holds only white space")
         return
-    ordinal = 0  # records started
-    complete = 0  # records read to their end
+    yield from _read(io.BytesIO(data), 1, None, None)
+
+
+def read_warc_piece(path, start: int, first: int, stop: int | None, max_bytes: int) -> Iterator[RawArticle | Rejection]:
+    """The records from byte `start` (the start of record number `first`, a gzip member
+    of its own in a `.warc.gz`) up to byte `stop` (None: to the file's end, with what
+    follows the last record checked); a page over `max_bytes` is rejected unread."""
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        yield from _read(handle, first, stop, max_bytes)
+
+
+def is_page(record) -> bool:
+    """An HTML response with a 2xx status: the records that are articles."""
+    if record.rec_type != "response" or record.http_headers is None:
+        return False
+    mime, _charset = _content_type(record.http_headers.get_header("Content-Type"))
+    status = _status(record)
+    return mime in HTML_TYPES and status is not None and 200 <= status < 300
+
+
+def record_starts(handle, start: int, first: int) -> Iterator[tuple[int, int, bool]]:
+    """(byte offset, ordinal, is_page) of each record from byte `start`, read with its
+    payload skipped; ends quietly where the file is damaged (its reader says how)."""
+    handle.seek(start)
+    try:
+        records = ArchiveIterator(handle)
+        for ordinal, record in enumerate(records, start=first):
+            yield records.offset, ordinal, is_page(record)
+    except Exception:  # damage: the records before it are cut as usual; the reader reports it
+        return
+
+
+def _read(stream, first: int, stop: int | None, max_bytes: int | None) -> Iterator[RawArticle | Rejection]:
+    begin = stream.tell()
+    ordinal = first - 1  # records started
+    complete = ordinal  # records read to their end
     pages = 0
     try:
-        records = ArchiveIterator(io.BytesIO(data))
+        records = ArchiveIterator(stream)
         for record in records:
+            if stop is not None and records.offset >= stop:
+                return
             ordinal += 1
-            if record.rec_type != "response" or record.http_headers is None:
+            if not is_page(record):
                 _finish(record, ordinal)
                 complete = ordinal
                 continue
-            mime, charset = _content_type(record.http_headers.get_header("Content-Type"))
-            status = _status(record)
-            if mime not in HTML_TYPES or status is None or not 200 <= status < 300:
-                _finish(record, ordinal)
-                complete = ordinal
-                continue
+            _mime, charset = _content_type(record.http_headers.get_header("Content-Type"))
             pages += 1
             target = record.rec_headers.get_header("WARC-Target-URI")
             fetched = record.rec_headers.get_header("WARC-Date")
+            declared = record.rec_headers.get_header("Content-Length")
+            if max_bytes is not None and declared and declared.strip().isdigit() and int(declared) > max_bytes:
+                _finish(record, ordinal)
+                complete = ordinal
+                yield Rejection("too_large", f"record {ordinal} ({target}): {int(declared):,} bytes, over the {max_bytes:,} byte limit")
+                continue
             body = record.content_stream().read()  # de-chunked and content-decoded
             _finish(record, ordinal)
             complete = ordinal
@@ -109,17 +147,28 @@ def read_warc(data: bytes) -> Iterator[RawArticle | Rejection]:
             article.part = f"record-{ordinal}"
             yield article
         # warcio ends quietly at a record header cut short; what it did not consume is damage
-        end = records.offset if records.member_info or ordinal else 0
-        if data[end:].strip():
-            raise _CutShort(f"{len(data) - end} bytes after it are not a complete record")
+        end = records.offset if records.member_info or ordinal >= first else begin
+        left = _left_over(stream, end)
+        if left:
+            raise _CutShort(f"{left} bytes after it are not a complete record")
     except Exception as exc:  # warcio, gzip and zlib all signal damage in their own way
         hint = " (not a WARC file?)" if ordinal == 0 else ""
         what = str(exc) if isinstance(exc, _CutShort) else f"{type(exc).__name__}: {exc}"
         detail = f"truncated or corrupt WARC after record {complete}{hint}: {what}"
         yield Rejection("undecodable", detail[:500])
         return
-    if pages == 0:
+    if pages == 0 and first == 1:
         yield Rejection("no_article_text", f"WARC holds no HTML response records ({ordinal} records)")
 
 
-__all__ = ["read_warc"]
+def _left_over(stream, end: int) -> int:
+    """How many bytes from `end` to the stream's end, if any of them is not white space."""
+    stream.seek(end)
+    size, dirty = 0, False
+    while block := stream.read(1 << 16):
+        size += len(block)
+        dirty = dirty or bool(block.strip())
+    return size if dirty else 0
+
+
+__all__ = ["is_page", "read_warc", "read_warc_piece", "record_starts"]
