@@ -143,6 +143,45 @@ def write_jsonl(path: Path, records) -> Path:
     return path
 
 
+def write_json_list(path: Path, records) -> Path:
+    """Records as one JSON list, an item a line, as exporters write them."""
+    import json
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("[\n" + ",\n".join(json.dumps(r) for r in records) + "\n]\n", encoding="utf-8")
+    return path
+
+
+def write_warc(path: Path, records, gzip: bool = True) -> Path:
+    """Records as HTML responses of a WARC (a warcinfo record first, so record n+1 is the
+    n-th page), written by warcio; a record without "text" is a page without text."""
+    import html
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=gzip)
+        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "newslake tests"}))
+        for i, r in enumerate(records):
+            title = html.escape(r.get("title", ""))
+            body = "".join(f"<p>{html.escape(s)}.</p>" for s in r.get("text", "").split(". ") if s)
+            dated = f'<meta property="article:published_time" content="{r["published"]}">' if r.get("published") else ""
+            page = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>{dated}</head>'
+                    f"<body><article><h1>{title}</h1>{body}</article></body></html>").encode("utf-8")
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                r.get("url", f"https://news.example.org/page/{i}"), "response", payload=io.BytesIO(page), http_headers=headers,
+                warc_headers_dict={"WARC-Date": "2022-06-01T12:00:00Z"},
+            ))
+    return path
+
+
+WRITERS = {"jsonl": write_jsonl, "json": write_json_list, "warc.gz": write_warc}  # the formats read in pieces
+
+
 # `e2e`: the test runs the real flow, a Prefect server or the `newslake` command in a
 # process of its own. `make check` runs the others (pure functions, DuckDB, GX and spaCy
 # on in-memory data) in about a minute.

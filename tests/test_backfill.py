@@ -1,8 +1,9 @@
 """The backfill: a run over a backlog commits a version every `checkpoint_articles` new
 articles, resumes after `kill -9` without parsing or committing again what a
 checkpoint committed (inside one large JSONL file too), and ends with the tables of a
-run that took the backlog whole. Real flow, DuckDB, GX and spaCy; kills in real CLI
-subprocesses."""
+run that took the backlog whole. Large files of every multi-record format are read in
+pieces: JSONL, a JSON list and a WARC. Real flow, DuckDB, GX and spaCy; kills in real
+CLI subprocesses."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from newslake.failpoints import ENV
 from newslake.lake import Lake
 from newslake.lake.runs_log import read_runs
 
-from conftest import REPO, rows_of, synthetic_record, table_of, write_jsonl
+from conftest import REPO, WRITERS, rows_of, synthetic_record, table_of, write_jsonl
 
 CONTENT = [t for t in schema.TABLES if t not in ("runs", "signatures")]  # runs and seq are run metadata
 
@@ -95,15 +96,21 @@ def one_shot(source: Path, lake: Path, monkeypatch, **env: str) -> Path:
     return lake
 
 
-def test_a_kill_between_checkpoints_or_inside_a_large_jsonl_redoes_nothing_committed(api_url, tmp_path, monkeypatch):
-    """Two small files and a file of 30 lines in pieces of 5, checkpoints of 10: a kill as
-    the second checkpoint is about to commit loses that chunk only; a kill after it commits
-    loses nothing; each rerun starts at the line the ledger recorded, not at the top of the
-    file, and parses no file an earlier checkpoint committed."""
+FIRST_PIECE = {"jsonl": ("L1-5", 6), "json": ("item-0-4", 5), "warc.gz": ("record-1-6", 7)}  # records of 5 articles; the next
+
+
+@pytest.mark.parametrize("kind", list(WRITERS))
+def test_a_kill_between_checkpoints_or_inside_a_large_file_redoes_nothing_committed(api_url, tmp_path, monkeypatch, kind):
+    """Two small files and a file of 30 records (JSONL lines, JSON list items, WARC pages)
+    in pieces of 5, checkpoints of 10: a kill as the second checkpoint is about to commit
+    loses that chunk only; a kill after it commits loses nothing; each rerun starts at the
+    record the ledger recorded, not at the top of the file, and parses no record an earlier
+    checkpoint committed."""
     source = tmp_path / "inbox"
     write_jsonl(source / "a_day.jsonl", [synthetic_record(300 + i) for i in range(4)])
     write_jsonl(source / "b_day.jsonl", [synthetic_record(310 + i) for i in range(4)])
-    write_jsonl(source / "c_archive.jsonl", [synthetic_record(200 + i) for i in range(29)] + [{"title": "no text"}])
+    big = f"c_archive.{kind}"
+    WRITERS[kind](source / big, [synthetic_record(200 + i) for i in range(29)] + [{"title": "no text"}])
     env = {"NEWSLAKE_CHECKPOINT_ARTICLES": "10", "NEWSLAKE_RECORDS_PER_PIECE": "5", "NEWSLAKE_BATCH_SIZE": "1"}
     lake = Lake(tmp_path / "lake")
     run = ("run", "--no-extract", "--source", str(source), "--lake", str(lake.root))
@@ -112,22 +119,25 @@ def test_a_kill_between_checkpoints_or_inside_a_large_jsonl_redoes_nothing_commi
     assert in_flight.returncode == -9, in_flight.stderr[-2000:]
     assert lake.current_version() == "v000001" and lake.manifest().tables["articles"].rows == 8 + 5  # two files, a piece
     segments = [r for r in table_of(lake.root, "ledger").to_pylist() if r["outcome"] == "segment"]
-    assert [(r["source_uri"], r["end_line"]) for r in segments] == [("c_archive.jsonl#L1-5", 6)]
+    name, following = FIRST_PIECE[kind]
+    assert [(r["source_uri"], r["end_line"]) for r in segments] == [(f"{big}#{name}", following)]
 
     after_commit = cli(*run, api_url=api_url, **env, **{ENV: "checkpoint.committed@1"})
     assert after_commit.returncode == -9, after_commit.stderr[-2000:]
     assert lake.current_version() == "v000002" and lake.manifest().tables["articles"].rows == 8 + 15
     resumed = published_runs(lake)[-1]
-    assert (resumed["unchanged"], resumed["new_articles"]) == (8 + 5, 10)  # nothing committed was parsed again
+    # nothing committed was parsed again: what it read is new, no record came back as a duplicate of itself
+    assert (resumed["unchanged"], resumed["new_articles"], resumed["duplicates"]) == (8 + 5, 10, 0)
+    assert resumed["items_seen"] == 8 + 5 + 10
 
     before = len(published_runs(lake))
     done = cli(*run, api_url=api_url, **env)
     assert done.returncode == 0, done.stderr[-2000:]
     checkpoints = published_runs(lake)[before:]
     assert [c["published_version"] for c in checkpoints] == ["v000003", "v000004"]
-    assert [sum(c[k] for c in checkpoints) for k in ("unchanged", "new_articles", "quarantined")] == [8 + 15, 14, 1]
+    assert [sum(c[k] for c in checkpoints) for k in ("unchanged", "new_articles", "quarantined", "duplicates")] == [8 + 15, 14, 1, 0]
     ledger = {r["source_uri"]: r for r in table_of(lake.root, "ledger").to_pylist()}
-    assert ledger["c_archive.jsonl"]["outcome"] == "pieces" and len(ledger) == 2 + 6 + 1
+    assert ledger[big]["outcome"] == "pieces" and len(ledger) == 2 + 6 + 1
 
     assert content(lake.root) == content(one_shot(source, tmp_path / "whole", monkeypatch, NEWSLAKE_RECORDS_PER_PIECE="5"))
     assert_no_repeats(lake.root)
@@ -137,6 +147,28 @@ def test_a_kill_between_checkpoints_or_inside_a_large_jsonl_redoes_nothing_commi
 
     again = run_if_nothing_new(load_settings(source=source, lake=lake.root, records_per_piece=5))
     assert again["status"] == "nothing_new" and again["counts"]["unchanged"] == 38  # every file whole in the ledger
+
+
+@pytest.mark.parametrize("kind", list(WRITERS))
+def test_a_file_read_in_pieces_gives_the_tables_of_the_file_read_whole(prefect_server, tmp_path, monkeypatch, kind):
+    """One file of 14 records (a bad one among them) in pieces of 4: four pieces, four
+    segment rows, and every other table as when the file is read whole."""
+    from flows.pipeline import news_pipeline
+
+    source = tmp_path / "inbox"
+    records = [synthetic_record(400 + i) for i in range(13)]
+    WRITERS[kind](source / f"feed.{kind}", records[:6] + [{"title": "no text"}] + records[6:])
+    monkeypatch.setenv("NEWSLAKE_RECORDS_PER_PIECE", "4")
+    pieces = news_pipeline(source=str(source), lake=str(tmp_path / "pieces"), extract=False)
+    monkeypatch.setenv("NEWSLAKE_RECORDS_PER_PIECE", "1000")
+    whole = news_pipeline(source=str(source), lake=str(tmp_path / "whole"), extract=False)
+    assert pieces["counts"] == whole["counts"] and whole["counts"]["quarantined"] == 1
+    ledger = table_of(tmp_path / "pieces", "ledger").to_pylist()
+    assert sorted(r["outcome"] for r in ledger) == ["pieces"] + ["segment"] * 4
+    assert sum(r["item_count"] for r in ledger) == 14
+    found, expected = content(tmp_path / "pieces"), content(tmp_path / "whole")
+    assert found.pop("ledger") != expected.pop("ledger")
+    assert found == expected
 
 
 pytestmark = pytest.mark.e2e  # runs the newslake command or a Prefect server in processes of their own
