@@ -92,12 +92,12 @@ class Settings(BaseSettings):
     )
     records_per_piece: int = Field(
         2_000, ge=1,
-        description="a JSONL file longer than this many lines is read in pieces of this many lines, each committed"
-        " and resumed on its own",
+        description="a JSONL file, JSON list or WARC holding more records than this (lines, items, HTML pages) is"
+        " read in pieces of this many, each committed and resumed on its own",
     )
     max_file_bytes: int = Field(
         50_000_000, ge=1,
-        description="files larger than this are quarantined as too_large (for a JSONL file read in pieces: lines)",
+        description="files larger than this are quarantined as too_large (for a file read in pieces: records)",
     )
     max_extract_chars: int = Field(
         MAX_EXTRACT_CHARS,

@@ -1,7 +1,7 @@
 """Ingest: files in, article rows out, each input counted once.
 
     ledger           every input file the lake has taken in, by content hash; discovery
-    splits           large JSONL files cut into pieces read and committed alone
+    splits           large JSONL, JSON list and WARC files cut into pieces read and committed alone
     batch            a batch of files read, parsed and normalized: articles, rejections, ledger rows
     normalize        raw records to `articles` rows; the article id
     language         the language of an article, decided once

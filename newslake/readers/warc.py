@@ -1,4 +1,4 @@
-"""WARC web archives (`.warc`, `.warc.gz`, read whole with warcio): one article per HTML page.
+"""WARC web archives (`.warc`, `.warc.gz`, read with warcio): one article per HTML page.
 
 Which records are articles: `response` records with an HTTP 2xx status whose HTTP
 `Content-Type` is HTML (`text/html`, `application/xhtml+xml`). Everything else
@@ -17,6 +17,11 @@ the record and URL. A truncated or corrupt file yields the good records before t
 damage, then `Rejection("undecodable", "truncated or corrupt WARC after record N: ...")`.
 A WARC with no HTML page at all yields one `no_article_text` rejection, so the file is
 accounted for.
+
+A large WARC is read in pieces (`newslake.ingest.splits`): `read_warc_piece` starts at a
+record's byte offset (in a `.warc.gz`, a gzip member: one per record, as WARC writers
+compress them) with the record number it has in the whole file, so its articles keep the
+names the whole-file read gives them; `record_starts` finds those offsets.
 """
 
 from __future__ import annotations
