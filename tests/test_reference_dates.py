@@ -40,7 +40,7 @@ def test_the_file_time_only_when_allowed_and_not_contradicted():
     assert later == (None, "none")
 
 
-YEARLY = "Sales will rise in 2005, the firm says. In 2005 it plans two launches, more than in 2003."
+YEARLY = "Sales rose in 2005, and more than in 2003. It will open a plant in 2005, the firm said."
 
 
 def test_the_year_the_text_names_as_its_own_only_when_allowed():
@@ -50,14 +50,22 @@ def test_the_year_the_text_names_as_its_own_only_when_allowed():
 
 def test_a_year_named_once_or_outnumbered_is_not_the_writing_year():
     once = "Sales in 2005 will rise, the company said."
-    outnumbered = "In 2003 and again in 2003 sales fell; in 2005 they will rise."
+    outnumbered = "In 2003 and again in 2003 sales fell; in 2005 they rose. It will open a plant in 2005."
     assert reference_date(None, "Sales", once, use_text_year=True) == (None, "none")
     assert reference_date(None, "Sales", outnumbered, use_text_year=True) == (None, "none")
 
 
+def test_a_year_only_looked_back_on_or_ahead_to_is_not_the_writing_year():
+    past = "Sales rose in 2005, and fell in 2005 again, the firm said."
+    ahead = "Sales will rise in 2005, and in 2005 it will open a plant."
+    assert reference_date(None, "Sales", past, use_text_year=True) == (None, "none")
+    assert reference_date(None, "Sales", ahead, use_text_year=True) == (None, "none")
+
+
 def test_a_deadline_year_is_not_the_writing_year():
-    body = "The plant will close by 2010. Talks on 2010 and its targets go on; 2010 looms."
-    assert reference_date(None, "Plant", body, use_text_year=True) == (None, "none")
+    body = "Sales rose in 2010, the firm said. The plant will close {} 2010, and in 2010 it will shut."
+    assert reference_date(None, "Plant", body.format("in"), use_text_year=True) == (date(2010, 1, 1), "text_year")
+    assert reference_date(None, "Plant", body.format("by"), use_text_year=True) == (None, "none")
 
 
 def test_a_day_level_rule_comes_before_the_year():
@@ -82,7 +90,7 @@ def test_an_undated_article_gets_a_reference_and_a_day(prefect_server, tmp_path,
     body = PADDING + "Tony Blair spoke in London on 4 May 2005. On Monday, Tony Blair will meet voters in Leeds again."
     (source / "undated.txt").write_text(f"Blair speaks\n\n{body}\n", encoding="utf-8")
     (source / "mtime.txt").write_text("Council meets\n\nThe council met in Leeds on Tuesday.\n", encoding="utf-8")
-    yearly = "Acme Corp says sales will rise in 2005 after last year. In 2005 Acme Corp plans two launches. On Monday it spoke."
+    yearly = "Acme Corp sold more in 2005 than a year before. In 2005 Acme Corp will also open two plants. On Monday it spoke after last year."
     (source / "yearly.txt").write_text(f"Acme sales\n\n{yearly}\n", encoding="utf-8")
     os.utime(source / "yearly.txt", (datetime(2004, 6, 3, tzinfo=timezone.utc).timestamp(),) * 2)  # the text's 2005 refuses it
     os.utime(source / "mtime.txt", (datetime(2021, 6, 3, tzinfo=timezone.utc).timestamp(),) * 2)
