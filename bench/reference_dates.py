@@ -10,7 +10,7 @@
 2. Dated corpora with their dates hidden: Wikinews and Reuters-21578 (../shared/corpora;
    the first --n Reuters records with a unique body). The publication date is hidden,
    and Wikinews's date line (the first line, a date alone) is removed too, as it is
-   that date. For each rule: how many articles it dated (coverage), and of those how
+   that date (and, as a check of the `dateline` rule, kept). For each rule: how many articles it dated (coverage), and of those how
    many got the true year, and the true month (among references of month or day
    precision).
 3. Cost, in the same run, on the undated corpus: spaCy's entities plus the date tagger
@@ -77,9 +77,13 @@ def dated_corpora(n: int) -> dict[str, list[tuple[str, str, date]]]:
     wikinews = CORPORA / "wikinews.jsonl"
     if wikinews.is_file():
         rows = [json.loads(line) for line in wikinews.read_text(encoding="utf-8").splitlines() if line.strip()]
+        rows = [r for r in rows if r.get("published") and r.get("text")]
         out["wikinews"] = [
             (clean_text(r.get("title") or ""), without_date_line(clean_text(r["text"])), date.fromisoformat(r["published"][:10]))
-            for r in rows if r.get("published") and r.get("text")
+            for r in rows
+        ]
+        out["wikinews, date line kept"] = [
+            (clean_text(r.get("title") or ""), clean_text(r["text"]), date.fromisoformat(r["published"][:10])) for r in rows
         ]
     if (CORPORA / "reuters21578.jsonl").is_file():
         from bench.throughput import unique_records

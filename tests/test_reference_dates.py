@@ -21,6 +21,15 @@ def test_a_full_date_at_the_head_is_a_date_line():
     assert reference_date(None, "Talks", "LONDON, March 3, 2005 - Ministers met on Monday.") == (date(2005, 3, 3), "dateline")
 
 
+def test_a_date_line_may_stand_alone_on_the_first_line():
+    assert reference_date(None, "Fire", "Friday, January 4, 2019\n\nA block burned on Monday.") == (date(2019, 1, 4), "dateline")
+
+
+def test_a_full_date_inside_the_first_sentence_is_no_date_line():
+    body = "The offer, which expires on March 31, 1988, was made on Monday."
+    assert reference_date(None, "Offer", body)[1] != "dateline"
+
+
 def test_the_text_names_its_day_most_often_within_its_main_year():
     body = PADDING + "Recalling 11 September 2001, the minister spoke on 4 May 2005. In 2005 the vote on 4 May 2005 was close."
     assert reference_date(None, "Vote", body) == (date(2005, 5, 4), "text")

@@ -6,8 +6,11 @@ article has no day in `entity_daily`. The rules below pick a reference only from
 evidence that is trustworthy, and say which rule did (`dct_source`):
 
 - `published`: the article's publication time, in UTC;
-- `dateline`: a full date (day, month and year) at the head of the text, where news
-  puts its date line ("LONDON, March 3, 2005 -");
+- `dateline`: a full date (day, month and year) at the head of the body's first line,
+  ending it or followed by a dash, colon or bracket, where news puts its date line
+  ("LONDON, March 3, 2005 -", "Friday, January 4, 2019"). A full date elsewhere in the
+  opening sentences is what the story is about as often as not ("the offer expires on
+  March 31, 1988"), so it is no date line;
 - `text`: the date the text names most often (the latest of a tie), when it lies in
   the year the text names most often: a story may recall 11 September 2001, but it is
   about the year it keeps coming back to;
@@ -39,7 +42,8 @@ from datetime import date, datetime, timezone
 DCT_SOURCES = ("published", "dateline", "text", "file_mtime", "text_year", "none")
 REFERENCE_PRECISIONS = ("day", "month", "year")
 _DEADLINE = re.compile(r"(?i)\b(?:by|until|till|through|before|to)\s+(?:the\s+)?(?:end\s+of\s+|early\s+|late\s+|mid-?)?(?:\w+\s+){0,2}$")
-LEDE_CHARS = 300  # how far into the body a date line is looked for
+DATELINE_CHARS = 60  # how far into the body's first line a date line's date may start
+_DATELINE_END = re.compile(r"[ \t,.]*(?:[-–—:(]|\Z)")  # "March 3, 2005 -", "(Reuters)", or the line's end
 
 _DAY = re.compile(r"\A(\d{4})-(\d\d)-(\d\d)\Z")
 _YEAR = re.compile(r"\A(\d{4})(?:-|\Z)")
@@ -99,11 +103,16 @@ def reference_date(
     from newslake.dates import tag_dates
 
     text = "\n\n".join(part for part in (title, body) if part)
-    lede_end = (len(title) + 2 if title else 0) + LEDE_CHARS
+    body_start = len(title) + 2 if title else 0
+    line_end = text.find("\n", body_start)
+    line_end = len(text) if line_end < 0 else line_end
     dates = [m for m in tag_dates(text, None) if m.type == "DATE"]
-    days = [(m.start, d) for m in dates if (d := _day(m.value)) is not None]
-    if days and days[0][0] < lede_end:
-        return days[0][1], "dateline"
+    days = [(m, d) for m in dates if (d := _day(m.value)) is not None]
+    if days:
+        first, day = days[0]
+        if body_start <= first.start < body_start + DATELINE_CHARS and first.end <= line_end \
+                and _DATELINE_END.match(text, first.end, line_end):
+            return day, "dateline"
     years = [int(found.group(1)) for m in dates if (found := _YEAR.match(m.value))]
     if days:
         main_year = Counter(years).most_common(1)[0][0]
