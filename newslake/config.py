@@ -166,6 +166,12 @@ class Settings(BaseSettings):
         description="let an undated article's file modification day be its reference date, when its text does not"
         " contradict it (off: a copy or checkout resets modification times)",
     )
+    dct_text_year: bool = Field(
+        False,
+        description="let an undated article with no day-level evidence take the year its text names as the writing"
+        " year, when it names it both in a past and a future clause (a reference of year precision: `last year`"
+        " resolves, `on Monday` does not); off: it dates few articles, and measured on dated news a few in ten wrongly",
+    )
     json_fields: dict[str, list[str]] = Field(
         default_factory=dict,
         description="extra JSON field names per article field (title, body, published, url, authors, outlet,"

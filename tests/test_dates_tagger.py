@@ -291,3 +291,47 @@ def test_regressions_from_corpus_review():
     check("It was shown at the 10-day event.", "10-day", "DURATION", "P10D")
     check("Profit in the 1988 second quarter rose.", "the 1988 second quarter", "DATE", "1988-Q2")
     check("It was 6,000 years ago.", "6,000 years ago", "DATE", "PAST_REF")
+
+
+# --- references of month or year precision --------------------------------------------
+
+def values(text: str, dct: dt.date, precision: str) -> dict[str, tuple[str, bool]]:
+    return {m.text: (m.value, m.anchored) for m in tag_dates(text, dct, precision)}
+
+
+def test_a_year_reference_resolves_what_its_year_decides():
+    got = values("Sales fell last year and rise this year. On Monday, last month and in March they met.",
+                 dt.date(2005, 1, 1), "year")
+    assert got["last year"] == ("2004", True)
+    assert got["this year"] == ("2005", True)
+    assert got["Monday"] == ("XXXX-WXX-1", False)
+    assert got["last month"] == ("XXXX-XX", False)
+    assert got["March"] == ("XXXX-03", False)
+
+
+def test_a_month_reference_resolves_months_but_no_day():
+    got = values("Last month was calm; in March the board met. Yesterday it rained, and last week too.",
+                 dt.date(2005, 6, 1), "month")
+    assert got["Last month"] == ("2005-05", True)
+    assert got["March"] == ("2005-03", True)
+    assert got["Yesterday"] == ("XXXX-XX-XX", False)
+    assert got["last week"] == ("XXXX-WXX", False)
+
+
+def test_a_day_named_in_the_text_still_anchors_what_follows_it():
+    got = values("They voted on 4 May 2005. That day was calm, and the day after it rained.",
+                 dt.date(2005, 1, 1), "year")
+    assert got["That day"] == ("2005-05-04", True)
+
+
+def test_the_representative_day_does_not_matter_within_the_period():
+    text = "Last year was hard; this year is better. Next year, who knows. Last month was calm."
+    assert values(text, dt.date(2005, 1, 1), "year") == values(text, dt.date(2005, 12, 31), "year")
+    assert values(text, dt.date(2005, 6, 1), "month") == values(text, dt.date(2005, 6, 30), "month")
+
+
+def test_a_day_reference_is_the_default_and_other_precisions_are_refused():
+    text = "On Monday they met."
+    assert tag_dates(text, DCT) == tag_dates(text, DCT, "day")
+    with pytest.raises(ValueError):
+        tag_dates(text, DCT, "week")

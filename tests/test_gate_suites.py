@@ -213,6 +213,7 @@ BREAKS: dict[tuple[str, str], Break] = {
     ("articles", "expect_column_values_to_match_regex(source_sha256)"): set_("source_sha256", "ABC"),
     ("articles", "expect_column_values_to_be_in_set(dct_source)"): set_("dct_source", "guess"),
     ("articles", "expect_column_values_to_not_be_null(dct_source)"): set_("dct_source", None),
+    ("articles", "expect_column_values_to_be_in_set(reference_precision)"): set_("reference_precision", "week"),
     # --- quarantine
     ("quarantine", "expect_table_columns_to_match_ordered_list"): columns_swapped,
     ("quarantine", "expect_column_values_to_not_be_null(reason)"): set_("reason", None),

@@ -41,6 +41,7 @@ def article(i: int, **overrides):
         "published_precision": "second",
         "reference_date": dt.date(2020, 1, 9),
         "dct_source": "published",
+        "reference_precision": "day",
         "captions": [],
         "body": "Some words about something that happened.",
         "language": "en",

@@ -48,6 +48,7 @@ class Ctx:
     rule: str = ""
     match: re.Match[str] | None = None
     last_quarter: tuple[int, int] | None = None
+    period: tuple[dt.date, dt.date] | None = None  # first and last day a coarse reference leaves open
     hits: list[Hit] = field(default_factory=list)
     _tense: tuple[int, int] | None = None
 

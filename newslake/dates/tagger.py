@@ -7,6 +7,12 @@ handler rejects its match (a precision guard), the rules after it in RULES are t
 the same offset one by one. A handler may return one Hit, a list of Hits (a range such as
 "1998-99"), a BLOCK hit (consume the words, report nothing) or None.
 
+A reference of month or year precision (`tag_dates(text, dct, precision)`: the writing
+month or year is known, not the day) is probed at both ends of its period: a match whose
+value comes out the same from the period's first and last day ("last year", "this year",
+"that day" after a named date; "next month" for a month) keeps it; one that differs ("on
+Monday", "yesterday", "last week"; "in March" for a year) is read as without a reference.
+
 After the scan, clock times take their day from a day expression next to them or in the
 same sentence, ranges of clock times share their day, and a set followed by a clock time
 ("every Monday at 9am") becomes one SET.
@@ -268,9 +274,34 @@ def _candidate_starts(text: str) -> list[int]:
     return starts
 
 
+PRECISIONS = ("day", "month", "year")
+
+
+def period(dct: dt.date, precision: str) -> tuple[dt.date, dt.date]:
+    """First and last day of the month or year holding `dct` (the day itself for `day`)."""
+    if precision == "year":
+        return dt.date(dct.year, 1, 1), dt.date(dct.year, 12, 31)
+    if precision == "month":
+        nxt = dt.date(dct.year + dct.month // 12, dct.month % 12 + 1, 1)
+        return dt.date(dct.year, dct.month, 1), nxt - dt.timedelta(days=1)
+    return dct, dct
+
+
 def _run(ctx: Ctx, m: re.Match[str]):
     ctx.rule, ctx.match, ctx._tense = m.lastgroup, m, None
-    return HANDLERS[m.lastgroup](ctx)
+    if ctx.period is None:
+        return HANDLERS[m.lastgroup](ctx)
+    first, last = ctx.period
+    quarter = ctx.last_quarter
+    ctx.dct = last
+    late = HANDLERS[m.lastgroup](ctx)
+    ctx.dct, ctx.last_quarter = first, quarter
+    early = HANDLERS[m.lastgroup](ctx)
+    if early != late:  # the value depends on the day the reference leaves open
+        ctx.dct, ctx.last_quarter = None, quarter
+        early = HANDLERS[m.lastgroup](ctx)
+        ctx.dct = first
+    return early
 
 
 def _accept(hit) -> list[Hit] | None:
@@ -281,15 +312,21 @@ def _accept(hit) -> list[Hit] | None:
     return hits or None
 
 
-def tag_dates(text: str, dct: dt.date | None) -> list[DateMention]:
+def tag_dates(text: str, dct: dt.date | None, precision: str = "day") -> list[DateMention]:
     """Temporal expressions in `text`, sorted by start and non-overlapping.
 
     Relative and underspecified expressions are resolved against `dct`; without a DCT
-    they keep X placeholders (e.g. "XXXX-01-10") and are reported unanchored.
+    they keep X placeholders (e.g. "XXXX-01-10") and are reported unanchored. With a
+    `precision` of month or year only the DCT's month or year is taken as known (see
+    the module doc).
     """
     if not text:
         return []
-    ctx = Ctx(text=text, dct=coerce_dct(dct))
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS}, not {precision!r}")
+    dct = coerce_dct(dct)
+    span = period(dct, precision) if dct is not None and precision != "day" else None
+    ctx = Ctx(text=text, dct=span[0] if span else dct, period=span)
     hits = ctx.hits
     match = MASTER.match
     newlines = [nl.start() for nl in _NEWLINE.finditer(text)]

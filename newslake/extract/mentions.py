@@ -3,7 +3,8 @@
 Both extractors see the same three fields (title, captions joined by newlines,
 body), so offsets in `entity_mentions` and `date_mentions` index the same
 strings. Dates resolve against the article's reference date: its publication day, or
-for an undated article the day `newslake.ingest.reference_dates` chose.
+for an undated article the day `newslake.ingest.reference_dates` chose; a reference of
+month or year precision resolves only what its month or year decides.
 """
 
 from __future__ import annotations
@@ -56,11 +57,12 @@ def date_mentions(articles: pa.Table) -> pa.Table:
 
     rows = []
     columns = ["article_id", "title", "captions", "body", "published_at"]
-    has_reference = "reference_date" in articles.column_names
-    for article in articles.select(columns + (["reference_date"] if has_reference else [])).to_pylist():
+    reference = [c for c in ("reference_date", "reference_precision") if c in articles.column_names]
+    for article in articles.select(columns + reference).to_pylist():
         dct = article.get("reference_date") or (article["published_at"].date() if article["published_at"] else None)
+        precision = article.get("reference_precision") or "day"
         for field, text in article_fields(article["title"], article["captions"], article["body"]):
-            for m in tag_dates(text, dct):
+            for m in tag_dates(text, dct, precision):
                 rows.append({"article_id": article["article_id"], "field": field, **m.record()})
     return schema.to_table(rows, schema.DATE_MENTIONS)
 

@@ -200,6 +200,7 @@ def parse_batch(
     options: ReaderOptions = DEFAULT_OPTIONS,
     revive: Mapping[str, Collection[str]] | None = None,
     use_file_mtime: bool = False,
+    use_text_year: bool = False,
     max_extract_chars: int = MAX_EXTRACT_CHARS,
 ) -> Batch:
     """Read and normalize `files` (whole files, and pieces of large JSONL files). A file
@@ -260,6 +261,7 @@ def parse_batch(
             ingested_at=now,
             file_mtime=datetime.fromtimestamp(mtime_ns / 1e9, timezone.utc) if mtime_ns else None,
             use_file_mtime=use_file_mtime,
+            use_text_year=use_text_year,
             max_extract_chars=max_extract_chars,
         )
         if wanted is not None:

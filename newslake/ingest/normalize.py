@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from newslake.config import MAX_EXTRACT_CHARS  # the cap on what extraction reads: see config
 from newslake.readers.publication_dates import parse_published
 from newslake.readers.base import RawArticle
-from newslake.ingest.reference_dates import reference_date
+from newslake.ingest.reference_dates import reference_date, reference_precision
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
@@ -129,6 +129,7 @@ def normalize_article(
     ingested_at: datetime,
     file_mtime: datetime | None = None,
     use_file_mtime: bool = False,
+    use_text_year: bool = False,
     max_extract_chars: int = MAX_EXTRACT_CHARS,
 ) -> dict:
     body = clean_text(raw.body)
@@ -140,7 +141,8 @@ def normalize_article(
     read = dict(cap_fields(article_fields(clean_text(raw.title or ""), [], body), max_extract_chars)[0])
     published_at, precision = parse_published(raw.published, now=ingested_at)
     reference, dct_source = reference_date(
-        published_at, read.get("title", ""), read.get("body", ""), file_mtime=file_mtime, use_file_mtime=use_file_mtime
+        published_at, read.get("title", ""), read.get("body", ""), file_mtime=file_mtime, use_file_mtime=use_file_mtime,
+        use_text_year=use_text_year,
     )
     return {
         "article_id": article_id(title, body),
@@ -155,6 +157,7 @@ def normalize_article(
         "published_precision": precision,
         "reference_date": reference,
         "dct_source": dct_source,
+        "reference_precision": reference_precision(dct_source, precision),
         "captions": captions,
         "body": body,
         "language": language,

@@ -57,7 +57,7 @@ def write_report_page(cp: Checkpoint, flow_run: dict | None = None) -> Path | No
             timeline=_query(cp, parts("dates"), "dates", "select date, published_count, mentioned_count from t where published_count > 0 or mentioned_count > 0 order by date"),
             data_from=data_from,
             speakers=_top_speakers(cp, parts),
-            off_timeline=_count(cp, parts("articles"), "articles", "select count(*) as n from t where duplicate_of is null and reference_date is null"),
+            off_timeline=_count(cp, parts("articles"), "articles", "select count(*) as n from t where duplicate_of is null and (reference_date is null or coalesce(reference_precision, 'day') <> 'day')"),
             previous_rows=_rows_of(cp.txn.base),
             flow_run=flow_run,
         )

@@ -8,7 +8,7 @@
 with
 
 speakers as (
-    select q.*, a.entity_id, ar.title
+    select q.*, a.entity_id, ar.title, ar.reference_precision
     from quotes as q
     join entity_aliases as a on a.alias_id = q.speaker_alias_id
     join articles as ar using (article_id)
@@ -28,7 +28,9 @@ target as (
 final as (
     select
         t.name,
-        coalesce(cast(s.published_at as date), s.reference_date) as day,
+        -- a month or year reference (articles.reference_precision) is no day: left blank
+        case when coalesce(s.reference_precision, 'day') = 'day'
+            then coalesce(cast(s.published_at as date), s.reference_date) end as day,
         s.kind,
         s.text,
         s.cue,

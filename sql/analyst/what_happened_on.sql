@@ -27,7 +27,9 @@ final as (
     select
         t.day,
         a.title,
-        coalesce(cast(a.published_at as date), a.reference_date) as article_date,
+        -- a month or year reference (reference_precision) is no day: left blank
+        case when coalesce(a.reference_precision, 'day') = 'day'
+            then coalesce(cast(a.published_at as date), a.reference_date) end as article_date,
         a.dct_source,
         m.text as said_as,
         m.value,

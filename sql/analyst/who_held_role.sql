@@ -32,7 +32,8 @@ held as (
         r.entity_id,
         r.role,
         r.article_id,
-        coalesce(cast(r.published_at as date), a.reference_date) as article_date
+        case when coalesce(a.reference_precision, 'day') = 'day'
+            then coalesce(cast(r.published_at as date), a.reference_date) end as article_date
     from roles as r
     join target as t on lower(r.role) = lower(t.role)
     left join articles as a using (article_id)
