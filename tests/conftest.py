@@ -55,10 +55,13 @@ def seed_text() -> str:
 
 @pytest.fixture(scope="session")
 def prefect_server():
-    """A real, temporary Prefect server and database for the whole test session."""
+    """A real, temporary Prefect server and database for the whole test session; the
+    flows a test runs in this process run as the command runs them (`flows.engine`)."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=120):
+    from flows.engine import command_runs
+
+    with prefect_test_harness(server_startup_timeout=120), command_runs():
         yield
 
 

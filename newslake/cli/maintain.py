@@ -155,9 +155,11 @@ def repair(
 
         use_prefect_home(settings)
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+        from flows.engine import command_runs
         from flows.pipeline import news_pipeline
 
-        return news_pipeline(source=str(source), lake=str(settings.lake), expectations_dir=str(settings.expectations_dir), rebuild=True)
+        with command_runs():
+            return news_pipeline(source=str(source), lake=str(settings.lake), expectations_dir=str(settings.expectations_dir), rebuild=True)
 
     try:
         rebuilt = fix.rebuild_lost(settings.lake, report, run_rebuild, settings.lock_wait)

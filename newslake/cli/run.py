@@ -100,9 +100,11 @@ def run(
                 live = progress.Live(err) if err.is_terminal else None
                 progress.use(live.__enter__() if live else progress.Lines(sys.stderr))
             from flows.console import validation_failures_off_the_console
+            from flows.engine import command_runs
             from flows.pipeline import pipeline_for
 
             stack.enter_context(validation_failures_off_the_console())
+            stack.enter_context(command_runs())
             report = pipeline_for(settings)(
                 source=str(settings.source),
                 lake=str(settings.lake),
