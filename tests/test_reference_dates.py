@@ -7,7 +7,8 @@ from datetime import date, datetime, timezone
 
 from newslake.analyst import warehouse
 from newslake.lake import Lake
-from newslake.ingest.reference_dates import reference_date, reference_precision
+from newslake.dates import tag_dates
+from newslake.ingest.reference_dates import reference_date, reference_precision, writing_year, year_cues
 
 PADDING = "The committee heard evidence from several witnesses over many hours. " * 5
 
@@ -30,14 +31,15 @@ def test_a_full_date_inside_the_first_sentence_is_no_date_line():
     assert reference_date(None, "Offer", body)[1] != "dateline"
 
 
-def test_the_text_names_its_day_most_often_within_its_main_year():
+def test_the_text_names_its_day_most_often_within_its_main_year_only_when_allowed():
     body = PADDING + "Recalling 11 September 2001, the minister spoke on 4 May 2005. In 2005 the vote on 4 May 2005 was close."
-    assert reference_date(None, "Vote", body) == (date(2005, 5, 4), "text")
+    assert reference_date(None, "Vote", body, use_text_day=True) == (date(2005, 5, 4), "text")
+    assert reference_date(None, "Vote", body)[1] != "text"  # off by default: such a day is seldom the story's own
 
 
 def test_a_recalled_date_outside_the_main_year_is_not_taken():
     body = PADDING + "It recalled 11 September 2001. In 2005 and 2005 again, and in 2005, ministers met."
-    assert reference_date(None, "Vote", body) == (None, "none")
+    assert reference_date(None, "Vote", body, use_text_day=True) == (None, "none")
 
 
 def test_the_file_time_only_when_allowed_and_not_contradicted():
@@ -52,34 +54,83 @@ def test_the_file_time_only_when_allowed_and_not_contradicted():
 YEARLY = "Sales rose in 2005, and more than in 2003. It will open a plant in 2005, the firm said."
 
 
-def test_the_year_the_text_names_as_its_own_only_when_allowed():
-    assert reference_date(None, "Sales", YEARLY) == (None, "none")
-    assert reference_date(None, "Sales", YEARLY, use_text_year=True) == (date(2005, 1, 1), "text_year")
+def test_the_year_the_text_names_as_its_own_unless_turned_off():
+    assert reference_date(None, "Sales", YEARLY, use_text_year=False) == (None, "none")
+    assert reference_date(None, "Sales", YEARLY) == (date(2005, 1, 1), "text_year")
 
 
 def test_a_year_named_once_or_outnumbered_is_not_the_writing_year():
     once = "Sales in 2005 will rise, the company said."
     outnumbered = "In 2003 and again in 2003 sales fell; in 2005 they rose. It will open a plant in 2005."
-    assert reference_date(None, "Sales", once, use_text_year=True) == (None, "none")
-    assert reference_date(None, "Sales", outnumbered, use_text_year=True) == (None, "none")
+    assert reference_date(None, "Sales", once) == (None, "none")
+    assert reference_date(None, "Sales", outnumbered) == (None, "none")
 
 
 def test_a_year_only_looked_back_on_or_ahead_to_is_not_the_writing_year():
     past = "Sales rose in 2005, and fell in 2005 again, the firm said."
     ahead = "Sales will rise in 2005, and in 2005 it will open a plant."
-    assert reference_date(None, "Sales", past, use_text_year=True) == (None, "none")
-    assert reference_date(None, "Sales", ahead, use_text_year=True) == (None, "none")
+    assert reference_date(None, "Sales", past) == (None, "none")
+    assert reference_date(None, "Sales", ahead) == (None, "none")
 
 
 def test_a_deadline_year_is_not_the_writing_year():
     body = "Sales rose in 2010, the firm said. The plant will close {} 2010, and in 2010 it will shut."
-    assert reference_date(None, "Plant", body.format("in"), use_text_year=True) == (date(2010, 1, 1), "text_year")
-    assert reference_date(None, "Plant", body.format("by"), use_text_year=True) == (None, "none")
+    assert reference_date(None, "Plant", body.format("in")) == (date(2010, 1, 1), "text_year")
+    assert reference_date(None, "Plant", body.format("by")) == (None, "none")
 
 
 def test_a_day_level_rule_comes_before_the_year():
     body = PADDING + "On 4 May 2005 the vote was close. " + YEARLY
-    assert reference_date(None, "Vote", body, use_text_year=True) == (date(2005, 5, 4), "text")
+    assert reference_date(None, "Vote", body, use_text_day=True) == (date(2005, 5, 4), "text")
+
+
+def cues(title: str, body: str) -> dict[str, int]:
+    """The writing-year cues of an article, read as `reference_date` reads it."""
+    text = f"{title}\n\n{body}"
+    return year_cues(text, [m for m in tag_dates(text, None) if m.type == "DATE"], len(title))
+
+
+def test_a_year_the_headline_names_as_a_name_is_the_writing_year():
+    body = "Caloundra beat Wynnum on Saturday, their third win of the season."
+    assert cues("Caloundra wins 2020 rugby season opener", body)["headline"] == 2020
+    assert cues("Fans flock to Expo 2005", "Crowds queued for hours.")["headline"] == 2005
+
+
+def test_a_period_or_an_account_in_the_headline_is_not_the_writing_year():
+    assert "headline" not in cues("Exports rose in 1986", "Exports rose 4 pct, the ministry said.")
+    assert "headline" not in cues("Acme 1986 profits rise", "Acme said profits rose.")
+    # ... nor one that a later year the text looks back on overtakes
+    assert "headline" not in cues("Fans flock to Expo 2005", "The fair had closed by March 2007.")
+
+
+def test_a_period_in_the_headline_that_the_text_looks_ahead_to_is_the_writing_year():
+    body = "Acme said it expects to return to profit in 1987."
+    assert cues("Acme sees profit in 1987", body)["headline"] == 1987
+    assert "headline" not in cues("Acme sees profit in 1987", body + " It lost money in 1988.")
+
+
+def test_the_edition_of_a_named_event_is_the_writing_year_unless_only_awaited():
+    assert cues("Record run", "Kosgei won the 2019 Chicago Marathon on Sunday.")["edition"] == 2019
+    assert "edition" not in cues("Bid", "She will run in the 2020 Democratic primary.")
+    assert "edition" not in cues("Record run", "Kosgei won the 2019 Chicago Marathon. She will run again in 2021.")
+
+
+def test_a_year_reported_done_and_the_next_looked_ahead_to():
+    body = "Profit fell 5 pct in 1986, the company said. It expects sales to rise in 1987."
+    assert cues("Acme results", body)["forecast"] == 1987
+    assert "forecast" not in cues("Acme results", "Profit fell 5 pct in 1986. It expects sales to rise in 1988.")
+    # a month of a year looked back on is no year done
+    assert "forecast" not in cues("Browser", "It was released in January 2005. A new version is due in 2006.")
+
+
+def test_cues_that_disagree_date_nothing():
+    body = "Kosgei won the 2019 Chicago Marathon on Sunday."
+    title = "Caloundra wins 2021 rugby season opener"
+    text = f"{title}\n\n{body}"
+    dates = [m for m in tag_dates(text, None) if m.type == "DATE"]
+    assert set(year_cues(text, dates, len(title)).values()) == {2021, 2019}
+    assert writing_year(text, dates, len(title)) is None
+    assert writing_year(f"Record run\n\n{body}", tag_dates(f"Record run\n\n{body}", None), 10) == 2019
 
 
 def test_the_precision_of_each_rule():
@@ -105,7 +156,7 @@ def test_an_undated_article_gets_a_reference_and_a_day(prefect_server, tmp_path,
     os.utime(source / "mtime.txt", (datetime(2021, 6, 3, tzinfo=timezone.utc).timestamp(),) * 2)
     lake = tmp_path / "lake"
     monkeypatch.setenv("NEWSLAKE_DCT_FILE_MTIME", "true")
-    monkeypatch.setenv("NEWSLAKE_DCT_TEXT_YEAR", "true")
+    monkeypatch.setenv("NEWSLAKE_DCT_TEXT_DAY", "true")
     report = news_pipeline(source=str(source), lake=str(lake))
     assert report["status"] == "published"
     with warehouse.connect(Lake(lake)) as con:
