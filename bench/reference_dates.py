@@ -9,7 +9,9 @@
    day (`resolved_date`), and resolved to any calendar value (a day, week, month,
    quarter or year with no X left).
 2. Dated corpora with their dates hidden: Wikinews and Reuters-21578 (../shared/corpora;
-   the first --n Reuters records with a unique body). The publication date is hidden,
+   the first --n Reuters records with a unique body, or those after the first --skip of
+   them: records 6,001 to 12,000, `--skip 6000 --n 12000`, were held out while the
+   `text_year` cues were chosen). The publication date is hidden,
    and Wikinews's date line (the first line, a date alone) is removed too, as it is
    that date (and, as a check of the `dateline` rule, kept). For the old and the new
    defaults, and each rule: how many articles it dated (coverage), and of those how
@@ -23,7 +25,7 @@
 The file modification rule stays off (the corpus's files carry the time they were copied).
 Skips a part with a message when its corpus is absent.
 
-    .venv/bin/python bench/reference_dates.py [--part tech] [--n 2000] [--repeat 3]
+    .venv/bin/python bench/reference_dates.py [--part tech] [--n 2000] [--skip 0] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import sys
 import time
 from collections import Counter
 from datetime import date, datetime, timezone
+from itertools import islice
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,7 +74,7 @@ def without_date_line(body: str) -> str:
     return rest.lstrip("\n") if sep and head.strip() and not re.sub(r"[\W_]", "", left) else body
 
 
-def dated_corpora(n: int) -> dict[str, list[tuple[str, str, date]]]:
+def dated_corpora(n: int, skip: int = 0) -> dict[str, list[tuple[str, str, date]]]:
     """(title, body, true publication day) per dated corpus, dates hidden."""
     from newslake.ingest.normalize import clean_text
 
@@ -90,9 +93,9 @@ def dated_corpora(n: int) -> dict[str, list[tuple[str, str, date]]]:
     if (CORPORA / "reuters21578.jsonl").is_file():
         from bench.throughput import unique_records
 
-        out["reuters"] = [
+        out["reuters" if not skip else f"reuters after {skip}"] = [
             (clean_text(r.get("title") or ""), clean_text(r["body"]), date.fromisoformat(r["date_iso"][:10]))
-            for r in unique_records(n) if r.get("date_iso")
+            for r in islice(unique_records(n), skip, None) if r.get("date_iso")
         ]
     return out
 
@@ -243,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--part", default=None, help="a part of the BBC corpus (business, tech, ...); default all")
     ap.add_argument("--corpus", type=Path, default=None, help="another folder of undated .txt articles")
     ap.add_argument("--n", type=int, default=2000, help="unique Reuters records (default 2000)")
+    ap.add_argument("--skip", type=int, default=0, help="of them, leave out the first SKIP (default 0)")
     ap.add_argument("--repeat", type=int, default=3, help="timings of each (default 3)")
     args = ap.parse_args(argv)
     folder = args.corpus or (BBC / args.part if args.part else BBC)
@@ -251,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         articles = undated(folder)
     else:
         print(f"skipped: {folder.name} not found")
-    corpora = dated_corpora(args.n)
+    corpora = dated_corpora(args.n, args.skip)
     if corpora:
         hidden(corpora)
     else:
