@@ -167,10 +167,18 @@ class Settings(BaseSettings):
         " contradict it (off: a copy or checkout resets modification times)",
     )
     dct_text_year: bool = Field(
+        True,
+        description="let an undated article with no day-level evidence take the year its text is written in, when the"
+        " cues that speak agree (a year its title names as part of a name; the latest year it names for an edition of a"
+        " recurring event; the year after the one it reports as done, when it looks ahead to it): a reference of year"
+        " precision (`last year` resolves, `on Monday` does not); measured on dated news with the dates hidden, right"
+        " for more than four in five of the articles it dates",
+    )
+    dct_text_day: bool = Field(
         False,
-        description="let an undated article with no day-level evidence take the year its text names as the writing"
-        " year, when it names it both in a past and a future clause (a reference of year precision: `last year`"
-        " resolves, `on Monday` does not); off: it dates few articles, and measured on dated news a few in ten wrongly",
+        description="let an undated article take the day its text names most often (within the year it names most"
+        " often) as its reference date; off: measured on dated news with the dates hidden, that day is in the wrong"
+        " year for three articles in four",
     )
     json_fields: dict[str, list[str]] = Field(
         default_factory=dict,

@@ -7,7 +7,8 @@ from datetime import date, datetime, timezone
 
 from newslake.analyst import warehouse
 from newslake.lake import Lake
-from newslake.ingest.reference_dates import reference_date, reference_precision
+from newslake.dates import tag_dates
+from newslake.ingest.reference_dates import reference_date, reference_precision, writing_year, year_cues
 
 PADDING = "The committee heard evidence from several witnesses over many hours. " * 5
 
@@ -30,14 +31,15 @@ def test_a_full_date_inside_the_first_sentence_is_no_date_line():
     assert reference_date(None, "Offer", body)[1] != "dateline"
 
 
-def test_the_text_names_its_day_most_often_within_its_main_year():
+def test_the_text_names_its_day_most_often_within_its_main_year_only_when_allowed():
     body = PADDING + "Recalling 11 September 2001, the minister spoke on 4 May 2005. In 2005 the vote on 4 May 2005 was close."
-    assert reference_date(None, "Vote", body) == (date(2005, 5, 4), "text")
+    assert reference_date(None, "Vote", body, use_text_day=True) == (date(2005, 5, 4), "text")
+    assert reference_date(None, "Vote", body)[1] != "text"  # off by default: such a day is seldom the story's own
 
 
 def test_a_recalled_date_outside_the_main_year_is_not_taken():
     body = PADDING + "It recalled 11 September 2001. In 2005 and 2005 again, and in 2005, ministers met."
-    assert reference_date(None, "Vote", body) == (None, "none")
+    assert reference_date(None, "Vote", body, use_text_day=True) == (None, "none")
 
 
 def test_the_file_time_only_when_allowed_and_not_contradicted():
@@ -49,37 +51,75 @@ def test_the_file_time_only_when_allowed_and_not_contradicted():
     assert later == (None, "none")
 
 
-YEARLY = "Sales rose in 2005, and more than in 2003. It will open a plant in 2005, the firm said."
+YEARLY = "Sales fell in 2004, and more than in 2003. The firm expects them to rise in 2005."
 
 
-def test_the_year_the_text_names_as_its_own_only_when_allowed():
-    assert reference_date(None, "Sales", YEARLY) == (None, "none")
-    assert reference_date(None, "Sales", YEARLY, use_text_year=True) == (date(2005, 1, 1), "text_year")
-
-
-def test_a_year_named_once_or_outnumbered_is_not_the_writing_year():
-    once = "Sales in 2005 will rise, the company said."
-    outnumbered = "In 2003 and again in 2003 sales fell; in 2005 they rose. It will open a plant in 2005."
-    assert reference_date(None, "Sales", once, use_text_year=True) == (None, "none")
-    assert reference_date(None, "Sales", outnumbered, use_text_year=True) == (None, "none")
+def test_the_year_the_text_names_as_its_own_unless_turned_off():
+    assert reference_date(None, "Sales", YEARLY, use_text_year=False) == (None, "none")
+    assert reference_date(None, "Sales", YEARLY) == (date(2005, 1, 1), "text_year")
 
 
 def test_a_year_only_looked_back_on_or_ahead_to_is_not_the_writing_year():
-    past = "Sales rose in 2005, and fell in 2005 again, the firm said."
-    ahead = "Sales will rise in 2005, and in 2005 it will open a plant."
-    assert reference_date(None, "Sales", past, use_text_year=True) == (None, "none")
-    assert reference_date(None, "Sales", ahead, use_text_year=True) == (None, "none")
-
-
-def test_a_deadline_year_is_not_the_writing_year():
-    body = "Sales rose in 2010, the firm said. The plant will close {} 2010, and in 2010 it will shut."
-    assert reference_date(None, "Plant", body.format("in"), use_text_year=True) == (date(2010, 1, 1), "text_year")
-    assert reference_date(None, "Plant", body.format("by"), use_text_year=True) == (None, "none")
+    past = "Sales rose in 2005, and fell in 2004 again, the firm said."
+    ahead = "Sales will rise in 2005, and in 2006 it will open a plant."
+    assert reference_date(None, "Sales", past) == (None, "none")
+    assert reference_date(None, "Sales", ahead) == (None, "none")
 
 
 def test_a_day_level_rule_comes_before_the_year():
     body = PADDING + "On 4 May 2005 the vote was close. " + YEARLY
-    assert reference_date(None, "Vote", body, use_text_year=True) == (date(2005, 5, 4), "text")
+    assert reference_date(None, "Vote", body, use_text_day=True) == (date(2005, 5, 4), "text")
+
+
+def cues(title: str, body: str) -> dict[str, int]:
+    """The writing-year cues of an article, read as `reference_date` reads it."""
+    text = f"{title}\n\n{body}"
+    return year_cues(text, [m for m in tag_dates(text, None) if m.type == "DATE"], len(title))
+
+
+def test_a_year_the_headline_names_as_part_of_a_name_is_the_writing_year():
+    body = "Caloundra beat Wynnum on Saturday, their third win of the season."
+    assert cues("Caloundra wins 2020 Rugby Union season opener", body)["headline"] == 2020
+    assert cues("Fans flock to Expo 2005", "Crowds queued for hours.")["headline"] == 2005
+    assert cues("On the campaign trail, May 2020", "Polls tightened.")["headline"] == 2020
+    assert cues("Sanders endorses Biden in 2020 United States election", "He spoke.")["headline"] == 2020
+
+
+def test_a_period_or_an_account_in_the_headline_is_not_the_writing_year():
+    assert "headline" not in cues("Exports rose in 1986", "Exports rose 4 pct, the ministry said.")
+    assert "headline" not in cues("Acme Profits Rise In 1986 Results", "Acme said profits rose.")
+    assert "headline" not in cues("ACME SEES 1987 UNITED STATES GROWTH", "Acme said so.")  # capitals: no names
+    # ... nor one that a later year the text looks back on overtakes
+    assert "headline" not in cues("Fans flock to Expo 2005", "The fair had closed by March 2007.")
+
+
+def test_the_edition_of_a_recurring_event_is_the_writing_year_unless_only_awaited():
+    assert cues("Record run", "Kosgei won the 2019 Chicago Marathon on Sunday.")["edition"] == 2019
+    assert "edition" not in cues("Bid", "She will run in the 2020 Democratic primary.")
+    assert "edition" not in cues("Record run", "Kosgei won the 2019 Chicago Marathon. She will run again in 2021.")
+    assert "edition" not in cues("Drilling", "Greece has the right to drill under the 1976 Bern agreement.")
+
+
+def test_a_year_reported_done_and_the_next_looked_ahead_to():
+    body = "Profit fell 5 pct in 1986, the company said. It expects sales to rise in 1987."
+    assert cues("Acme results", body)["forecast"] == 1987
+    compared = "Output is forecast at 2.1 mln tonnes in 1987, up from 1.9 mln tonnes in 1986."
+    assert cues("Output", compared)["forecast"] == 1987
+    assert "forecast" not in cues("Acme results", "Profit fell 5 pct in 1986. It expects sales to rise in 1988.")
+    assert "forecast" not in cues("Acme results", body + " It opened a plant in 1988.")  # a later year done
+    # a month of a year looked back on is no year done, and a year's accounts are never ahead
+    assert "forecast" not in cues("Browser", "It was released in January 2005. A new version is due in 2006.")
+    assert "forecast" not in cues("Loss", "Profit fell in 1985. It is likely to record a 1986 loss.")
+
+
+def test_cues_that_disagree_date_nothing():
+    body = "Kosgei won the 2019 Chicago Marathon on Sunday."
+    title = "Caloundra wins 2021 Rugby Union season opener"
+    text = f"{title}\n\n{body}"
+    dates = [m for m in tag_dates(text, None) if m.type == "DATE"]
+    assert set(year_cues(text, dates, len(title)).values()) == {2021, 2019}
+    assert writing_year(text, dates, len(title)) is None
+    assert writing_year(f"Record run\n\n{body}", tag_dates(f"Record run\n\n{body}", None), 10) == 2019
 
 
 def test_the_precision_of_each_rule():
@@ -99,13 +139,13 @@ def test_an_undated_article_gets_a_reference_and_a_day(prefect_server, tmp_path,
     body = PADDING + "Tony Blair spoke in London on 4 May 2005. On Monday, Tony Blair will meet voters in Leeds again."
     (source / "undated.txt").write_text(f"Blair speaks\n\n{body}\n", encoding="utf-8")
     (source / "mtime.txt").write_text("Council meets\n\nThe council met in Leeds on Tuesday.\n", encoding="utf-8")
-    yearly = "Acme Corp sold more in 2005 than a year before. In 2005 Acme Corp will also open two plants. On Monday it spoke after last year."
+    yearly = "Acme Corp sold less in 2004 than a year before. In 2005 Acme Corp will open two plants. On Monday it spoke of last year."
     (source / "yearly.txt").write_text(f"Acme sales\n\n{yearly}\n", encoding="utf-8")
     os.utime(source / "yearly.txt", (datetime(2004, 6, 3, tzinfo=timezone.utc).timestamp(),) * 2)  # the text's 2005 refuses it
     os.utime(source / "mtime.txt", (datetime(2021, 6, 3, tzinfo=timezone.utc).timestamp(),) * 2)
     lake = tmp_path / "lake"
     monkeypatch.setenv("NEWSLAKE_DCT_FILE_MTIME", "true")
-    monkeypatch.setenv("NEWSLAKE_DCT_TEXT_YEAR", "true")
+    monkeypatch.setenv("NEWSLAKE_DCT_TEXT_DAY", "true")
     report = news_pipeline(source=str(source), lake=str(lake))
     assert report["status"] == "published"
     with warehouse.connect(Lake(lake)) as con:

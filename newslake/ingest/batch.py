@@ -200,7 +200,8 @@ def parse_batch(
     options: ReaderOptions = DEFAULT_OPTIONS,
     revive: Mapping[str, Collection[str]] | None = None,
     use_file_mtime: bool = False,
-    use_text_year: bool = False,
+    use_text_year: bool = True,
+    use_text_day: bool = False,
     max_extract_chars: int = MAX_EXTRACT_CHARS,
 ) -> Batch:
     """Read and normalize `files` (whole files, and pieces of large JSONL files). A file
@@ -262,6 +263,7 @@ def parse_batch(
             file_mtime=datetime.fromtimestamp(mtime_ns / 1e9, timezone.utc) if mtime_ns else None,
             use_file_mtime=use_file_mtime,
             use_text_year=use_text_year,
+            use_text_day=use_text_day,
             max_extract_chars=max_extract_chars,
         )
         if wanted is not None:

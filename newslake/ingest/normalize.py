@@ -129,7 +129,8 @@ def normalize_article(
     ingested_at: datetime,
     file_mtime: datetime | None = None,
     use_file_mtime: bool = False,
-    use_text_year: bool = False,
+    use_text_year: bool = True,
+    use_text_day: bool = False,
     max_extract_chars: int = MAX_EXTRACT_CHARS,
 ) -> dict:
     body = clean_text(raw.body)
@@ -142,7 +143,7 @@ def normalize_article(
     published_at, precision = parse_published(raw.published, now=ingested_at)
     reference, dct_source = reference_date(
         published_at, read.get("title", ""), read.get("body", ""), file_mtime=file_mtime, use_file_mtime=use_file_mtime,
-        use_text_year=use_text_year,
+        use_text_year=use_text_year, use_text_day=use_text_day,
     )
     return {
         "article_id": article_id(title, body),

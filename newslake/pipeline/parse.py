@@ -34,7 +34,8 @@ class ParseJob:
     json_fields: dict
     revive: dict[str, set[str]]
     use_file_mtime: bool = False
-    use_text_year: bool = False
+    use_text_year: bool = True
+    use_text_day: bool = False
     max_extract_chars: int = MAX_EXTRACT_CHARS
     workers: dict | None = None  # the run's worker pool (`pool.pool_args`), when the chunk is large
     spill_dir: str | None = None  # where a batch is written for the merge (the task returns its name)
@@ -69,6 +70,7 @@ class ParseJob:
             revive=self.revive,
             use_file_mtime=self.use_file_mtime,
             use_text_year=self.use_text_year,
+            use_text_day=self.use_text_day,
             max_extract_chars=self.max_extract_chars,
         )
 
@@ -107,6 +109,7 @@ def parse_job(settings: Settings, run_id: str, now: datetime, revive: dict[str, 
         revive=revive,
         use_file_mtime=settings.dct_file_mtime,
         use_text_year=settings.dct_text_year,
+        use_text_day=settings.dct_text_day,
         max_extract_chars=settings.max_extract_chars,
         workers=pool.pool_args(settings) if pool.uses_workers(settings, articles) else None,
         spill_dir=str(Lake(settings.lake).spill_dir / run_id),
