@@ -13,13 +13,14 @@ export GX_ANALYTICS_ENABLED := false
 run: $(STAMP)
 	$(BIN)/newslake run
 
-# The whole suite, one worker process per core (pytest-xdist).
+# The whole suite, one worker process per core (pytest-xdist); an idle worker takes
+# tests queued for another, so one long test at the end does not hold up the rest.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n auto
+	$(BIN)/python -m pytest -q -n auto --dist worksteal
 
 # The fast loop: the tests that start no Prefect server, flow or newslake process.
 check: $(STAMP)
-	$(BIN)/python -m pytest -q -n auto -m "not e2e"
+	$(BIN)/python -m pytest -q -n auto --dist worksteal -m "not e2e"
 
 venv: $(STAMP)
 

@@ -195,3 +195,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if E2E_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.e2e)
+    # The modules with end-to-end tests first, each kept whole (its fixtures are set up
+    # once): the long tests start early, and the short ones fill in at the end.
+    slow = {item.module for item in items if item.get_closest_marker("e2e")}
+    items.sort(key=lambda item: item.module not in slow)
