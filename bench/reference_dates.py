@@ -187,7 +187,7 @@ def hidden(corpora: dict[str, list[tuple[str, str, date]]]) -> None:
         named = sum(1 for title, body, true in rows if str(true.year) in title + " " + body)
         print(f"    text_year cues alone (the rule needs those that speak to agree; the year is in the text of {named}):")
         for cue, t in sorted(cues.items()):
-            print(f"      {cue:<9} {t['n']:5d}  year right {t['year']:4d} ({t['year'] / t['n']:6.1%})")
+            print(f"      {cue:<13} {t['n']:5d}  year right {t['year']:4d} ({t['year'] / t['n']:6.1%})")
 
 
 def cost(articles: list[tuple[str, str]], repeat: int) -> None:

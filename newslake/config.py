@@ -170,7 +170,9 @@ class Settings(BaseSettings):
         True,
         description="let an undated article with no day-level evidence take the year its text is written in, when the"
         " cues that speak agree (a year its title names as part of a name; the latest year it names for an edition of a"
-        " recurring event; the year after the one it reports as done, when it looks ahead to it): a reference of year"
+        " recurring event; the year after the one it reports as done, when it looks ahead to it; a year it sees as under"
+        " way, or makes the subject of a clause that sees it under way or ahead; the year after the one its title reports"
+        " a whole year's figure for): a reference of year"
         " precision (`last year` resolves, `on Monday` does not); measured on dated news with the dates hidden, right"
         " for more than four in five of the articles it dates",
     )
