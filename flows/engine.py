@@ -2,8 +2,8 @@
 
 Prefect 3 gives every flow run a heartbeat thread (`PREFECT_FLOWS_HEARTBEAT_FREQUENCY`,
 180 s by default) for its zombie detection. The thread sleeps in one-second steps, and
-the run's end waits for the step to finish: half a second, on average, of every run,
-which is a sixth of a small incremental run. A `newslake run` needs no heartbeat to be
+the run's end waits for the step to finish: up to a second of every run, as much as
+the rest of a small incremental run (`bench/heartbeat.py`). A `newslake run` needs no heartbeat to be
 found out when it dies: its command reports the failure, and the next run recovers the
 lake and marks the lost run in the runs log. So a command's runs send none, unless the
 environment asks for them; served runs (`newslake serve`) are started by Prefect's
