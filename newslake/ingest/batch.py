@@ -14,6 +14,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -66,6 +67,10 @@ class Batch:
     revived: pa.Table  # articles taken again from unchanged files
     items: int = 0  # items read: articles and rejections, archive members' included
     held: tuple[str, ...] = ()  # files that changed while read: none of their items is taken
+    # near-duplicate signatures of `articles` and `revived`, row for row, when the batch's
+    # worker computed them (`newslake.ingest.dedup.article_signatures`); None: not yet
+    signatures: np.ndarray | None = None
+    revived_signatures: np.ndarray | None = None
 
     @classmethod
     def of(cls, articles: list[dict], quarantine: list[dict], ledger: list[dict], items: int, revived: list[dict],
