@@ -143,7 +143,8 @@ def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 def shingle_hashes(items: Iterable[str]) -> np.ndarray:
     """64-bit hashes of shingles: datasketch's `sha1_hash64` of their UTF-8, vectorized."""
-    joined = b"".join(hashlib.sha1(item.encode("utf-8")).digest()[:8] for item in items)
+    sha1 = hashlib.sha1
+    joined = b"".join([sha1(item.encode("utf-8")).digest()[:8] for item in items])
     return np.frombuffer(joined, dtype="<u8").astype(np.uint64, copy=False)
 
 
