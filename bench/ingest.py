@@ -4,13 +4,15 @@ Corpora (read from ../shared/corpora, never copied into the project):
   - BBC: 2,225 plain-text files;
   - Reuters-21578: 21,578 JSON records in one JSONL file;
   - the same Reuters records written by this script as 20,000+ one-record JSON files
-    in a temporary folder, to time a rerun over that many unchanged files.
+    in a temporary folder, to time a rerun over that many unchanged files;
+  - with --only synthetic: --n distinct synthetic articles (default 20,000) in JSONL
+    files of 1,000, made as bench/backfill.py makes its corpus (ingest-only throughput).
 
 Runs the flow with extraction off (this measures ingest: discover, parse, normalize,
 dedup, validate, publish). Each figure comes with a baseline measured in the same
 run: reading and hashing the same bytes, so ratios survive a noisy machine.
 
-    .venv/bin/python bench/ingest.py [--only bbc|reuters|files] [--json]
+    .venv/bin/python bench/ingest.py [--only bbc|reuters|files|synthetic] [--n N] [--json]
 """
 
 from __future__ import annotations
@@ -98,9 +100,22 @@ def split_reuters(target: Path, limit: int | None = None) -> int:
     return count
 
 
+def write_synthetic(target: Path, n: int) -> None:
+    """n distinct synthetic articles in JSONL files of 1,000 (bench/backfill.py's corpus)."""
+    from itertools import islice
+
+    from backfill import FILE_RECORDS, articles  # bench/ is this script's folder
+
+    target.mkdir()
+    lines = articles(n, seed=1)
+    for i in range(-(-n // FILE_RECORDS)):
+        (target / f"part-{i + 1:05d}.jsonl").write_text("".join(islice(lines, FILE_RECORDS)), encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["bbc", "reuters", "files"], help="run one corpus only")
+    parser.add_argument("--only", choices=["bbc", "reuters", "files", "synthetic"], help="run one corpus only")
+    parser.add_argument("--n", type=int, default=20_000, help="synthetic articles (with --only synthetic; default 20000)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args()
     if not CORPORA.is_dir():
@@ -126,6 +141,10 @@ def main() -> int:
             source = work / "reuters-files"
             split_reuters(source)
             results.append(measure("reuters_as_files", source, work))
+        if args.only == "synthetic":
+            source = work / "synthetic"
+            write_synthetic(source, args.n)
+            results.append(measure(f"synthetic_{args.n}", source, work))
 
     if args.json:
         print(json.dumps(results, indent=2))

@@ -190,10 +190,16 @@ def _run(settings, shown, rebuild=False) -> dict:
 def _checkpoint(cp: Checkpoint, parsing, chunker, session, settings, shown):
     """One chunk through every stage: parse, merge, write, extract, derive, gate,
     publish. The next chunk is parsed while this one is derived, validated and
-    committed; returns it with its parse in flight (None after the last)."""
+    committed (and, when the run does not extract, merged and written too: the
+    workers would otherwise wait); returns it with its parse in flight (None after
+    the last)."""
     report = cp.report
     with report.timed("parse"):
         batches = _collect(parsing, shown)
+    following = None
+    if not settings.extract:  # the workers have nothing else to do: the next chunk parses from now on
+        following = chunker.next()
+        parsing = _submit_parse(following, session, settings) if following is not None else None
     with report.timed("normalize"):
         merge_batches(quote(cp), batches)
     run.check_changes(cp)
@@ -216,8 +222,9 @@ def _checkpoint(cp: Checkpoint, parsing, chunker, session, settings, shown):
                 shown.advance("extract", articles.num_rows)
         if todo:
             shown.finish("extract")
-    following = chunker.next()
-    parsing = _submit_parse(following, session, settings) if following is not None else None
+    if settings.extract:
+        following = chunker.next()
+        parsing = _submit_parse(following, session, settings) if following is not None else None
     with report.timed("models"):
         build_models(quote(cp))
     with report.timed("validate"):

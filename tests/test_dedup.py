@@ -250,3 +250,67 @@ def test_signatures_without_metadata_are_refused(tmp_path):
     atomic_write_parquet(pa.table({"article_id": ["a"], "signature": [b"\0" * 1024]}), path)
     with pytest.raises(ValueError, match="unknown parameters"):
         dedup.load_signatures(path)
+
+
+def _linked_one_by_one(existing_ids, existing_sigs, new_ids, new_sigs):
+    """The linking rule, article by article over one index of every article (see `link_signatures`)."""
+    index = dedup.NearDuplicateIndex.from_signatures(existing_ids, existing_sigs)
+    links = []
+    for article_id, signature in zip(new_ids, new_sigs):
+        target = index.find(signature)
+        target = None if target == article_id else target
+        links.append(target)
+        if target is None:
+            index.add(article_id, signature)
+    return links
+
+
+def _changed(sig: np.ndarray, rng: np.random.Generator, changed: int) -> np.ndarray:
+    """A copy of a signature with `changed` of its values replaced."""
+    out = sig.copy()
+    out[rng.choice(len(out), changed, replace=False)] = rng.integers(0, 2**63, changed, dtype=np.uint64)
+    return out
+
+
+def test_linking_skips_isolated_articles_with_the_same_links():
+    rng = np.random.default_rng(7)
+    distinct = rng.integers(0, 2**63, (300, dedup.NUM_PERM), dtype=np.uint64)
+    empty = np.full(dedup.NUM_PERM, dedup.EMPTY_VALUE, dtype=np.uint64)
+    existing_ids = [f"old{i}" for i in range(40)] + ["same-id"]
+    existing_sigs = np.vstack([distinct[:40], distinct[40:41]])
+    new_rows, new_ids = [], []
+    for i in range(41, 300):
+        kind = i % 7
+        if kind == 0:  # a near copy of a lake article
+            new_rows.append(_changed(existing_sigs[i % 40], rng, 5))
+        elif kind == 1 and new_rows:  # a near copy of an earlier new article (which may be a copy itself)
+            new_rows.append(_changed(new_rows[-1], rng, 6))
+        elif kind == 2:
+            new_rows.append(empty)
+        elif kind == 3:  # below the threshold but sharing a band: a candidate that fails verification
+            new_rows.append(_changed(existing_sigs[i % 40], rng, 30) if i % 2 else _changed(distinct[i], rng, 20))
+        else:
+            new_rows.append(distinct[i])
+        new_ids.append(f"new{i}")
+    new_ids[10] = "same-id"  # an id the lake has, with another signature
+    new_ids[20] = new_ids[21] = "twice"  # one id twice among the new
+    new_sigs = np.vstack(new_rows)
+    fast = dedup.link_signatures(existing_ids, existing_sigs, new_ids, new_sigs)
+    assert fast == _linked_one_by_one(existing_ids, existing_sigs, new_ids, new_sigs)
+    assert any(fast) and fast.count(None) > len(fast) // 2  # the case covers both outcomes
+
+
+def test_signature_table_holds_each_signature_and_its_band_keys():
+    sigs = dedup.signatures([STORY, SAME_TOPIC, ""])
+    table = dedup.signature_table(["a", "b", "c"], sigs, 1000)
+    assert table.column("seq").to_pylist() == [1000, 1001, 1002]
+    assert table.column("signature").to_pylist() == [row.astype("<u8").tobytes() for row in sigs]
+    assert table.column("bands").to_pylist() == [list(map(int, k)) for k in dedup.band_keys(sigs)]
+    assert dedup.signature_table([], sigs[:0], 0).num_rows == 0
+
+
+def test_signature_arrays_round_trip():
+    sigs = dedup.signatures([STORY, SAME_TOPIC, ""])
+    assert np.array_equal(dedup.signatures_of_array(dedup.signature_array(sigs)), sigs)
+    assert np.array_equal(dedup.signatures_of_array(dedup.signature_array(sigs).slice(1)), sigs[1:])
+    assert dedup.signatures_of_array(dedup.signature_array(sigs[:0])).shape == (0, dedup.NUM_PERM)

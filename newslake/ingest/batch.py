@@ -14,13 +14,14 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from newslake import schema
 
 from newslake.failpoints import pause
-from newslake.ingest.language import choose_language, detect_languages
+from newslake.ingest.language import choose_languages
 from newslake.ingest.ledger import PIECES, SEGMENT, SourceFile, in_files, member_uri, owner_in
 from newslake.ingest.normalize import MAX_EXTRACT_CHARS, normalize_article
 from newslake.readers import RawArticle, ReaderOptions, Rejected, Rejection, read_document
@@ -66,6 +67,10 @@ class Batch:
     revived: pa.Table  # articles taken again from unchanged files
     items: int = 0  # items read: articles and rejections, archive members' included
     held: tuple[str, ...] = ()  # files that changed while read: none of their items is taken
+    # near-duplicate signatures of `articles` and `revived`, row for row, when the batch's
+    # worker computed them (`newslake.ingest.dedup.article_signatures`); None: not yet
+    signatures: np.ndarray | None = None
+    revived_signatures: np.ndarray | None = None
 
     @classmethod
     def of(cls, articles: list[dict], quarantine: list[dict], ledger: list[dict], items: int, revived: list[dict],
@@ -251,11 +256,11 @@ def parse_batch(
                     parsed.append((unit, entry, wanted, source.mtime_ns, unit_rows))
                 elif wanted is None:
                     quarantine.append(_quarantine_row(unit, entry, run_id, now))
-    languages = detect_languages([raw.body for _, raw, _, _, _ in parsed], default_language)
-    for (unit, raw, wanted, mtime_ns, rows), detected in zip(parsed, languages):
+    languages = choose_languages([raw.language for _, raw, _, _, _ in parsed], [raw.body for _, raw, _, _, _ in parsed], default_language)
+    for (unit, raw, wanted, mtime_ns, rows), language in zip(parsed, languages):
         row = normalize_article(
             raw,
-            language=choose_language(raw.language, detected),
+            language=language,
             source_uri=unit.uri,
             source_sha256=unit.sha256,
             run_id=run_id,

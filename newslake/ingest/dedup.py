@@ -143,7 +143,8 @@ def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 def shingle_hashes(items: Iterable[str]) -> np.ndarray:
     """64-bit hashes of shingles: datasketch's `sha1_hash64` of their UTF-8, vectorized."""
-    joined = b"".join(hashlib.sha1(item.encode("utf-8")).digest()[:8] for item in items)
+    sha1 = hashlib.sha1
+    joined = b"".join([sha1(item.encode("utf-8")).digest()[:8] for item in items])
     return np.frombuffer(joined, dtype="<u8").astype(np.uint64, copy=False)
 
 
@@ -188,6 +189,30 @@ def signatures(
             flush()
     flush()
     return out
+
+
+def article_signatures(articles: pa.Table) -> np.ndarray:
+    """`signatures` of `dedup_text(title, body)` of each row of an `articles` table."""
+    texts = [dedup_text(t, b) for t, b in zip(articles.column("title").to_pylist(), articles.column("body").to_pylist())]
+    return signatures(texts)
+
+
+def signature_array(sigs: np.ndarray, num_perm: int = NUM_PERM) -> pa.Array:
+    """Signatures as one fixed-size binary value each (little-endian uint64), without a copy per row."""
+    sigs = _as_matrix(sigs, len(sigs), num_perm)
+    data = np.ascontiguousarray(sigs.astype("<u8", copy=False)).tobytes()
+    return pa.FixedSizeBinaryArray.from_buffers(pa.binary(8 * num_perm), len(sigs), [None, pa.py_buffer(data)])
+
+
+def signatures_of_array(column: pa.Array | pa.ChunkedArray, num_perm: int = NUM_PERM) -> np.ndarray:
+    """The (n, num_perm) uint64 array that `signature_array` (or `save_signatures`) wrote."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks else pa.array([], pa.binary(8 * num_perm))
+    if len(column) == 0:
+        return np.empty((0, num_perm), dtype=np.uint64)
+    offset = column.offset * 8 * num_perm
+    values = np.frombuffer(column.buffers()[1], dtype="<u8", count=len(column) * num_perm, offset=offset)
+    return values.astype(np.uint64).reshape(len(column), num_perm)
 
 
 def is_empty(signature: np.ndarray) -> bool:
@@ -334,16 +359,54 @@ def link_signatures(
     """
     new_sigs = _as_matrix(new_sigs, len(new_ids))
     existing_sigs = _as_matrix(existing_sigs, len(existing_ids), new_sigs.shape[1])
-    index = NearDuplicateIndex.from_signatures(existing_ids, existing_sigs, threshold=threshold, seed=seed, bands=bands)
-    duplicate_of: list[str | None] = []
-    for article_id, signature, keys in zip(new_ids, new_sigs, band_keys(new_sigs, bands)):
+    old_keys, new_keys = band_keys(existing_sigs, bands), band_keys(new_sigs, bands)
+    old_in, new_in = _interacting(list(existing_ids), existing_sigs, old_keys, list(new_ids), new_sigs, new_keys)
+    index = NearDuplicateIndex(num_perm=new_sigs.shape[1], threshold=threshold, seed=seed, bands=bands)
+    for i in np.flatnonzero(old_in).tolist():  # in first-seen order, as `from_signatures` adds them
+        index.add(existing_ids[i], existing_sigs[i], old_keys[i])
+    duplicate_of: list[str | None] = [None] * len(new_ids)
+    for i in np.flatnonzero(new_in).tolist():
+        article_id, signature, keys = new_ids[i], new_sigs[i], new_keys[i]
         target = index.find(signature, keys)
         if target == article_id:  # the same article again: exact dedup's business, not a link
             target = None
-        duplicate_of.append(target)
+        duplicate_of[i] = target
         if target is None:
             index.add(article_id, signature, keys)
     return duplicate_of
+
+
+def _interacting(
+    old_ids: list[str], old_sigs: np.ndarray, old_keys: np.ndarray, new_ids: list[str], new_sigs: np.ndarray, new_keys: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which existing and new articles the linking loop must see: (bool per existing, bool per new).
+
+    An article with an empty signature is never added nor matched. A non-empty one
+    that shares no band key with any other and whose id no other carries is never a
+    candidate of another, and has none itself: its link is None and leaving it out of
+    the index changes no other article's link. Only the rest, usually few, go through
+    the loop, with the same result as if every article did (the common case of a
+    backlog of distinct articles then costs a few numpy sorts, not a loop)."""
+    empty = np.concatenate([_empty_rows(old_sigs), _empty_rows(new_sigs)])
+    keys = np.concatenate([old_keys, new_keys])[~empty]
+    shared = np.zeros(len(keys), dtype=bool)
+    for column in keys.T:  # a key that occurs twice in a band: those rows are candidates of each other
+        _, inverse, counts = np.unique(column, return_inverse=True, return_counts=True)
+        shared |= counts[inverse] > 1
+    ids = [article_id for article_id, e in zip(old_ids + new_ids, empty.tolist()) if not e]
+    seen: dict[str, int] = {}
+    for article_id in ids:
+        seen[article_id] = seen.get(article_id, 0) + 1
+    if len(seen) < len(ids):
+        shared |= np.fromiter((seen[article_id] > 1 for article_id in ids), dtype=bool, count=len(ids))
+    keep = np.zeros(len(empty), dtype=bool)
+    keep[~empty] = shared
+    return keep[: len(old_ids)], keep[len(old_ids):]
+
+
+def _empty_rows(sigs: np.ndarray) -> np.ndarray:
+    """True for each row that is the empty-set signature (see `is_empty`)."""
+    return np.all(sigs == EMPTY_VALUE, axis=1) if len(sigs) else np.zeros(0, dtype=bool)
 
 
 def link_near_duplicates(
@@ -407,14 +470,20 @@ def signature_table(ids: Sequence[str], sigs: np.ndarray, first_seq: int) -> pa.
     from newslake.schema import SIGNATURES
 
     sigs = _as_matrix(sigs, len(ids), NUM_PERM)
-    raw = np.ascontiguousarray(sigs.astype("<u8", copy=False))
+    n = len(ids)
+    raw = np.ascontiguousarray(sigs.astype("<u8", copy=False)).tobytes()
     keys = band_keys(sigs)
+    # built from buffers, not row by row: one bytes value and one list of band keys per row
+    offsets = pa.array(np.arange(n + 1, dtype=np.int32) * (8 * NUM_PERM), pa.int32()).buffers()[1]
+    signature = pa.Array.from_buffers(pa.binary(), n, [None, offsets, pa.py_buffer(raw)])
+    key_offsets = pa.array(np.arange(n + 1, dtype=np.int32) * keys.shape[1], pa.int32())
+    bands = pa.ListArray.from_arrays(key_offsets, pa.array(keys.reshape(-1), pa.uint64()))
     return pa.table(
         {
             "article_id": pa.array(list(ids), pa.string()),
-            "seq": pa.array(range(first_seq, first_seq + len(ids)), pa.int64()),
-            "signature": pa.array([row.tobytes() for row in raw], pa.binary()),
-            "bands": pa.array([list(map(int, k)) for k in keys], pa.list_(pa.uint64())),
+            "seq": pa.array(range(first_seq, first_seq + n), pa.int64()),
+            "signature": signature,
+            "bands": bands,
         },
         schema=SIGNATURES,
     )
@@ -517,9 +586,7 @@ def save_signatures(
     sigs = _as_matrix(sigs, len(ids))
     params = SignatureParams(num_perm=sigs.shape[1], seed=seed, k=k)
     schema = _schema(params)
-    data = np.ascontiguousarray(sigs.astype("<u8", copy=False)).tobytes()
-    column = pa.FixedSizeBinaryArray.from_buffers(schema.field("signature").type, len(ids), [None, pa.py_buffer(data)])
-    table = pa.table([pa.array(list(ids), pa.string()), column], schema=schema)
+    table = pa.table([pa.array(list(ids), pa.string()), signature_array(sigs, params.num_perm)], schema=schema)
     atomic_write_parquet(table, Path(path))
 
 
@@ -558,11 +625,7 @@ def load_signatures(
                 f"signatures in {file.name} were made with {differences}: they cannot be compared "
                 "with new ones; recompute them from the articles' text"
             )
-        column = table.column("signature").combine_chunks()
-        offset = column.offset * 8 * num_perm
-        buffer = column.buffers()[1]
-        values = np.frombuffer(buffer, dtype="<u8", count=len(column) * num_perm, offset=offset)
-        blocks.append(values.astype(np.uint64).reshape(len(column), num_perm))
+        blocks.append(signatures_of_array(table.column("signature"), num_perm))
         ids.extend(table.column("article_id").to_pylist())
     sigs = np.concatenate(blocks) if blocks else np.empty((0, num_perm), dtype=np.uint64)
     return ids, sigs

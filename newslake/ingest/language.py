@@ -69,10 +69,21 @@ def detect_language(text: str, default: str = "en") -> str:
 
 
 def detect_languages(texts: list[str], default: str = "en") -> list[str]:
-    """Batch form: lingua spreads the work over its own threads."""
+    """Batch form: lingua spreads the work over its own threads (and never sees a text
+    too short to detect, whose answer is `default` anyway)."""
     samples = [t[:SAMPLE_CHARS] for t in texts]
-    found = _detector().detect_languages_in_parallel_of(samples)
-    return [
-        default if len(s.strip()) < MIN_CHARS else (f.iso_code_639_1.name.lower() if f is not None else UNDETERMINED)
-        for s, f in zip(samples, found)
-    ]
+    long = [i for i, s in enumerate(samples) if len(s.strip()) >= MIN_CHARS]
+    found = _detector().detect_languages_in_parallel_of([samples[i] for i in long]) if long else []
+    out = [default] * len(samples)
+    for i, f in zip(long, found):
+        out[i] = f.iso_code_639_1.name.lower() if f is not None else UNDETERMINED
+    return out
+
+
+def choose_languages(declared: list[str | None], texts: list[str], default: str = "en") -> list[str]:
+    """`choose_language` for many articles at once: the detector reads only the texts
+    whose declared language does not decide."""
+    codes = [normalize_code(d) for d in declared]
+    todo = [i for i, code in enumerate(codes) if code in (None, UNDETERMINED)]
+    detected = dict(zip(todo, detect_languages([texts[i] for i in todo], default)))
+    return [detected[i] if i in detected else code for i, code in enumerate(codes)]

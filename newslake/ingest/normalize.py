@@ -20,6 +20,7 @@ from newslake.ingest.reference_dates import reference_date, reference_precision
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
 ID_CHARS = 16
 
 # Terminal escape sequences, removed whole so that no "[31m" is left behind: CSI (ESC [
@@ -49,8 +50,9 @@ def clean_text(text: str) -> str:
     """NFC, no control or zero-width characters, single spaces, at most one blank line in a row."""
     text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
     text = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    # `_SPACES` never spans a newline: folding the whole text is folding each line
+    lines = [line.strip() for line in _SPACES.sub(" ", text).split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
 def article_id(title: str, body: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -23,13 +24,18 @@ from newslake.ingest.ledger import owner_in
 from newslake.pipeline import gate, pool
 from newslake.pipeline.checkpoint import Changes, Checkpoint
 
+_ROW = "__row"  # a candidate's place among the batches' articles (dropped before the gate)
+
 
 
 def merge(cp: Checkpoint, batches: Sequence[Batch]) -> Changes:
     """Exact duplicates, the article gate, near copies, and the counts."""
     plan, first = cp.plan, cp.chunk.first
     superseded = set(plan.superseded.column("article_id").to_pylist()) if first else set()
+    signed = all(b.signatures is not None and b.revived_signatures is not None for b in batches)
     candidates = _concat([b.articles for b in batches], schema.ARTICLES)
+    if signed:  # each row's place in the concatenation, to find its signature after the filters
+        candidates = candidates.append_column(_ROW, pa.array(np.arange(candidates.num_rows), pa.int64()))
     refreshed = schema.to_table(plan.refreshed if first else [], schema.LEDGER)
     ledger = _concat([b.ledger for b in batches] + [refreshed], schema.LEDGER)
     held = {uri for b in batches for uri in b.held}
@@ -53,15 +59,28 @@ def merge(cp: Checkpoint, batches: Sequence[Batch]) -> Changes:
     duplicates = len(ids) - len(keep)
     new_rows = candidates.take(pa.array(keep, pa.int64()))
     del candidates
+    rows_of_new = None
+    if signed:
+        rows_of_new = new_rows.column(_ROW).to_numpy()
+        new_rows = new_rows.drop_columns([_ROW])
 
     revived = _concat([b.revived for b in batches], schema.ARTICLES)
     first_of: dict[str, int] = {}
     for i, article_id in enumerate(revived.column("article_id").to_pylist()):
         if article_id not in seen:
             first_of.setdefault(article_id, i)
-    revived = revived.take(pa.array(sorted(first_of.values()), pa.int64()))
+    revived_rows = sorted(first_of.values())
+    revived = revived.take(pa.array(revived_rows, pa.int64()))
 
-    new_rows, refused = gate.gate_articles(cp, new_rows)
+    gated, refused = gate.gate_articles(cp, new_rows)
+    known = None
+    if signed:  # the signatures of the rows the gate kept (ids are unique among new rows), then of the revived
+        kept = pc.index_in(gated.column("article_id"), value_set=new_rows.column("article_id")).to_numpy()
+        known = np.concatenate([
+            _stacked([b.signatures for b in batches])[rows_of_new[kept]],
+            _stacked([b.revived_signatures for b in batches])[np.asarray(revived_rows, dtype=np.int64)],
+        ])
+    new_rows = gated
     quarantine = _concat([parsed_quarantine, refused], schema.QUARANTINE)
 
     orphans = plan.orphans if first else schema.ARTICLES.empty_table()
@@ -69,7 +88,7 @@ def merge(cp: Checkpoint, batches: Sequence[Batch]) -> Changes:
     # In parse order: a near copy links to the first article seen, as an exact copy does,
     # and a chunked run sees them in the same order as one that takes the backlog whole.
     to_link = pa.concat_tables([new_rows, revived, orphans])
-    to_link, signatures = _link(cp, to_link, superseded)
+    to_link, signatures = _link(cp, to_link, superseded, known)
     new_ids = set(new_rows.column("article_id").to_pylist())
     linked = to_link.filter(pc.is_valid(to_link.column("duplicate_of"))).column("article_id").to_pylist()
     near = sum(1 for article_id in linked if article_id in new_ids)
@@ -126,21 +145,33 @@ def _lake_ids(cp: Checkpoint, ids: set[str]) -> set[str]:
     return ids.intersection(found)
 
 
-def _link(cp: Checkpoint, rows: pa.Table, excluded: set[str]) -> tuple[pa.Table, pa.Table]:
+def _stacked(blocks: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(blocks) if blocks else np.empty((0, dedup.NUM_PERM), dtype=np.uint64)
+
+
+def _signatures(cp: Checkpoint, rows: pa.Table) -> np.ndarray:
+    """Near-duplicate signatures of `rows`, in the run's workers for many rows."""
+    if not rows.num_rows:
+        return np.empty((0, dedup.NUM_PERM), dtype=np.uint64)
+    s = cp.settings
+    if pool.uses_workers(s, rows.num_rows):
+        from newslake.pipeline.workers import signatures_in_workers
+
+        texts = [dedup.dedup_text(t, b) for t, b in zip(rows.column("title").to_pylist(), rows.column("body").to_pylist())]
+        return signatures_in_workers(texts, **pool.pool_args(s))
+    return dedup.article_signatures(rows)
+
+
+def _link(cp: Checkpoint, rows: pa.Table, excluded: set[str], known: np.ndarray | None = None) -> tuple[pa.Table, pa.Table]:
     """`rows` (in order) with `duplicate_of` set against the lake's canonical articles
-    and each other, and the signatures of the ones that stay canonical."""
+    and each other, and the signatures of the ones that stay canonical. `known` are
+    the signatures of the first rows, computed where they were parsed."""
     if not rows.num_rows:
         return rows, schema.SIGNATURES.empty_table()
     ids = rows.column("article_id").to_pylist()
-    texts = [dedup.dedup_text(t, b) for t, b in zip(rows.column("title").to_pylist(), rows.column("body").to_pylist())]
-    s = cp.settings
-    if pool.uses_workers(s, len(ids)):
-        from newslake.pipeline.workers import signatures_in_workers
-
-        sigs = signatures_in_workers(texts, **pool.pool_args(s))
-    else:
-        sigs = dedup.signatures(texts)
-    del texts
+    done = 0 if known is None else len(known)
+    rest = _signatures(cp, rows.slice(done))
+    sigs = rest if known is None else np.concatenate([known, rest])
     cp.base_view("signatures")
     cp.con.execute("create or replace temp view signatures as select * from base_signatures")
     lake_ids, lake_sigs = dedup.lake_candidates(cp.con, sigs, sorted(excluded))

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.feather as feather
 
 from newslake.config import Settings
+from newslake.ingest import dedup
 from newslake.ingest.batch import Batch, Limits, parse_batch
 from newslake.lake import Lake
 from newslake.ingest.ledger import SourceFile
@@ -50,12 +52,18 @@ class ParseJob:
         return self.spill(files)
 
     def spill(self, files: list[SourceFile | Piece]) -> "Spilled":
+        """The batch with its articles' near-duplicate signatures, computed here: in the
+        worker that parsed it, so that the merge has none to compute."""
         batch = self.parse(files)
         folder = Path(self.spill_dir)
         make_dirs(folder)
         stem = folder / f"batch-{uuid.uuid4().hex}"
         for name in SPILLED:
             feather.write_feather(getattr(batch, name), f"{stem}.{name}.arrow", compression="lz4")
+            set_mode(f"{stem}.{name}.arrow")
+        for name, rows in SIGNED.items():
+            sigs = pa.table({"signature": dedup.signature_array(dedup.article_signatures(getattr(batch, rows)))})
+            feather.write_feather(sigs, f"{stem}.{name}.arrow", compression="uncompressed")  # random bits: nothing to gain
             set_mode(f"{stem}.{name}.arrow")
         return Spilled(str(stem), batch.items, batch.articles.num_rows, batch.quarantine.num_rows, batch.held)
 
@@ -76,6 +84,7 @@ class ParseJob:
 
 
 SPILLED = ("articles", "quarantine", "ledger", "revived")
+SIGNED = {"signatures": "articles", "revived_signatures": "revived"}  # spilled signatures: of which rows
 
 
 @dataclass(frozen=True)
@@ -91,10 +100,12 @@ class Spilled:
     def load(self) -> Batch:
         """The batch, memory-mapped (its files go once the merge is done: `forget`)."""
         tables = {name: feather.read_table(f"{self.stem}.{name}.arrow", memory_map=True) for name in SPILLED}
-        return Batch(items=self.items, held=self.held, **tables)
+        sigs = {name: dedup.signatures_of_array(feather.read_table(f"{self.stem}.{name}.arrow").column("signature"))
+                for name in SIGNED}
+        return Batch(items=self.items, held=self.held, **tables, **sigs)
 
     def forget(self) -> None:
-        for name in SPILLED:
+        for name in (*SPILLED, *SIGNED):
             Path(f"{self.stem}.{name}.arrow").unlink(missing_ok=True)
 
 
