@@ -196,10 +196,8 @@ def _checkpoint(cp: Checkpoint, parsing, chunker, session, settings, shown):
     report = cp.report
     with report.timed("parse"):
         batches = _collect(parsing, shown)
-    following = None
     if not settings.extract:  # the workers have nothing else to do: the next chunk parses from now on
-        following = chunker.next()
-        parsing = _submit_parse(following, session, settings) if following is not None else None
+        following, parsing = _parse_next(chunker, session, settings)
     with report.timed("normalize"):
         merge_batches(quote(cp), batches)
     run.check_changes(cp)
@@ -223,8 +221,7 @@ def _checkpoint(cp: Checkpoint, parsing, chunker, session, settings, shown):
         if todo:
             shown.finish("extract")
     if settings.extract:
-        following = chunker.next()
-        parsing = _submit_parse(following, session, settings) if following is not None else None
+        following, parsing = _parse_next(chunker, session, settings)
     with report.timed("models"):
         build_models(quote(cp))
     with report.timed("validate"):
@@ -240,6 +237,12 @@ def _submit_parse(chunk, session, settings):
     chunks = parse.batches(chunk.work, settings.batch_size, settings.records_per_piece)
     job = parse.parse_job(settings, chunk.run_id, chunk.now, session.plan.revive, chunk.articles)
     return chunks, parse_files.map(unmapped(job), chunks)
+
+
+def _parse_next(chunker, session, settings):
+    """The next chunk and its parse, submitted: (chunk, parsing), or (None, None) after the last."""
+    following = chunker.next()
+    return following, (_submit_parse(following, session, settings) if following is not None else None)
 
 
 def _collect(parsing, shown) -> list[Spilled]:

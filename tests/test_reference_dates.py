@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from datetime import date, datetime, timezone
 
+import pytest
+
 from newslake.analyst import warehouse
 from newslake.lake import Lake
 from newslake.dates import tag_dates
@@ -112,26 +114,30 @@ def test_a_year_reported_done_and_the_next_looked_ahead_to():
     assert "forecast" not in cues("Loss", "Profit fell in 1985. It is likely to record a 1986 loss.")
 
 
-def test_a_year_seen_as_under_way_is_the_writing_year():
-    assert cues("Sales", "Sales so far in 2005 are up 4 pct on a year earlier.")["under_way"] == 2005
-    assert cues("Outlook", "The firm expects demand to stay weak for the rest of 2005.")["under_way"] == 2005
-    assert cues("Exports", "In 2005 to date, exports rose 3 pct, the ministry said.")["under_way"] == 2005
+# (cue, title, body, the year it reads or None: it must not speak)
+UNDER_WAY_AND_SUBJECT = [
+    ("under_way", "Sales", "Sales so far in 2005 are up 4 pct on a year earlier.", 2005),
+    ("under_way", "Outlook", "The firm expects demand to stay weak for the rest of 2005.", 2005),
+    ("under_way", "Exports", "In 2005 to date, exports rose 3 pct, the ministry said.", 2005),
     # a span up to now, a split year (a season, a fiscal year), or two years under way: none
-    assert "under_way" not in cues("Bonds", "It has traded in the market from 1984 to date.")
-    assert "under_way" not in cues("Fruit", "During the remainder of 1986/87 supplies will be smaller.")
-    assert "under_way" not in cues("Outlook", "The rest of 2005 and the remainder of 2006 look weak.")
-
-
-def test_a_year_as_the_subject_of_a_clause_that_sees_it_under_way():
-    assert cues("Outlook", "Analysts say 2005 will also see more competition.")["subject"] == 2005
-    assert cues("Awards", "Without a doubt, 2005 has been a landmark year for the awards.")["subject"] == 2005
-    assert cues("Retail", "Retailers say 2005 is set to be a hard year.")["subject"] == 2005
+    ("under_way", "Bonds", "It has traded in the market from 1984 to date.", None),
+    ("under_way", "Fruit", "During the remainder of 1986/87 supplies will be smaller.", None),
+    ("under_way", "Outlook", "The rest of 2005 and the remainder of 2006 look weak.", None),
+    ("subject", "Outlook", "Analysts say 2005 will also see more competition.", 2005),
+    ("subject", "Awards", "Without a doubt, 2005 has been a landmark year for the awards.", 2005),
+    ("subject", "Retail", "Retailers say 2005 is set to be a hard year.", 2005),
     # a year after a preposition or a name is no subject; a later year looked back on overrules it
-    assert "subject" not in cues("Games", "Part of the success of games in 2004 could be due to sequels.")
-    assert "subject" not in cues("Games", "Fifa 2005 is back at the top of the charts.")
-    assert "subject" not in cues("Outlook", "Analysts say 2005 will see more competition. It rose in 2006.")
+    ("subject", "Games", "Part of the success of games in 2004 could be due to sequels.", None),
+    ("subject", "Games", "Fifa 2005 is back at the top of the charts.", None),
+    ("subject", "Outlook", "Analysts say 2005 will see more competition. It rose in 2006.", None),
     # ... and so does an earlier year looked ahead to
-    assert "subject" not in cues("Outlook", "Analysts say 2006 will see more competition. It will rise in 2005.")
+    ("subject", "Outlook", "Analysts say 2006 will see more competition. It will rise in 2005.", None),
+]
+
+
+@pytest.mark.parametrize("cue, title, body, year", UNDER_WAY_AND_SUBJECT)
+def test_a_year_under_way_or_the_subject_of_a_clause_that_sees_it_so(cue, title, body, year):
+    assert cues(title, body).get(cue) == year
 
 
 def test_a_title_that_reports_a_whole_year_done():

@@ -45,6 +45,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -191,10 +192,14 @@ def signatures(
     return out
 
 
+def article_texts(articles: pa.Table) -> list[str]:
+    """`dedup_text(title, body)` of each row of an `articles` table: what its signature is of."""
+    return [dedup_text(t, b) for t, b in zip(articles.column("title").to_pylist(), articles.column("body").to_pylist())]
+
+
 def article_signatures(articles: pa.Table) -> np.ndarray:
-    """`signatures` of `dedup_text(title, body)` of each row of an `articles` table."""
-    texts = [dedup_text(t, b) for t, b in zip(articles.column("title").to_pylist(), articles.column("body").to_pylist())]
-    return signatures(texts)
+    """`signatures` of each row of an `articles` table."""
+    return signatures(article_texts(articles))
 
 
 def signature_array(sigs: np.ndarray, num_perm: int = NUM_PERM) -> pa.Array:
@@ -394,9 +399,7 @@ def _interacting(
         _, inverse, counts = np.unique(column, return_inverse=True, return_counts=True)
         shared |= counts[inverse] > 1
     ids = [article_id for article_id, e in zip(old_ids + new_ids, empty.tolist()) if not e]
-    seen: dict[str, int] = {}
-    for article_id in ids:
-        seen[article_id] = seen.get(article_id, 0) + 1
+    seen = Counter(ids)
     if len(seen) < len(ids):
         shared |= np.fromiter((seen[article_id] > 1 for article_id in ids), dtype=bool, count=len(ids))
     keep = np.zeros(len(empty), dtype=bool)

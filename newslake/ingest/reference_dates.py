@@ -96,6 +96,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 DCT_SOURCES = ("published", "dateline", "text", "file_mtime", "text_year", "none")
@@ -210,54 +211,108 @@ def _headline_years(title: str) -> set[int]:
     return years
 
 
-def year_cues(text: str, dates, title_end: int = 0) -> dict[str, int]:
-    """The year each cue of the writing year reads off the text (see the module doc:
-    `text_year`), by cue name; a cue with nothing to say is left out. `dates` are the
-    text's DATE mentions, `title_end` where the title ends in `text` (0: no title)."""
-    from newslake.dates.tense import tense_cue
+@dataclass(frozen=True)
+class _Years:
+    """The years a text names, and how it sees them: what every cue reads."""
 
-    named = [(m, int(found.group(1))) for m in dates if (found := _YEAR.match(m.value)) and 1000 <= int(found.group(1)) <= 2999]
-    tenses = [tense_cue(text, m.start, m.end)[0] for m, _ in named]
-    # which way each year or part of a year is seen: looked back on (-1) or ahead to (+1)
-    sides = [_side(text, m.start, m.end, t) if len(m.value) == 4 or m.value[4:5] == "-" else 0
-             for (m, _), t in zip(named, tenses)]
-    # a year's accounts ("a 1986 loss") close a year even when awaited: never a year ahead
-    sides = [min(side, 0) if _RESULTS_AFTER.match(text, m.end) else side for (m, _), side in zip(named, sides)]
-    back = max((y for (_, y), side in zip(named, sides) if side < 0), default=None)
-    ahead = min((y for (_, y), side in zip(named, sides) if side > 0), default=None)
-    done = max((y for (m, y), side in zip(named, sides)  # a whole year looked back on, no name's
-                if side < 0 and len(m.value) == 4 and not _NAME_AFTER.match(text, m.end)), default=None)
-    cues: dict[str, int] = {}
-    headline = _headline_years(text[:title_end])
-    if len(headline) == 1 and not any(y > min(headline) for (_, y), t in zip(named, tenses) if t == -1):
-        cues["headline"] = headline.pop()
-    under_way = {int(found.group(1) or found.group(2)) for found in _UNDER_WAY.finditer(text)}
-    if len(under_way) == 1:
-        cues["under_way"] = under_way.pop()
+    text: str
+    title: str
+    named: list  # (DATE mention, its year), for the mentions that name a year or part of one
+    tenses: list[int]  # each mention's clause: -1 past, +1 future, 0 neither
+    back: int | None  # the latest year looked back on (a past clause, a comparison's base)
+    ahead: int | None  # the first year looked ahead to
+    done: int | None  # the latest whole year looked back on, no name's ("in 1986", not "1986 Expo")
+
+    @classmethod
+    def of(cls, text: str, dates, title_end: int) -> "_Years":
+        from newslake.dates.tense import tense_cue
+
+        named = [(m, int(found.group(1))) for m in dates if (found := _YEAR.match(m.value)) and 1000 <= int(found.group(1)) <= 2999]
+        tenses = [tense_cue(text, m.start, m.end)[0] for m, _ in named]
+        sides = [_side(text, m.start, m.end, t) if len(m.value) == 4 or m.value[4:5] == "-" else 0
+                 for (m, _), t in zip(named, tenses)]
+        # a year's accounts ("a 1986 loss") close a year even when awaited: never a year ahead
+        sides = [min(side, 0) if _RESULTS_AFTER.match(text, m.end) else side for (m, _), side in zip(named, sides)]
+        return cls(
+            text=text,
+            title=text[:title_end],
+            named=named,
+            tenses=tenses,
+            back=max((y for (_, y), side in zip(named, sides) if side < 0), default=None),
+            ahead=min((y for (_, y), side in zip(named, sides) if side > 0), default=None),
+            done=max((y for (m, y), side in zip(named, sides)
+                      if side < 0 and len(m.value) == 4 and not _NAME_AFTER.match(text, m.end)), default=None),
+        )
+
+
+def _headline_cue(seen: _Years) -> int | None:
+    headline = _headline_years(seen.title)
+    if len(headline) == 1 and not any(y > min(headline) for (_, y), t in zip(seen.named, seen.tenses) if t == -1):
+        return headline.pop()
+    return None
+
+
+def _under_way_cue(seen: _Years) -> int | None:
+    under_way = {int(found.group(1) or found.group(2)) for found in _UNDER_WAY.finditer(seen.text)}
+    return under_way.pop() if len(under_way) == 1 else None
+
+
+def _subject_cue(seen: _Years) -> int | None:
+    text = seen.text
     subject = {int(found.group(1)) for found in _SUBJECT.finditer(text)
                if not _PREPOSITION_BEFORE.search(text, max(0, found.start() - 30), found.start())
                and ((name := _CAPITAL_BEFORE.search(text, max(0, found.start() - 30), found.start())) is None
                     or name.group(1) in _OPENERS)}
-    if len(subject) == 1 and (year := subject.pop()) >= (back or year) and year <= (ahead or year):
-        cues["subject"] = year  # no later year looked back on, no earlier one looked ahead to
-    if not named:
-        return cues
-    title = text[:title_end].rstrip()
+    if len(subject) == 1 and (year := subject.pop()) >= (seen.back or year) and year <= (seen.ahead or year):
+        return year  # no later year looked back on, no earlier one looked ahead to
+    return None
+
+
+def _headline_done_cue(seen: _Years) -> int | None:
+    title = seen.title.rstrip()
     period = _TITLE_PERIOD_END.search(title)
     if period and len({found.group(1) for found in _TITLE_YEAR.finditer(title)}) == 1 \
             and not _FORECAST.search(title) and not _TITLE_AHEAD.search(title) \
-            and done == (year := int(period.group(1))) and back <= year and (ahead is None or ahead > year):
-        cues["headline_done"] = year + 1  # a whole year's figure, in the title and looked back on in the text
-    latest = max(y for _, y in named)
-    own = [(m, t) for (m, y), t in zip(named, tenses) if y == latest]
+            and seen.done == (year := int(period.group(1))) and seen.back <= year and (seen.ahead is None or seen.ahead > year):
+        return year + 1  # a whole year's figure, in the title and looked back on in the text
+    return None
+
+
+def _edition_cue(seen: _Years) -> int | None:
+    if not seen.named:
+        return None
+    text, latest = seen.text, max(y for _, y in seen.named)
+    own = [(m, t) for (m, y), t in zip(seen.named, seen.tenses) if y == latest]
     if any(m.value == str(latest) and _ATTRIBUTE_BEFORE.search(text, max(0, m.start - 8), m.start)
            and _NAME_AFTER.match(text, m.end) and _EDITION_AFTER.match(text, m.end)
            and not _RESULTS_AFTER.match(text, m.end) for m, _ in own) \
             and any(t != 1 for _, t in own):
-        cues["edition"] = latest
-    if done is not None and ahead == done + 1 and back <= ahead:
-        cues["forecast"] = ahead  # a year reported as done, and the next one looked ahead to
-    return cues
+        return latest
+    return None
+
+
+def _forecast_cue(seen: _Years) -> int | None:
+    if seen.done is not None and seen.ahead == seen.done + 1 and seen.back <= seen.ahead:
+        return seen.ahead  # a year reported as done, and the next one looked ahead to
+    return None
+
+
+_CUES = {
+    "headline": _headline_cue,
+    "under_way": _under_way_cue,
+    "subject": _subject_cue,
+    "headline_done": _headline_done_cue,
+    "edition": _edition_cue,
+    "forecast": _forecast_cue,
+}
+
+
+def year_cues(text: str, dates, title_end: int = 0) -> dict[str, int]:
+    """The year each cue of the writing year reads off the text (see the module doc:
+    `text_year`), by cue name; a cue with nothing to say is left out. `dates` are the
+    text's DATE mentions, `title_end` where the title ends in `text` (0: no title)."""
+    seen = _Years.of(text, dates, title_end)
+    return {name: year for name, cue in _CUES.items() if (year := cue(seen)) is not None}
 
 
 def writing_year(text: str, dates, title_end: int = 0) -> int | None:

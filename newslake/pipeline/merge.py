@@ -157,8 +157,7 @@ def _signatures(cp: Checkpoint, rows: pa.Table) -> np.ndarray:
     if pool.uses_workers(s, rows.num_rows):
         from newslake.pipeline.workers import signatures_in_workers
 
-        texts = [dedup.dedup_text(t, b) for t, b in zip(rows.column("title").to_pylist(), rows.column("body").to_pylist())]
-        return signatures_in_workers(texts, **pool.pool_args(s))
+        return signatures_in_workers(dedup.article_texts(rows), **pool.pool_args(s))
     return dedup.article_signatures(rows)
 
 
