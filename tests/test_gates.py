@@ -533,3 +533,23 @@ def test_a_large_table_is_validated_in_chunks_with_the_same_verdict(tmp_path):
         8: ["expect_column_value_lengths_to_be_between(title)"],
     }
     assert quarantined_by(chunked) == quarantined_by(whole)
+
+
+def test_an_empty_table_is_validated_once_for_each_suite_file_as_it_is(tmp_path):
+    """The result for an empty table is kept, and given again, until its suite file changes."""
+    import os
+
+    path = tmp_path / "articles.json"
+
+    def row_count_suite(min_rows: int) -> None:
+        path.write_text(json.dumps({"name": "articles", "expectations": [
+            {"type": "expect_table_row_count_to_be_between", "kwargs": {"min_value": min_rows}}]}))
+
+    empty = validate.frame_from_arrow(articles(article(1)).slice(0, 0))
+    row_count_suite(1)
+    first = validate.validate_frame("articles", empty, path)
+    again = validate.validate_frame("articles", empty, path)
+    assert not first.success and again == first and again is not first  # a copy: a caller may change its own
+    row_count_suite(0)
+    os.utime(path, ns=(path.stat().st_mtime_ns + 10**9,) * 2)  # a new suite file, whatever the clock's grain
+    assert validate.validate_frame("articles", empty, path).success

@@ -24,10 +24,13 @@ def preload(model: str | None) -> None:
     import newslake.report.page  # noqa: F401
     import newslake.versions.publish  # noqa: F401
     from newslake.canonical import places
+    from newslake.config import load_settings
+    from newslake.pipeline import gate
     from newslake.ingest import language
     from newslake.validate.context import gx_context
 
     gx_context()
+    gate.warm(load_settings().expectations_dir)
     language.detect_language("The council met on Monday to discuss the new budget for the city's schools.")
     places.locate("Paris")
     if model:

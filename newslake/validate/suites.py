@@ -73,14 +73,19 @@ def action_of(expectation: Mapping[str, Any]) -> str:
 _suite_cache: dict[tuple[str, int, int], ExpectationSuite] = {}
 
 
-def cached_suite(path: Path) -> ExpectationSuite:
-    """The GX suite for a file, cached until the file changes."""
+def suite_key(path: Path) -> tuple[str, int, int]:
+    """A suite file as it is now: a change to the file is another key."""
     path = Path(path).resolve()
     stat = path.stat()
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    return str(path), stat.st_mtime_ns, stat.st_size
+
+
+def cached_suite(path: Path) -> ExpectationSuite:
+    """The GX suite for a file, cached until the file changes."""
+    key = suite_key(path)
     suite = _suite_cache.get(key)
     if suite is None:
-        suite = _build_suite(_read_spec(path), path)
+        suite = _build_suite(_read_spec(Path(key[0])), Path(key[0]))
         _suite_cache[key] = suite
     return suite
 
