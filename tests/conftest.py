@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "data" / "samples"
 SEED = SAMPLES / "000_803bced9ea77c050.txt"
 SHARED = REPO.parent / "shared"
+KEPT_IDLE_MINUTES = 60  # the session's kept server outlives a killed session by this much
 
 
 def two_inboxes(root: Path) -> tuple[Path, Path]:
@@ -54,14 +56,43 @@ def seed_text() -> str:
 
 
 @pytest.fixture(scope="session")
-def prefect_server():
-    """A real, temporary Prefect server and database for the whole test session; the
-    flows a test runs in this process run as the command runs them (`flows.engine`)."""
-    from prefect.testing.utilities import prefect_test_harness
+def kept_home(tmp_path_factory):
+    """The Prefect home of one kept server and its preloaded runner for the session, as
+    a user's lake has them after its first run: a `newslake run` a test starts with
+    `command_env` hands its run to the runner (`newslake.preloaded`), which has Great
+    Expectations, the spaCy model and the rest loaded, instead of loading them itself."""
+    from newslake import preloaded, server
+    from newslake.cli.runner import command
+    from newslake.config import load_settings
+
+    home = tmp_path_factory.mktemp("prefect_home")
+    server.kept_server(home, timeout=300, idle_minutes=KEPT_IDLE_MINUTES)
+    preloaded.start(home, command(home, load_settings().spacy_model))
+    deadline = time.monotonic() + 300
+    while not preloaded.answering(home):
+        assert time.monotonic() < deadline, (home / preloaded.LOG_FILE).read_text()
+        time.sleep(0.2)
+    yield home
+    server.stop_kept_server(home)  # the runner goes with its server
+
+
+def command_env(home: Path, **extra: str) -> dict[str, str]:
+    """The environment of a `newslake` command a test starts: the session's kept server
+    (found through its home, so the runner takes the run), plus `extra`."""
+    environ = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    return environ | {"PREFECT_HOME": str(home), "NEWSLAKE_SERVER_IDLE_MINUTES": str(KEPT_IDLE_MINUTES), **extra}
+
+
+@pytest.fixture(scope="session")
+def prefect_server(kept_home):
+    """The session's kept server for the flows a test runs in this process, which run
+    as the command runs them (`flows.engine`)."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from flows.engine import command_runs
+    from newslake.server import running_server
 
-    with prefect_test_harness(server_startup_timeout=120), command_runs():
+    with temporary_settings(updates={PREFECT_API_URL: running_server(kept_home)}), command_runs():
         yield
 
 
@@ -188,7 +219,7 @@ WRITERS = {"jsonl": write_jsonl, "json": write_json_list, "warc.gz": write_warc}
 # `e2e`: the test runs the real flow, a Prefect server or the `newslake` command in a
 # process of its own. `make check` runs the others (pure functions, DuckDB, GX and spaCy
 # on in-memory data) in about a minute.
-E2E_FIXTURES = {"prefect_server", "sample_lake", "api_url"}
+E2E_FIXTURES = {"prefect_server", "sample_lake", "api_url", "kept_home"}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -7,7 +7,6 @@ CLI subprocesses."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +18,7 @@ from newslake.failpoints import ENV
 from newslake.lake import Lake
 from newslake.lake.runs_log import read_runs
 
-from conftest import REPO, WRITERS, rows_of, synthetic_record, table_of, write_jsonl
+from conftest import REPO, WRITERS, command_env, rows_of, synthetic_record, table_of, write_jsonl
 
 CONTENT = [t for t in schema.TABLES if t not in ("runs", "signatures")]  # runs and seq are run metadata
 
@@ -37,15 +36,8 @@ def assert_no_repeats(lake_dir: Path) -> None:
         assert len(values) == len(set(values)), table
 
 
-@pytest.fixture(scope="module")
-def api_url(prefect_server) -> str:
-    import prefect.settings
-
-    return prefect.settings.get_current_settings().api.url
-
-
-def cli(*args: str, api_url: str, **env: str) -> subprocess.CompletedProcess:
-    environ = {**os.environ, "PREFECT_API_URL": api_url, "PREFECT_LOGGING_LEVEL": "WARNING", **env}
+def cli(*args: str, home: Path, **env: str) -> subprocess.CompletedProcess:
+    environ = command_env(home, PREFECT_LOGGING_LEVEL="WARNING", **env)
     return subprocess.run([sys.executable, "-m", "newslake.cli", *args], env=environ, cwd=REPO,
                           capture_output=True, text=True, timeout=600)
 
@@ -100,7 +92,7 @@ FIRST_PIECE = {"jsonl": ("L1-5", 6), "json": ("item-0-4", 5), "warc.gz": ("recor
 
 
 @pytest.mark.parametrize("kind", list(WRITERS))
-def test_a_kill_between_checkpoints_or_inside_a_large_file_redoes_nothing_committed(api_url, tmp_path, monkeypatch, kind):
+def test_a_kill_between_checkpoints_or_inside_a_large_file_redoes_nothing_committed(kept_home, tmp_path, monkeypatch, kind):
     """Two small files and a file of 30 records (JSONL lines, JSON list items, WARC pages)
     in pieces of 5, checkpoints of 10: a kill as the second checkpoint is about to commit
     loses that chunk only; a kill after it commits loses nothing; each rerun starts at the
@@ -115,14 +107,14 @@ def test_a_kill_between_checkpoints_or_inside_a_large_file_redoes_nothing_commit
     lake = Lake(tmp_path / "lake")
     run = ("run", "--no-extract", "--source", str(source), "--lake", str(lake.root))
 
-    in_flight = cli(*run, api_url=api_url, **env, **{ENV: "commit.before_rename@2"})  # chunk 2, staged
+    in_flight = cli(*run, home=kept_home, **env, **{ENV: "commit.before_rename@2"})  # chunk 2, staged
     assert in_flight.returncode == -9, in_flight.stderr[-2000:]
     assert lake.current_version() == "v000001" and lake.manifest().tables["articles"].rows == 8 + 5  # two files, a piece
     segments = [r for r in table_of(lake.root, "ledger").to_pylist() if r["outcome"] == "segment"]
     name, following = FIRST_PIECE[kind]
     assert [(r["source_uri"], r["end_line"]) for r in segments] == [(f"{big}#{name}", following)]
 
-    after_commit = cli(*run, api_url=api_url, **env, **{ENV: "checkpoint.committed@1"})
+    after_commit = cli(*run, home=kept_home, **env, **{ENV: "checkpoint.committed@1"})
     assert after_commit.returncode == -9, after_commit.stderr[-2000:]
     assert lake.current_version() == "v000002" and lake.manifest().tables["articles"].rows == 8 + 15
     resumed = published_runs(lake)[-1]
@@ -131,7 +123,7 @@ def test_a_kill_between_checkpoints_or_inside_a_large_file_redoes_nothing_commit
     assert resumed["items_seen"] == 8 + 5 + 10
 
     before = len(published_runs(lake))
-    done = cli(*run, api_url=api_url, **env)
+    done = cli(*run, home=kept_home, **env)
     assert done.returncode == 0, done.stderr[-2000:]
     checkpoints = published_runs(lake)[before:]
     assert [c["published_version"] for c in checkpoints] == ["v000003", "v000004"]

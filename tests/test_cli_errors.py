@@ -11,11 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SAMPLES
+from conftest import REPO, SAMPLES, command_env
 
 
 def newslake(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
+    environment = {**os.environ, **(env or {})}
     return subprocess.run(
         [sys.executable, "-c", "from newslake.cli import main; main()", *args],
         cwd=cwd or REPO, env=environment, capture_output=True, text=True, timeout=600,
@@ -88,10 +88,8 @@ def test_an_unknown_setting_in_pyproject_is_named(tmp_path):
     assert "unknown setting" not in newslake("query", "select 1", cwd=tmp_path).stderr
 
 
-def test_a_failed_validation_prints_only_the_failures(prefect_server, tmp_path, source_copy):
-    from prefect.settings import PREFECT_API_URL
-
-    server = {"PREFECT_API_URL": PREFECT_API_URL.value()}  # the test server, not a temporary one per run
+def test_a_failed_validation_prints_only_the_failures(kept_home, tmp_path, source_copy):
+    server = command_env(kept_home)
     strict = tmp_path / "strict"
     shutil.copytree(REPO / "expectations", strict)
     suite = json.loads((strict / "articles.json").read_text())

@@ -19,7 +19,7 @@ import pytest
 
 from newslake.lake import Lake
 
-from conftest import REPO, synthetic_record, table_of, write_jsonl
+from conftest import REPO, command_env, synthetic_record, table_of, write_jsonl
 
 ARTICLES = 600  # two checkpoints of 300, six extraction batches of 100
 BIN = Path(sys.executable).parent
@@ -78,7 +78,7 @@ def _listening(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def test_a_backfill_on_a_dask_cluster_survives_a_worker_and_equals_the_local_runner(cluster, tmp_path):
+def test_a_backfill_on_a_dask_cluster_survives_a_worker_and_equals_the_local_runner(cluster, kept_home, tmp_path):
     import prefect.settings
 
     address, processes, logs = cluster
@@ -110,7 +110,7 @@ def test_a_backfill_on_a_dask_cluster_survives_a_worker_and_equals_the_local_run
 
     local = tmp_path / "local"
     done = subprocess.run([sys.executable, "-m", "newslake.cli", "run", "--quiet", "--source", str(source), "--lake", str(local)],
-                          env=env, cwd=REPO, capture_output=True, text=True, timeout=900)
+                          env=command_env(kept_home, PREFECT_LOGGING_LEVEL="WARNING"), cwd=REPO, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
 
     def checksums(lake_dir: Path) -> dict[str, tuple[int, str]]:  # what `newslake verify --content` prints

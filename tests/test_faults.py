@@ -24,15 +24,14 @@ from newslake.failpoints import ENOSPC_ENV, ENV, POINTS, WRITES
 from newslake.lake import Lake
 from newslake.lake.runs_log import read_runs
 
-from conftest import REPO, SAMPLES, rows_of, table_of, two_inboxes
+from conftest import REPO, SAMPLES, command_env, rows_of, table_of, two_inboxes
 
 runner = CliRunner()
 CONTENT = [t for t in schema.TABLES if t != "runs"]  # every data table; runs is run metadata
 
 
-def cli(*args: str, api_url: str, **env: str) -> subprocess.CompletedProcess:
-    environ = {**os.environ, "PREFECT_API_URL": api_url, "NEWSLAKE_BATCH_SIZE": "2", "NEWSLAKE_EXTRACT_BATCH_SIZE": "2",
-               "PREFECT_LOGGING_LEVEL": "WARNING", **env}
+def cli(*args: str, home: Path, **env: str) -> subprocess.CompletedProcess:
+    environ = command_env(home, NEWSLAKE_BATCH_SIZE="2", NEWSLAKE_EXTRACT_BATCH_SIZE="2", PREFECT_LOGGING_LEVEL="WARNING", **env)
     return subprocess.run([sys.executable, "-m", "newslake.cli", *args], env=environ, cwd=REPO,
                           capture_output=True, text=True, timeout=600)
 
@@ -66,13 +65,6 @@ def copy_lake(source: Path, target: Path) -> Lake:
     """A copy that keeps the hard links between versions (as the lake has them)."""
     subprocess.run(["cp", "-a", str(source), str(target)], check=True)
     return Lake(target)
-
-
-@pytest.fixture(scope="module")
-def api_url(prefect_server) -> str:
-    import prefect.settings
-
-    return prefect.settings.get_current_settings().api.url
 
 
 @pytest.fixture(scope="module")
@@ -111,17 +103,17 @@ CHAINS = [POINTS[:SWITCH], *([p] for p in POINTS[SWITCH:] if not p.startswith("c
 
 
 @pytest.mark.parametrize("chain", CHAINS, ids=["+".join(c) for c in CHAINS])
-def test_a_kill_at_each_stage_leaves_a_whole_lake_and_the_next_run_recovers(api_url, sources, base_lake, reference, tmp_path, chain):
+def test_a_kill_at_each_stage_leaves_a_whole_lake_and_the_next_run_recovers(kept_home, sources, base_lake, reference, tmp_path, chain):
     lake = copy_lake(base_lake, tmp_path / "lake")
     for point in chain:
-        killed = cli("run", "--source", str(sources[1]), "--lake", str(lake.root), api_url=api_url, **{ENV: point})
+        killed = cli("run", "--source", str(sources[1]), "--lake", str(lake.root), home=kept_home, **{ENV: point})
         assert killed.returncode == -9, (point, killed.stderr[-2000:])
         assert lake.current_version() in ("v000001", "v000002")
         if POINTS.index(point) < SWITCH:
             assert lake.current_version() == "v000001", point  # nothing the killed run wrote is visible
         assert_verified(lake.root)
 
-    finished = cli("run", "--source", str(sources[1]), "--lake", str(lake.root), api_url=api_url)
+    finished = cli("run", "--source", str(sources[1]), "--lake", str(lake.root), home=kept_home)
     assert finished.returncode == 0, finished.stderr[-2000:]
     assert content(lake.root) == content(reference)
     assert_no_repeats(lake.root)
@@ -209,9 +201,9 @@ def test_a_full_disk_at_each_write(prefect_server, sources, base_lake, reference
     assert content(lake.root) == content(clean)
 
 
-def test_a_full_disk_is_one_line_naming_the_path(api_url, sources, base_lake, tmp_path):
+def test_a_full_disk_is_one_line_naming_the_path(kept_home, sources, base_lake, tmp_path):
     lake = copy_lake(base_lake, tmp_path / "lake")
-    failed = cli("run", "--source", str(sources[1]), "--lake", str(lake.root), "--no-extract", api_url=api_url,
+    failed = cli("run", "--source", str(sources[1]), "--lake", str(lake.root), "--no-extract", home=kept_home,
                  **{ENOSPC_ENV: "part.ledger"})
     assert failed.returncode == 1, failed.stderr[-2000:]
     assert "Traceback" not in failed.stderr
@@ -232,7 +224,7 @@ def _flip(path: Path, at: int = 64) -> None:
     path.write_bytes(data)
 
 
-def test_a_corrupted_part_is_named_refused_and_rebuilt(api_url, sources, reference, tmp_path):
+def test_a_corrupted_part_is_named_refused_and_rebuilt(kept_home, sources, reference, tmp_path):
     lake = copy_lake(reference, tmp_path / "lake")
     before = content(lake.root)
     shared = [p for p in lake.manifest("v000002").parts("articles") if p in lake.manifest("v000001").parts("articles")][0]
@@ -245,14 +237,14 @@ def test_a_corrupted_part_is_named_refused_and_rebuilt(api_url, sources, referen
     inbox = tmp_path / "inbox"
     shutil.copytree(sources[1], inbox)
     (inbox / "later.txt").write_text("Another story\n\nMarch 9, 2021\n\nThe mayor of York spoke on Friday.\n")
-    refused = cli("run", "--source", str(inbox), "--lake", str(lake.root), api_url=api_url)
+    refused = cli("run", "--source", str(inbox), "--lake", str(lake.root), home=kept_home)
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     errors = [line for line in refused.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and shared.path in errors[0] and shared.sha256 in errors[0], refused.stderr[-2000:]
     assert lake.current_version() == "v000002"
     (inbox / "later.txt").unlink()
 
-    repaired = cli("repair", "--lake", str(lake.root), api_url=api_url)
+    repaired = cli("repair", "--lake", str(lake.root), home=kept_home)
     assert repaired.returncode == 0, repaired.stderr[-2000:]
     assert f"no good copy of {shared.path}" in repaired.stderr
     assert "rebuilt v000003" in repaired.stdout and "v000001, v000002" in repaired.stdout

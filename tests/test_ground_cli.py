@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, command_env
 from test_cli_errors import newslake, one_error_line
 from test_ground import assert_lake_modes
 
@@ -23,10 +23,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def server(prefect_server) -> dict:
-    from prefect.settings import PREFECT_API_URL
-
-    return {"PREFECT_API_URL": PREFECT_API_URL.value()}  # the test server, not a temporary one per run
+def server(kept_home) -> dict:
+    return command_env(kept_home)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import zipfile
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, command_env
 from newslake.ingest.ledger import Refused, discover, uri_of, walk
 from newslake.ingest.normalize import MAX_EXTRACT_CHARS, article_fields, cap_fields, clean_text, strip_controls
 from newslake.readers.archives import RejectedMember, iter_members, unsafe_path
@@ -184,15 +184,12 @@ def test_summary_reports_deleted_files():
 
 
 @pytest.fixture(scope="module")
-def hostile_run(prefect_server, tmp_path_factory):
+def hostile_run(kept_home, tmp_path_factory):
     """The quick hostile cases, one `newslake run` over all of them (on the session's Prefect server)."""
-    import prefect.settings
-
     bench = _bench()
     work = tmp_path_factory.mktemp("hostile")
     cases = bench.build(work / "inbox", work / "outside", quick=True)
-    env = {"PREFECT_API_URL": prefect.settings.get_current_settings().api.url}
-    done = bench.run_cli(work / "inbox", work / "lake", "--no-extract", env=env)
+    done = bench.run_cli(work / "inbox", work / "lake", "--no-extract", env=command_env(kept_home))
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     return bench, work, cases, done
 

@@ -20,7 +20,7 @@ from newslake.lake import Lake, publisher_lock
 from newslake.lake.runs_log import read_runs
 from newslake.server import STATE_FILE, free_port, healthy
 
-from conftest import REPO, SAMPLES, rows_of, table_of
+from conftest import REPO, SAMPLES, command_env, rows_of, table_of
 from test_signals import Watched
 
 runner = CliRunner()
@@ -48,11 +48,11 @@ def api_url(prefect_server) -> str:
     return prefect.settings.get_current_settings().api.url
 
 
-def test_a_second_publisher_exits_with_a_message_or_waits(api_url, tmp_path):
+def test_a_second_publisher_exits_with_a_message_or_waits(kept_home, tmp_path):
     inbox = small_inbox(tmp_path / "inbox")
     lake = Lake(tmp_path / "lake")
     with publisher_lock(lake):  # another process holds the lake
-        busy = cli("run", "--source", str(inbox), "--lake", str(lake.root), "--no-extract", env={"PREFECT_API_URL": api_url})
+        busy = cli("run", "--source", str(inbox), "--lake", str(lake.root), "--no-extract", env=command_env(kept_home))
         out, errors = busy.communicate(timeout=300)
     assert busy.returncode == 2
     assert "another newslake run is publishing to" in errors and "Traceback" not in errors
@@ -64,7 +64,7 @@ def test_a_second_publisher_exits_with_a_message_or_waits(api_url, tmp_path):
     other.mkdir()
     shutil.copy2(SAMPLES / "wikinews_09_former_us_senator_kay_hagan_dies_at_age_66.json", other / "added.json")
     (other / "added.txt").write_text("A later story\n\nMarch 3, 2021\n\nThe council met in Leeds on Tuesday.\n")
-    waiting = {"PREFECT_API_URL": api_url, "NEWSLAKE_LOCK_WAIT": "-1", "NEWSLAKE_DELETED_FILES": "keep"}
+    waiting = command_env(kept_home, NEWSLAKE_LOCK_WAIT="-1", NEWSLAKE_DELETED_FILES="keep")
     runs = [cli("run", "--source", str(folder), "--lake", str(lake.root), "--no-extract", env=waiting) for folder in (inbox, other, inbox)]
     for proc in runs:
         out, errors = proc.communicate(timeout=300)
