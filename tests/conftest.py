@@ -73,7 +73,7 @@ def kept_home(tmp_path_factory):
         assert time.monotonic() < deadline, (home / preloaded.LOG_FILE).read_text()
         time.sleep(0.2)
     yield home
-    server.stop_kept_server(home)  # the runner goes with its server
+    server.stop_kept_server(home, timeout=0)  # the runner goes with its server; the keeper ends it on its own
 
 
 def command_env(home: Path, **extra: str) -> dict[str, str]:
