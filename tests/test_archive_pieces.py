@@ -72,6 +72,9 @@ def parse(items):
 ARCHIVES = {
     "export.jsonl.gz": lambda p: write(p, gzip.compress(jsonl(records(23, bad=9)))),
     "export.json.gz": lambda p: write(p, gzip.compress(json_list(records(23, bad=9)))),
+    # gzip members one after another (as `cat a.gz b.gz` makes), the cut inside a line, and NUL padding
+    "joined.jsonl.gz": lambda p: write(p, gzip.compress(jsonl(records(9))[:-40]) + gzip.compress(jsonl(records(9))[-40:] + jsonl(records(8, 50)))
+                                       + b"\0" * 512),
     # a member on its own, a large one, a refused link, a member twice, a hidden file, a large JSON list
     "bundle.tar.gz": lambda p: write_tar(p, [("a/one.json", json.dumps(synthetic_record(90)).encode()),
                                              ("a/big.jsonl", jsonl(records(17, 100, bad=3))),

@@ -27,8 +27,9 @@ names the whole-archive reader gives them (`export.tar.gz!big.jsonl#L7`).
 Every cap of `newslake.readers.archives` holds as before: a member larger than
 `max_file_bytes` (declared, or counted while decompressing) is too_large, an archive
 expanding beyond `max_archive_bytes` is too_large whole. An archive the cut pass cannot
-read to its end, or one with no more records than a piece, is read whole, as before; so
-is a `.zip` (its deflated members have no index here).
+read to its end, one with no more records than a piece, or one smaller than
+`MIN_BYTES_PER_RECORD` a record of a piece (no pass is worth it), is read whole, as before;
+so is a `.zip` (its deflated members have no index here).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from newslake.readers.base import Rejected
 from newslake.readers.jsonrec import JSONL_SUFFIXES
 
 SPACING = 1 << 20  # bytes of decompressed output between two seek points of a gzip index
+MIN_BYTES_PER_RECORD = 16  # an archive smaller than this a record of a piece is read whole: a cut pass would cost more
 _HEAD = 1 << 16  # bytes looked at to tell a JSON list from other JSON
 _WHITE = b" \t\r\n"
 
@@ -195,6 +197,8 @@ def cut_archive(
         return None
     if stream != "tar" and index_dir is None:
         return None
+    if at is None and file.size < records_per_piece * MIN_BYTES_PER_RECORD:
+        return None
     try:
         entries = _scan_entries(file, records_per_piece, at, max_member, max_total)
     except (Rejected, OSError, EOFError, ValueError):
@@ -214,7 +218,7 @@ def _pieces(file: SourceFile, stream: str, index: str | None, entries: list[_Sca
     """Pieces in archive order: whole members grouped up to `records_per_piece` records,
     and each large member's pieces; what the ledger already holds left out."""
     resume = at.end_byte if at is not None else -1
-    end = max(e.offset + e.size for e in entries)  # past the last member's data: where the ledger puts the last piece's end
+    end = max((e.offset + e.size for e in entries), default=0)  # past the last member's data: where the ledger puts the last piece's end
     units: list[tuple[int, Piece]] = []  # (where it starts in the stream, the piece without its `next_*`)
     group: list[tuple[int, _Scanned]] = []
 

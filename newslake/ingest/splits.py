@@ -20,7 +20,9 @@ Three formats cut this way, each at its own record boundaries:
   there); `records_per_piece` counts pages (HTML responses, the records that are
   articles); pieces `#record-<first>-<last>` (records, from 1, as `record-<n>`).
 A `.warc.gz` compressed as one gzip stream cannot be entered in the middle: it is
-one piece, read whole, as before.
+one piece, read whole, as before. The JSONL and JSON-list members of archives are cut
+by the same passes over their decompressed bytes (`newslake.ingest.archive_pieces`,
+whose pieces carry an `InArchive`: where in the archive they lie).
 
 A piece of JSONL or of a JSON list is read as UTF-8, the encoding JSON text is
 exchanged in (RFC 8259): a record that is not UTF-8 is quarantined as `undecodable`;

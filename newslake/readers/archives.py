@@ -35,6 +35,12 @@ What raises `Rejected` (the archive itself is bad):
   (zip bomb of many small members). For `.tar.gz` the cap also applies to the expanded
   tar stream itself (headers and members skipped for size included), since reading past
   a member means decompressing it.
+
+`scan(name, handle, ...)` walks a `.gz`, `.tar` or `.tar.gz` by the same rules without
+holding a member: each `Entry` says where the member's header and data start in the
+decompressed stream and hands its data as a stream, read block by block from the file.
+It is the pass that cuts a large archive into pieces (`newslake.ingest.archive_pieces`),
+whose pieces of whole members are read again by these rules from a member's header on.
 """
 
 from __future__ import annotations
