@@ -8,13 +8,14 @@ NEWSLAKE_MAX_ARCHIVE_BYTES) so that the archive can be read whole at all. Each
 server started first (wall seconds, peak summed RSS sampled every 0.2 s):
   1. whole: NEWSLAKE_RECORDS_PER_PIECE above N, so the member is no larger than a piece and
      is read whole, by the whole-archive reader (the path every archive took before);
-  2. pieces: records_per_piece 2,000 (the default), through the gzip index;
+  2. pieces: records_per_piece 2,000 (the default), through the gzip index; with --plain, the
+     same records as a plain `.jsonl` in pieces too, the memory an archive's pieces should match;
   3. kill and resume: the pieces run with --checkpoint-articles C (default 10,000), SIGKILLed
      at --kill-at of its time (default 0.6), and a rerun into that lake: the articles the
      kill left committed, the records the rerun parsed (new + duplicates + quarantined) and
      how many of them an earlier checkpoint had already committed (parsed again).
 
-    .venv/bin/python bench/archive_pieces.py [--n N] [--checkpoint-articles C] [--kill-at F] [--work DIR]
+    .venv/bin/python bench/archive_pieces.py [--n N] [--plain] [--checkpoint-articles C] [--kill-at F] [--work DIR]
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def main() -> int:
     parser.add_argument("--checkpoint-articles", type=int, default=10_000, help="checkpoints of the kill run (default 10,000)")
     parser.add_argument("--kill-at", type=float, default=0.6, help="kill at this fraction of the pieces run's time (default 0.6)")
     parser.add_argument("--work", type=Path, help="work folder to use and keep (new or empty)")
+    parser.add_argument("--plain", action="store_true", help="also the same records as a plain .jsonl, in pieces")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     if not (CORPORA / "wikinews.jsonl").exists():
@@ -73,6 +75,14 @@ def main() -> int:
             whole = run_newslake(source, work / "lake-whole", {**env, "NEWSLAKE_RECORDS_PER_PIECE": str(args.n + 1)}, extract=False)
             log("[2] read in pieces ...")
             pieces = run_newslake(source, work / "lake-pieces", env, extract=False)
+            plain_run = None
+            if args.plain:
+                log("[2] the same records as a plain .jsonl, in pieces ...")
+                (work / "plain").mkdir()
+                with gzip.open(source / "export.jsonl.gz", "rb") as packed_in, open(work / "plain" / "export.jsonl", "wb") as out:
+                    while block := packed_in.read(1 << 20):
+                        out.write(block)
+                plain_run = run_newslake(work / "plain", work / "lake-plain", env, extract=False)
             log("[3] the same in checkpoints, killed ...")
             chunked = {**env, "NEWSLAKE_CHECKPOINT_ARTICLES": str(args.checkpoint_articles)}
             killed = run_newslake(source, work / "lake-kill", chunked, extract=False, kill_after=args.kill_at * pieces["seconds"])
@@ -83,7 +93,9 @@ def main() -> int:
             server.stop()
     parsed = rerun["articles"] + rerun["duplicates"]
     print(f"{args.n:,} records, {plain / 2**20:,.0f} MiB as JSONL, {packed / 2**20:,.0f} MiB as .jsonl.gz; --no-extract")
-    for name, r in (("whole (before)", whole), ("pieces (after)", pieces)):
+    for name, r in (("whole (before)", whole), ("pieces (after)", pieces), ("plain .jsonl", plain_run)):
+        if r is None:
+            continue
         print(f"  {name:15} {r['seconds']:7.1f} s  {r['rate']:6.0f} articles/s  peak RSS {r['peak_rss_mib']:6.0f} MiB  "
               f"{len(r['checkpoints'])} version(s)")
     print(f"  kill at {args.kill_at:.0%} of the pieces run ({'killed' if killed['killed'] else 'NOT killed: it ended first'}), "
