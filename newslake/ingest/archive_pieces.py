@@ -46,7 +46,8 @@ from typing import Iterator
 
 from newslake.ingest.ledger import Resume, SourceFile, member_uri
 from newslake.ingest.splits import BLOCK, JSON_LIST, JSONL, MEMBERS, InArchive, Piece, item_starts, line_starts
-from newslake.readers.archives import NOT_ARCHIVES, Member, RejectedMember, _Budget, _kind, _tar_members, scan
+from newslake.readers import archives
+from newslake.readers.archives import NOT_ARCHIVES, Member, RejectedMember, scan, tar_members_from
 from newslake.readers.base import Rejected
 from newslake.readers.jsonrec import JSONL_SUFFIXES
 
@@ -58,11 +59,10 @@ _WHITE = b" \t\r\n"
 
 def archive_kind(name: str) -> str | None:
     """How an archive is cut: "gz", "tar" or "tar.gz"; None for a zip or not an archive."""
-    lowered = name.lower()
-    if lowered.endswith(NOT_ARCHIVES):
+    if name.lower().endswith(NOT_ARCHIVES):
         return None
     try:
-        kind = _kind(name)
+        kind = archives.archive_kind(name)
     except ValueError:
         return None
     return None if kind == "zip" else kind
@@ -327,11 +327,10 @@ def member_span(piece: Piece):
 def read_members(piece: Piece, max_member: int, max_total: int) -> Iterator[tuple[str, Member | RejectedMember]]:
     """The members of a piece of whole members, with their URIs, read from the first one's
     header by the whole-archive reader's rules (`readers.archives`)."""
-    budget = _Budget(piece.file.path.name, max_total)
     with _open_stream(piece) as handle:
         handle.seek(piece.start_byte)
         stop = None if piece.last else piece.end_byte
-        members = _tar_members(piece.file.path.name, handle, max_member, budget, stop=stop, base=piece.start_byte)
+        members = tar_members_from(piece.file.path.name, handle, max_member, max_total, piece.start_byte, stop)
         uris = iter(piece.archive.uris)
         for member in members:
             uri = next(uris, None)

@@ -354,6 +354,18 @@ def _tar_members(name: str, fileobj, max_member: int, budget: _Budget, stop: int
         raise Rejected("undecodable", f"corrupt tar: {exc}") from exc
 
 
+def tar_members_from(name: str, fileobj, max_member_bytes: int, max_total_bytes: int, start: int, stop: int | None) -> Iterator[Member | RejectedMember]:
+    """The members of the tar stream whose headers start in [start, stop) of the stream
+    (`fileobj` is positioned at `start`, a member's header; stop None: to the end), by
+    `iter_members'` rules: a piece of whole members (`newslake.ingest.archive_pieces`)."""
+    yield from _tar_members(name, fileobj, max_member_bytes, _Budget(name, max_total_bytes), stop=stop, base=start)
+
+
+def archive_kind(name: str) -> str:
+    """"gz", "zip", "tar" or "tar.gz" (a `.tgz` too), by the name; ValueError for another."""
+    return _kind(name)
+
+
 def _until(archive: tarfile.TarFile, stop: int) -> Iterator[tarfile.TarInfo]:
     for info in archive:
         if info.offset >= stop:
@@ -461,4 +473,4 @@ def scan(name: str, handle: BinaryIO, max_member_bytes: int, max_total_bytes: in
         raise Rejected("undecodable", f"corrupt tar: {exc}") from exc
 
 
-__all__ = ["Entry", "Member", "RejectedMember", "is_archive", "iter_members", "scan"]
+__all__ = ["Entry", "Member", "RejectedMember", "archive_kind", "is_archive", "iter_members", "scan", "tar_members_from"]
