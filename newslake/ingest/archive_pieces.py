@@ -294,7 +294,7 @@ def _open_stream(piece: Piece):
         return open(piece.file.path, "rb")
     import indexed_gzip
 
-    return indexed_gzip.IndexedGzipFile(str(piece.file.path), index_file=piece.archive.index, spacing=SPACING)
+    return indexed_gzip.IndexedGzipFile(str(piece.file.path), index_file=piece.archive.index, spacing=SPACING, drop_handles=False)
 
 
 class _Span(io.BytesIO):
