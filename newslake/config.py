@@ -93,7 +93,8 @@ class Settings(BaseSettings):
     records_per_piece: int = Field(
         2_000, ge=1,
         description="a JSONL file, JSON list or WARC holding more records than this (lines, items, HTML pages) is"
-        " read in pieces of this many, each committed and resumed on its own",
+        " read in pieces of this many, each committed and resumed on its own; so is such a member of a .gz, .tar or"
+        " .tar.gz, and an archive's other members in pieces of about this many records",
     )
     max_file_bytes: int = Field(
         50_000_000, ge=1,

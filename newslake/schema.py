@@ -265,11 +265,11 @@ LEDGER = pa.schema(
         col("sha256", pa.string(), "its sha256 when ingested"),
         col("size", pa.int64(), "its size in bytes"),
         col("mtime_ns", pa.int64(), "its modification time; with size, lets a rerun trust the recorded sha256 without reading"),
-        col("outcome", pa.string(), "article | quarantined | mixed | archive | member | pieces (a JSONL, JSON list or WARC file read in pieces: its counts are in its segment rows) | segment (one piece of such a file: `big.jsonl#L2001-4000`, `list.json#item-0-1999`, `crawl.warc.gz#record-1-730`)"),
+        col("outcome", pa.string(), "article | quarantined | mixed | archive | member | pieces (a JSONL, JSON list, WARC or archive read in pieces: its counts are in its segment rows) | segment (one piece of such a file: `big.jsonl#L2001-4000`, `list.json#item-0-1999`, `crawl.warc.gz#record-1-730`, `export.jsonl.gz!export.jsonl#L1-2000`, `bundle.tar.gz#members-1-40`)"),
         col("item_count", pa.int32(), "records the file held (1 for a one-article file); for a segment, the records of its lines, items or WARC records"),
         col("article_ids", pa.list_(pa.string()), "ids of the articles it held, duplicates included"),
         col("run_id", pa.string(), "the run that ingested it"),
-        col("end_byte", pa.int64(), "for a segment: the byte offset where the file's next piece starts; null otherwise"),
+        col("end_byte", pa.int64(), "for a segment: the byte offset where the file's next piece starts (in an archive, an offset of its decompressed stream); null otherwise"),
         col("end_line", pa.int64(), "for a segment: the record the file's next piece starts at (a JSONL line from 1, a JSON list item from 0, a WARC record from 1); null otherwise"),
     ]
 )

@@ -18,7 +18,7 @@ from newslake.failpoints import ENV
 from newslake.lake import Lake
 from newslake.lake.runs_log import read_runs
 
-from conftest import REPO, WRITERS, command_env, rows_of, synthetic_record, table_of, write_jsonl
+from conftest import REPO, WRITERS, command_env, rows_of, synthetic_record, table_of, write_jsonl, write_json_list
 
 CONTENT = [t for t in schema.TABLES if t not in ("runs", "signatures")]  # runs and seq are run metadata
 
@@ -88,13 +88,41 @@ def one_shot(source: Path, lake: Path, monkeypatch, **env: str) -> Path:
     return lake
 
 
-FIRST_PIECE = {"jsonl": ("L1-5", 6), "json": ("item-0-4", 5), "warc.gz": ("record-1-6", 7)}  # records of 5 articles; the next
+def write_gzipped(path: Path, records) -> Path:
+    """Records as a JSONL file compressed whole (`export.jsonl.gz`): a member read in pieces."""
+    import gzip
+
+    plain = write_jsonl(path.with_suffix(""), records)
+    path.write_bytes(gzip.compress(plain.read_bytes()))
+    plain.unlink()
+    return path
 
 
-@pytest.mark.parametrize("kind", list(WRITERS))
+def write_tar_gz(path: Path, records) -> Path:
+    """Records as a JSON list beside a small note inside a `.tar.gz`."""
+    import tarfile
+
+    listed = write_json_list(path.parent / "staging" / "feed.json", records)
+    note = path.parent / "staging" / "note.json"
+    note.write_text('{"title": "A note", "text": "The council of Leeds met on Monday and approved the plan."}')
+    with tarfile.open(path, "w:gz") as tar:
+        tar.add(note, "note.json")
+        tar.add(listed, "feed.json")
+    for f in (note, listed):
+        f.unlink()
+    listed.parent.rmdir()
+    return path
+
+
+PIECED = {**WRITERS, "jsonl.gz": write_gzipped}  # and a compressed member, read in pieces through its gzip index
+FIRST_PIECE = {"jsonl": ("L1-5", 6), "json": ("item-0-4", 5), "warc.gz": ("record-1-6", 7),  # records of 5 articles; the next
+               "jsonl.gz": ("!c_archive.jsonl#L1-5", 6)}
+
+
+@pytest.mark.parametrize("kind", list(PIECED))
 def test_a_kill_between_checkpoints_or_inside_a_large_file_redoes_nothing_committed(kept_home, tmp_path, monkeypatch, kind):
-    """Two small files and a file of 30 records (JSONL lines, JSON list items, WARC pages)
-    in pieces of 5, checkpoints of 10: a kill as the second checkpoint is about to commit
+    """Two small files and a file of 30 records (JSONL lines, JSON list items, WARC pages,
+    the lines of a `.jsonl.gz`) in pieces of 5, checkpoints of 10: a kill as the second checkpoint is about to commit
     loses that chunk only; a kill after it commits loses nothing; each rerun starts at the
     record the ledger recorded, not at the top of the file, and parses no record an earlier
     checkpoint committed."""
@@ -102,7 +130,7 @@ def test_a_kill_between_checkpoints_or_inside_a_large_file_redoes_nothing_commit
     write_jsonl(source / "a_day.jsonl", [synthetic_record(300 + i) for i in range(4)])
     write_jsonl(source / "b_day.jsonl", [synthetic_record(310 + i) for i in range(4)])
     big = f"c_archive.{kind}"
-    WRITERS[kind](source / big, [synthetic_record(200 + i) for i in range(29)] + [{"title": "no text"}])
+    PIECED[kind](source / big, [synthetic_record(200 + i) for i in range(29)] + [{"title": "no text"}])
     env = {"NEWSLAKE_CHECKPOINT_ARTICLES": "10", "NEWSLAKE_RECORDS_PER_PIECE": "5", "NEWSLAKE_BATCH_SIZE": "1"}
     lake = Lake(tmp_path / "lake")
     run = ("run", "--no-extract", "--source", str(source), "--lake", str(lake.root))
@@ -112,7 +140,8 @@ def test_a_kill_between_checkpoints_or_inside_a_large_file_redoes_nothing_commit
     assert lake.current_version() == "v000001" and lake.manifest().tables["articles"].rows == 8 + 5  # two files, a piece
     segments = [r for r in table_of(lake.root, "ledger").to_pylist() if r["outcome"] == "segment"]
     name, following = FIRST_PIECE[kind]
-    assert [(r["source_uri"], r["end_line"]) for r in segments] == [(f"{big}#{name}", following)]
+    name = name if name[0] in "!#" else f"#{name}"
+    assert [(r["source_uri"], r["end_line"]) for r in segments] == [(f"{big}{name}", following)]
 
     after_commit = cli(*run, home=kept_home, **env, **{ENV: "checkpoint.committed@1"})
     assert after_commit.returncode == -9, after_commit.stderr[-2000:]
@@ -129,7 +158,7 @@ def test_a_kill_between_checkpoints_or_inside_a_large_file_redoes_nothing_commit
     assert [c["published_version"] for c in checkpoints] == ["v000003", "v000004"]
     assert [sum(c[k] for c in checkpoints) for k in ("unchanged", "new_articles", "quarantined", "duplicates")] == [8 + 15, 14, 1, 0]
     ledger = {r["source_uri"]: r for r in table_of(lake.root, "ledger").to_pylist()}
-    assert ledger[big]["outcome"] == "pieces" and len(ledger) == 2 + 6 + 1
+    assert ledger[big]["outcome"] == "pieces" and len(ledger) == 2 + 6 + 1 + kind.endswith(".gz") - (kind == "warc.gz")  # + its member row
 
     assert content(lake.root) == content(one_shot(source, tmp_path / "whole", monkeypatch, NEWSLAKE_RECORDS_PER_PIECE="5"))
     assert_no_repeats(lake.root)
@@ -161,6 +190,27 @@ def test_a_file_read_in_pieces_gives_the_tables_of_the_file_read_whole(prefect_s
     found, expected = content(tmp_path / "pieces"), content(tmp_path / "whole")
     assert found.pop("ledger") != expected.pop("ledger")
     assert found == expected
+
+
+@pytest.mark.parametrize("kind", ["jsonl.gz", "tar.gz"])
+def test_an_archive_read_in_pieces_gives_the_tables_of_the_archive_read_whole(prefect_server, tmp_path, monkeypatch, kind):
+    """A `.jsonl.gz` and a `.tar.gz` (a small member, then a JSON list) of 14 records in
+    pieces of 4: every table but the ledger as when the archive is read whole."""
+    from flows.pipeline import news_pipeline
+
+    source = tmp_path / "inbox"
+    records = [synthetic_record(600 + i) for i in range(13)]
+    (PIECED.get(kind) or write_tar_gz)(source / f"feed.{kind}", records[:6] + [{"title": "no text"}] + records[6:])
+    monkeypatch.setenv("NEWSLAKE_RECORDS_PER_PIECE", "4")
+    pieces = news_pipeline(source=str(source), lake=str(tmp_path / "pieces"), extract=False)
+    monkeypatch.setenv("NEWSLAKE_RECORDS_PER_PIECE", "1000")
+    whole = news_pipeline(source=str(source), lake=str(tmp_path / "whole"), extract=False)
+    assert pieces["counts"] == whole["counts"] and whole["counts"]["quarantined"] == 1
+    outcomes = sorted(r["outcome"] for r in table_of(tmp_path / "pieces", "ledger").to_pylist())
+    assert outcomes.count("pieces") == 1 and outcomes.count("segment") >= 4
+    found, expected = content(tmp_path / "pieces"), content(tmp_path / "whole")
+    assert found.pop("ledger") != expected.pop("ledger")
+    assert found == expected and len(found["articles"]) == 13 + (kind == "tar.gz")
 
 
 pytestmark = pytest.mark.e2e  # runs the newslake command or a Prefect server in processes of their own

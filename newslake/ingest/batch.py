@@ -27,7 +27,8 @@ from newslake.ingest.normalize import MAX_EXTRACT_CHARS, normalize_article
 from newslake.readers import RawArticle, ReaderOptions, Rejected, Rejection, read_document
 from newslake.readers.archives import RejectedMember, is_archive, iter_members
 from newslake.readers.base import DEFAULT_OPTIONS
-from newslake.ingest.splits import Piece, read_piece
+from newslake.ingest.archive_pieces import member_span, read_members
+from newslake.ingest.splits import MEMBERS, Piece, read_piece
 
 
 @dataclass
@@ -94,6 +95,7 @@ class Unit:
     size: int
     items: list[RawArticle | Rejection]
     member: bool = False
+    records: int | None = None  # a member read in pieces: its records, for its member row (its last piece's unit)
 
 
 def _quarantine_row(unit: Unit, rejection: Rejection, run_id: str, now: datetime) -> dict:
@@ -155,7 +157,7 @@ def read_stable(source: SourceFile, limit: int) -> bytes:
     return data
 
 
-def read_piece_stable(piece: Piece, limits: Limits, options: ReaderOptions) -> list[RawArticle | Rejection]:
+def read_piece_stable(piece: Piece, limits: Limits, options: ReaderOptions) -> list[Unit]:
     """A piece's records, when the file's size and mtime are as discovered before and
     after they are read (a piece does not hash its file: size and mtime are its check)."""
     source = piece.file
@@ -163,12 +165,31 @@ def read_piece_stable(piece: Piece, limits: Limits, options: ReaderOptions) -> l
         if not _same(os.stat(source.path), source):
             raise ChangedWhileRead(piece.uri)
         pause("parse.read")
-        items = list(read_piece(piece, limits.max_bytes, options))
+        units = _piece_units(piece, limits, options)
         if not _same(os.stat(source.path), source):
             raise ChangedWhileRead(piece.uri)
-    except OSError as exc:  # gone since discovery
+    except (OSError, EOFError, Rejected) as exc:  # gone since discovery, or not what was cut
         raise ChangedWhileRead(piece.uri) from exc
-    return items
+    return units
+
+
+def _piece_units(piece: Piece, limits: Limits, options: ReaderOptions) -> list[Unit]:
+    """A piece of a file is one unit; a piece of an archive's member is a unit of that
+    member (a member row with its last piece); a piece of whole members, one a member."""
+    a, size = piece.archive, piece.end_byte - piece.start_byte
+    if a is None:
+        return [Unit(piece.file.uri, piece.file.sha256, size, list(read_piece(piece, limits.max_bytes, options)))]
+    if piece.kind != MEMBERS:
+        items = list(read_piece(piece, limits.max_bytes, options, opener=member_span(piece)))
+        return [Unit(a.uri, a.sha256, a.size, items, member=a.member_last, records=a.records)]
+    units = []
+    for uri, member in read_members(piece, limits.max_bytes, limits.max_archive_bytes):
+        if isinstance(member, RejectedMember):
+            units.append(Unit(uri, None, 0, [member.rejection], member=True))
+        else:
+            items = list(read_document(member.name, member.data, options))
+            units.append(Unit(uri, hashlib.sha256(member.data).hexdigest(), len(member.data), items, member=True))
+    return units
 
 
 def read_units(source: SourceFile, limits: Limits, options: ReaderOptions = DEFAULT_OPTIONS) -> list[Unit]:
@@ -226,7 +247,7 @@ def parse_batch(
         wanted = revive.get(source.uri)
         try:
             if isinstance(item, Piece):
-                units = [Unit(source.uri, source.sha256, item.end_byte - item.start_byte, read_piece_stable(item, limits, options))]
+                units = read_piece_stable(item, limits, options)
             else:
                 units = read_units(source, limits, options)
         except ChangedWhileRead:  # held back: not in the ledger, so the next run reads it again
@@ -237,8 +258,8 @@ def parse_batch(
             items = [entry for unit in units for entry in unit.items]
             items_read += len(items)
             if isinstance(item, Piece):
-                rows.append(_ledger_row(item.uri, source.sha256, units[0].size, source.mtime_ns, SEGMENT, len(items), run_id,
-                                        end=(item.end_byte, item.end_line)))
+                rows.append(_ledger_row(item.uri, source.sha256, item.end_byte - item.start_byte, source.mtime_ns, SEGMENT,
+                                        len(items), run_id, end=item.resume_at))
                 if item.last:
                     ledger.append(_ledger_row(source.uri, source.sha256, source.size, source.mtime_ns, PIECES, 0, run_id))
             else:
@@ -248,7 +269,8 @@ def parse_batch(
         for unit in units:
             unit_rows = rows
             if unit.member and wanted is None:
-                member_row = _ledger_row(unit.uri, unit.sha256, unit.size, 0, "member", len(unit.items), run_id)
+                count = len(unit.items) if unit.records is None else unit.records
+                member_row = _ledger_row(unit.uri, unit.sha256, unit.size, 0, "member", count, run_id)
                 ledger.append(member_row)
                 unit_rows = rows + [member_row]
             for entry in unit.items:

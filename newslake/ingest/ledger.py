@@ -247,8 +247,10 @@ NOT_FILES = ("member", SEGMENT)  # ledger rows that are not files of the source
 
 def segment_file(uri: str) -> str:
     """The file of a segment row (`big.jsonl#L2001-4000`, `list.json#item-0-1999`,
-    `crawl.warc.gz#record-1-730`): all before the last "#" (a name's own "#" is escaped)."""
-    return uri.rsplit("#", 1)[0]
+    `crawl.warc.gz#record-1-730`): all before the last "#" (a name's own "#" is escaped);
+    for a piece of an archive (`export.tar.gz!big.jsonl#L1-2000`, `export.tar.gz#members-1-40`),
+    the archive: all before the first "!" of that."""
+    return uri.rsplit("#", 1)[0].split("!", 1)[0]
 
 
 class Ledger:

@@ -20,7 +20,9 @@ Three formats cut this way, each at its own record boundaries:
   there); `records_per_piece` counts pages (HTML responses, the records that are
   articles); pieces `#record-<first>-<last>` (records, from 1, as `record-<n>`).
 A `.warc.gz` compressed as one gzip stream cannot be entered in the middle: it is
-one piece, read whole, as before.
+one piece, read whole, as before. The JSONL and JSON-list members of archives are cut
+by the same passes over their decompressed bytes (`newslake.ingest.archive_pieces`,
+whose pieces carry an `InArchive`: where in the archive they lie).
 
 A piece of JSONL or of a JSON list is read as UTF-8, the encoding JSON text is
 exchanged in (RFC 8259): a record that is not UTF-8 is quarantined as `undecodable`;
@@ -42,8 +44,31 @@ from newslake.readers.jsonrec import JSONL_SUFFIXES, read_jsonl_line
 from newslake.readers.warc import read_warc_piece, record_starts
 
 BLOCK = 8 << 20  # bytes scanned at a time when cutting a file
-JSONL, JSON_LIST, WARC = "jsonl", "json", "warc"
-_NAMES = {JSONL: "L{first}-{last}", JSON_LIST: "item-{first}-{last}", WARC: "record-{first}-{last}"}
+JSONL, JSON_LIST, WARC, MEMBERS = "jsonl", "json", "warc", "members"
+_NAMES = {JSONL: "L{first}-{last}", JSON_LIST: "item-{first}-{last}", WARC: "record-{first}-{last}",
+          MEMBERS: "members-{first}-{last}"}
+
+
+@dataclass(frozen=True)
+class InArchive:
+    """Where a piece of an archive lies (`newslake.ingest.archive_pieces`). A piece of a
+    member's records has the member's URI, sha256, size and where its data starts in the
+    archive's decompressed stream (`base`; a piece's bytes count from there); a piece of
+    whole members (kind MEMBERS) has their URIs, in order. `next_at` and `next_line` are
+    where the archive's next piece starts, in the stream: what the ledger records."""
+
+    stream: str  # "gz", "tar" or "tar.gz"
+    index: str | None  # the gzip index that lets a reader start near any offset (None: a plain tar)
+    next_at: int
+    next_line: int
+    base: int = 0
+    name: str = ""  # the member's name inside the archive
+    uri: str = ""
+    sha256: str = ""
+    size: int = 0
+    member_last: bool = False  # the member's last piece: its member row goes with it
+    records: int = 0  # the member's records
+    uris: tuple[str, ...] = ()  # a piece of whole members: theirs
 
 
 @dataclass(frozen=True)
@@ -61,11 +86,20 @@ class Piece:
     last: bool  # the file's last piece: its commit completes the file
     kind: str = JSONL
     next_record: int | None = None  # the first record of the next piece (first_line + lines unless a WARC)
+    archive: InArchive | None = None  # a piece of an archive's member, or of its members
 
     @property
     def uri(self) -> str:
-        """The ledger's name of the piece: the file and its record range."""
-        return f"{self.file.uri}#" + _NAMES[self.kind].format(first=self.first_line, last=self.end_line - 1)
+        """The ledger's name of the piece: the file (or archive member) and its record range."""
+        owner = self.archive.uri if self.archive is not None and self.kind != MEMBERS else self.file.uri
+        return f"{owner}#" + _NAMES[self.kind].format(first=self.first_line, last=self.end_line - 1)
+
+    @property
+    def resume_at(self) -> tuple[int, int]:
+        """(byte, record) where the file's next piece starts, as the ledger records it."""
+        if self.archive is not None:
+            return self.archive.next_at, self.archive.next_line
+        return self.end_byte, self.end_line
 
     @property
     def end_line(self) -> int:
@@ -124,42 +158,55 @@ def _pieces(file: SourceFile, kind: str, starts: list[tuple[int, int]], end: tup
 
 
 def _cut_lines(file: SourceFile, records_per_piece: int, start_byte: int, first_line: int) -> list[Piece]:
+    with open(file.path, "rb") as handle:
+        starts, end = line_starts(handle, records_per_piece, start_byte, first_line)
+    return _pieces(file, JSONL, starts, end)
+
+
+def line_starts(handle, records_per_piece: int, start_byte: int, first_line: int) -> tuple[list[tuple[int, int]], tuple[int, int]]:
+    """Where pieces of `records_per_piece` lines start, (byte, line), from `start_byte`
+    (line `first_line`) of `handle` to its end, and that end (byte, line after the last)."""
     starts = [(start_byte, first_line)]
     line, base, since, after_newline = first_line, start_byte, 0, start_byte
-    with open(file.path, "rb") as handle:
-        handle.seek(start_byte)
-        while block := handle.read(BLOCK):
-            at = 0
-            while (newline := block.find(b"\n", at)) >= 0:
-                at = newline + 1
-                line += 1
-                since += 1
-                if since == records_per_piece:
-                    starts.append((base + at, line))
-                    since = 0
-            if at:
-                after_newline = base + at
-            base += len(block)
+    handle.seek(start_byte)
+    while block := handle.read(BLOCK):
+        at = 0
+        while (newline := block.find(b"\n", at)) >= 0:
+            at = newline + 1
+            line += 1
+            since += 1
+            if since == records_per_piece:
+                starts.append((base + at, line))
+                since = 0
+        if at:
+            after_newline = base + at
+        base += len(block)
     if base > after_newline:  # a last line without its newline
         line += 1
     if starts[-1][0] == base and len(starts) > 1:  # a cut at the very end starts no piece
         starts.pop()
-    return _pieces(file, JSONL, starts, (base, line))
+    return starts, (base, line)
 
 
 def _cut_list(file: SourceFile, records_per_piece: int, start_byte: int, first_item: int) -> list[Piece]:
+    with open(file.path, "rb") as handle:
+        starts, index = item_starts(handle, records_per_piece, start_byte, first_item)
+    return _pieces(file, JSON_LIST, starts, (file.size, index))
+
+
+def item_starts(handle, records_per_piece: int, start_byte: int, first_item: int) -> tuple[list[tuple[int, int]], int]:
     """Cuts after every `records_per_piece`-th comma of the list's own level: each piece
-    holds at least one item, and the last one the list's end and what follows it."""
+    holds at least one item, and the last one the list's end and what follows it.
+    (byte, item) where each piece starts, and the item after the last."""
     starts = [(start_byte, first_item)]
     index, since = first_item, 0
-    with open(file.path, "rb") as handle:
-        for item in jsonlist.items(handle, start_byte):
-            index += 1
-            since += 1
-            if item.closer == b"," and since == records_per_piece:
-                starts.append((item.after, index))
-                since = 0
-    return _pieces(file, JSON_LIST, starts, (file.size, index))
+    for item in jsonlist.items(handle, start_byte):
+        index += 1
+        since += 1
+        if item.closer == b"," and since == records_per_piece:
+            starts.append((item.after, index))
+            since = 0
+    return starts, index
 
 
 def _cut_warc(file: SourceFile, records_per_piece: int, start_byte: int, first_record: int) -> list[Piece]:
@@ -180,23 +227,27 @@ def _cut_warc(file: SourceFile, records_per_piece: int, start_byte: int, first_r
     return _pieces(file, WARC, starts, (file.size, following), pages)
 
 
-def read_piece(piece: Piece, max_line_bytes: int, options: ReaderOptions) -> Iterator[RawArticle | Rejection]:
-    """The records of a piece, one at a time."""
-    stop = None if piece.last else piece.end_byte
+def read_piece(piece: Piece, max_line_bytes: int, options: ReaderOptions, opener=None) -> Iterator[RawArticle | Rejection]:
+    """The records of a piece, one at a time; from the bytes `opener()` opens (a member's,
+    `newslake.ingest.archive_pieces`), else from the file's."""
+    last = piece.archive.member_last if piece.archive is not None else piece.last
+    stop = None if last else piece.end_byte
+    opener = opener or (lambda: open(piece.file.path, "rb"))
     if piece.kind == JSON_LIST:
-        yield from jsonlist.read_items(piece.file.path, piece.start_byte, piece.first_line, stop, max_line_bytes, options)
+        yield from jsonlist.read_items(opener, piece.start_byte, piece.first_line, stop, max_line_bytes, options)
     elif piece.kind == WARC:
         yield from read_warc_piece(piece.file.path, piece.start_byte, piece.first_line, stop, max_line_bytes)
     else:
-        yield from _read_lines(piece, max_line_bytes, options)
+        yield from _read_lines(piece, opener, max_line_bytes, options)
 
 
-def _read_lines(piece: Piece, max_line_bytes: int, options: ReaderOptions) -> Iterator[RawArticle | Rejection]:
+def _read_lines(piece: Piece, opener, max_line_bytes: int, options: ReaderOptions) -> Iterator[RawArticle | Rejection]:
     decoder = codecs.getincrementaldecoder("utf-8")
-    with open(piece.file.path, "rb") as handle:
+    with opener() as handle:
         handle.seek(piece.start_byte)
         number, position = piece.first_line, piece.start_byte
-        while position < piece.end_byte:
+        end = piece.archive.size if piece.archive is not None and piece.archive.member_last else piece.end_byte
+        while position < end:
             raw = handle.readline(max_line_bytes + 1)
             if not raw:
                 break
@@ -228,4 +279,4 @@ def _skip_line(handle) -> int:
     return skipped
 
 
-__all__ = ["Piece", "Rejected", "cut", "kind_of", "read_piece", "splittable", "start_of"]
+__all__ = ["InArchive", "Piece", "Rejected", "cut", "item_starts", "kind_of", "line_starts", "read_piece", "splittable", "start_of"]

@@ -10,7 +10,7 @@ be read again because they hold an article whose other file went away.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import duckdb
 import pyarrow as pa
@@ -23,7 +23,9 @@ from newslake.lake.parts import read_parts
 from newslake.lake.query import parts_holding
 from newslake.ingest.ledger import FILE_PART_SQL, STAT_CACHE, Ledger, Resume, SourceFile, discover, in_files, lake_ground, sql_prefilter
 from newslake.progress import progress
+from newslake.ingest.archive_pieces import cut_archive, prune_indexes
 from newslake.ingest.splits import Piece, cut, splittable
+from newslake.readers.archives import is_archive
 from newslake.storage import atomic_write_parquet, read_parquet_or_empty
 
 
@@ -50,17 +52,34 @@ def estimate(file: SourceFile) -> int:
     return max(1, file.size // BYTES_PER_ARTICLE)
 
 
-def work_of(files: list[SourceFile], records_per_piece: int, resumed: dict[str, Resume]) -> list[Work]:
+@dataclass(frozen=True)
+class Cutting:
+    """What cutting needs beyond the files: how many records a piece holds, and for
+    archives their caps and where their gzip indexes go (`ingest.archive_pieces`)."""
+
+    records_per_piece: int = 2_000
+    max_member: int = 50_000_000
+    max_total: int = 500_000_000
+    index_dir: Path | None = None
+
+
+def work_of(files: list[SourceFile], cutting: Cutting | int, resumed: dict[str, Resume]) -> list[Work]:
     """Each file whole, or cut into pieces when it holds more than one piece of records
-    (JSONL, a JSON list, a WARC: see `ingest.splits`), from where earlier runs left it,
-    for a file they committed pieces of."""
+    (JSONL, a JSON list, a WARC, an archive's members: see `ingest.splits` and
+    `ingest.archive_pieces`), from where earlier runs left it, for a file they committed
+    pieces of."""
+    cutting = Cutting(cutting) if isinstance(cutting, int) else cutting
     out = []
     for f in files:
         at = resumed.get(f.uri)
+        if is_archive(f.path.name):
+            pieces = cut_archive(f, cutting.records_per_piece, at, cutting.max_member, cutting.max_total, cutting.index_dir)
+            out += [Work(p, p.lines) for p in pieces] if pieces else [Work(f, estimate(f))]
+            continue
         if not splittable(f) or f.size == 0:
             out.append(Work(f, estimate(f)))
             continue
-        pieces = cut(f, records_per_piece, *((at.end_byte, at.end_line) if at is not None else ()))
+        pieces = cut(f, cutting.records_per_piece, *((at.end_byte, at.end_line) if at is not None else ()))
         if at is None and len(pieces) == 1:  # short enough to read whole
             out.append(Work(f, pieces[0].lines))
         else:
@@ -82,6 +101,7 @@ class Plan:
     unchanged_items: int = 0  # items (files and records) of the unchanged files, and of pieces committed before
     resumed: dict[str, Resume] = field(default_factory=dict)  # files read in pieces that earlier runs began
     records_per_piece: int = 2_000
+    cutting: Cutting | None = None  # how to cut (records_per_piece with the archive caps)
     work: list[Work] | None = None  # to_parse(), once computed
 
     @property
@@ -107,9 +127,13 @@ class Plan:
             by_uri = {f.uri: f for f in self.unchanged}
             first = [f for f in self.todo if f.uri in self.changed] + [by_uri[u] for u in self.revive]
             rest = [f for f in self.todo if f.uri not in self.changed]
+            cutting = self.cutting or Cutting(self.records_per_piece)
             self.work = [
-                w for group in (first, rest) for w in work_of(sorted(group, key=lambda f: f.uri), self.records_per_piece, self.resumed)
+                w for group in (first, rest) for w in work_of(sorted(group, key=lambda f: f.uri), cutting, self.resumed)
             ]
+            if cutting.index_dir is not None:  # indexes of archives this run reads no piece of are done with
+                prune_indexes(cutting.index_dir, {w.item.file.sha256 for w in self.work
+                                                  if isinstance(w.item, Piece) and w.item.archive is not None})
         return self.work
 
     @property
@@ -172,6 +196,8 @@ def plan(settings: Settings, lake: Lake, base: Manifest | None, ledger: Ledger, 
         unchanged_items=sum(ledger.items_of(f.sha256) for f in unchanged) + sum(r.items for r in resumed.values()),
         resumed=resumed,
         records_per_piece=settings.records_per_piece,
+        cutting=Cutting(settings.records_per_piece, settings.max_file_bytes, settings.max_archive_bytes,
+                        lake.state_dir / "gzindex"),
     )
 
 

@@ -35,6 +35,12 @@ What raises `Rejected` (the archive itself is bad):
   (zip bomb of many small members). For `.tar.gz` the cap also applies to the expanded
   tar stream itself (headers and members skipped for size included), since reading past
   a member means decompressing it.
+
+`scan(name, handle, ...)` walks a `.gz`, `.tar` or `.tar.gz` by the same rules without
+holding a member: each `Entry` says where the member's header and data start in the
+decompressed stream and hands its data as a stream, read block by block from the file.
+It is the pass that cuts a large archive into pieces (`newslake.ingest.archive_pieces`),
+whose pieces of whole members are read again by these rules from a member's header on.
 """
 
 from __future__ import annotations
@@ -47,7 +53,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Iterator
+from typing import BinaryIO, Iterator
 
 from newslake.readers.base import Rejected, Rejection
 
@@ -176,10 +182,13 @@ class _Budget:
 
 
 class _GunzipStream(io.RawIOBase):
-    """A gzip stream (any number of members) decompressed on demand, at most `limit` bytes."""
+    """A gzip stream (any number of members) decompressed on demand, at most `limit` bytes;
+    from bytes, or from a file read a block at a time (a scan, see `scan`)."""
 
-    def __init__(self, data: bytes, limit: int, what: str):
-        self._data, self._pos, self._limit, self._what = data, 0, limit, what
+    def __init__(self, source: bytes | BinaryIO, limit: int, what: str):
+        self._src = io.BytesIO(source) if isinstance(source, (bytes, bytearray, memoryview)) else source
+        self._tail = b""  # compressed bytes read and not yet taken by the decompressor
+        self._limit, self._what = limit, what
         self._out = 0
         self._pending = b""
         self._decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
@@ -210,18 +219,22 @@ class _GunzipStream(io.RawIOBase):
 
     def _fill(self) -> None:
         try:
-            if self._decomp.eof:  # a gzip member ended: another may follow
-                self._pos -= len(self._decomp.unused_data)
-                if not self._data[self._pos:].strip(b"\x00"):
-                    self._done = True
-                    return
+            if self._decomp.eof:  # a gzip member ended: another may follow, or NUL padding
+                rest, padding = self._decomp.unused_data + self._tail, b""
+                while not rest.strip(b"\x00"):
+                    padding = padding[-1:] + rest[-1:]
+                    rest = self._src.read(_CHUNK)
+                    if not rest:
+                        self._done = True
+                        return
                 self._decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            if self._pos >= len(self._data):
-                raise Rejected("undecodable", f"corrupt gzip: {self._what} is truncated")
-            chunk = self._data[self._pos:self._pos + _CHUNK]
-            self._pos += len(chunk)
-            produced = self._decomp.decompress(chunk, _CHUNK * 4)
-            self._pos -= len(self._decomp.unconsumed_tail)  # input it could not take yet
+                self._tail = padding + rest  # padding then data: not a gzip member, as zlib will say
+            if not self._tail:
+                self._tail = self._src.read(_CHUNK)
+                if not self._tail:
+                    raise Rejected("undecodable", f"corrupt gzip: {self._what} is truncated")
+            produced = self._decomp.decompress(self._tail, _CHUNK * 4)
+            self._tail = self._decomp.unconsumed_tail  # input it could not take yet
         except zlib.error as exc:
             raise Rejected("undecodable", f"corrupt gzip: {self._what}: {exc}") from exc
         self._out += len(produced)
@@ -237,8 +250,7 @@ class _Overflow(Exception):
 
 
 def _iter_gz(name: str, data: bytes, max_member: int, budget: _Budget) -> Iterator[Member | RejectedMember]:
-    base = PurePosixPath(name.replace("\\", "/")).name
-    member_name = base[:-3] if base.lower().endswith(".gz") else base
+    member_name = member_name_of_gz(name)
     stream = _GunzipStream(data, max_member, name)
     try:
         content = stream.read()
@@ -283,17 +295,26 @@ def _iter_zip(name: str, data: bytes, max_member: int, budget: _Budget) -> Itera
             yield budget.take(Member(member, content))
 
 
-def _iter_tar(archive: tarfile.TarFile, max_member: int, budget: _Budget) -> Iterator[Member | RejectedMember]:
-    for info in archive:
+def _tar_verdict(info: tarfile.TarInfo, member: str, max_member: int) -> RejectedMember | bool:
+    """A tar entry's fate before its data is read: refused or too large (a `RejectedMember`),
+    skipped silently (False), or to be read (True)."""
+    refusal = _tar_refusal(info, member)
+    if refusal:
+        return _refused(member, refusal)
+    if not info.isfile() or _skipped(member):
+        return False
+    if info.size > max_member:
+        return _too_large(member, info.size, max_member)
+    return True
+
+
+def _iter_tar(archive: tarfile.TarFile, max_member: int, budget: _Budget, infos=None) -> Iterator[Member | RejectedMember]:
+    for info in archive if infos is None else infos:
         member = _clean_name(info.name)
-        refusal = _tar_refusal(info, member)
-        if refusal:
-            yield _refused(member, refusal)
-            continue
-        if not info.isfile() or _skipped(member):
-            continue
-        if info.size > max_member:
-            yield _too_large(member, info.size, max_member)
+        verdict = _tar_verdict(info, member, max_member)
+        if verdict is not True:
+            if verdict is not False:
+                yield verdict
             continue
         stream = archive.extractfile(info)
         content = _read_capped(stream, max_member) if stream is not None else b""
@@ -316,18 +337,140 @@ def iter_members(
     elif kind == "zip":
         yield from _iter_zip(name, data, max_member_bytes, budget)
     else:
-        if kind == "tar.gz":
-            fileobj = _GunzipStream(data, max_total_bytes, name)
-            mode = "r|"  # a stream: members in order, no seeking back
-        else:
-            fileobj, mode = io.BytesIO(data), "r:"
+        fileobj = _GunzipStream(data, max_total_bytes, name) if kind == "tar.gz" else io.BytesIO(data)
+        yield from _tar_members(name, fileobj, max_member_bytes, budget)
+
+
+def _tar_members(name: str, fileobj, max_member: int, budget: _Budget, stop: int | None = None, base: int = 0) -> Iterator[Member | RejectedMember]:
+    """The members of the tar stream `fileobj`, read as a stream (members in order, no
+    seeking back); those whose header starts before `stop` (an offset of the stream that
+    `fileobj` starts at `base` of), or all."""
+    try:
+        with tarfile.open(fileobj=fileobj, mode="r|") as archive:
+            yield from _iter_tar(archive, max_member, budget, None if stop is None else _until(archive, stop - base))
+    except _Overflow as exc:
+        raise Rejected("too_large", f"archive '{name}' expands beyond {exc.limit} bytes") from exc
+    except (tarfile.TarError, EOFError, OSError) as exc:
+        raise Rejected("undecodable", f"corrupt tar: {exc}") from exc
+
+
+def tar_members_from(name: str, fileobj, max_member_bytes: int, max_total_bytes: int, start: int, stop: int | None) -> Iterator[Member | RejectedMember]:
+    """The members of the tar stream whose headers start in [start, stop) of the stream
+    (`fileobj` is positioned at `start`, a member's header; stop None: to the end), by
+    `iter_members'` rules: a piece of whole members (`newslake.ingest.archive_pieces`)."""
+    yield from _tar_members(name, fileobj, max_member_bytes, _Budget(name, max_total_bytes), stop=stop, base=start)
+
+
+def archive_kind(name: str) -> str:
+    """"gz", "zip", "tar" or "tar.gz" (a `.tgz` too), by the name; ValueError for another."""
+    return _kind(name)
+
+
+def _until(archive: tarfile.TarFile, stop: int) -> Iterator[tarfile.TarInfo]:
+    for info in archive:
+        if info.offset >= stop:
+            return
+        yield info
+
+
+def member_name_of_gz(name: str) -> str:
+    """The one member of a `.gz`: the file's own name minus ".gz"."""
+    base = PurePosixPath(name.replace("\\", "/")).name
+    return base[:-3] if base.lower().endswith(".gz") else base
+
+
+@dataclass
+class Entry:
+    """An archive entry as `scan` meets it. `stream` (a member to read) must be read to
+    its end, or as far as wanted, before the scan goes on; `header` and `offset` are
+    where its header and its data start in the decompressed stream (0 for a `.gz`)."""
+
+    name: str
+    header: int
+    offset: int
+    size: int  # as declared; -1 for a `.gz`, whose size is known once read
+    rejected: RejectedMember | None = None
+    stream: "_Counted | None" = None
+
+
+class _Counted(io.RawIOBase):
+    """A member's data as read: counted, and cut off (`over`) past `limit` bytes."""
+
+    def __init__(self, stream, limit: int):
+        self._stream, self._limit, self.count, self.over = stream, limit, 0, False
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if self.over:
+            return b""
         try:
-            with tarfile.open(fileobj=fileobj, mode=mode) as archive:
-                yield from _iter_tar(archive, max_member_bytes, budget)
-        except _Overflow as exc:
-            raise Rejected("too_large", f"archive '{name}' expands beyond {exc.limit} bytes") from exc
-        except (tarfile.TarError, EOFError, OSError) as exc:
-            raise Rejected("undecodable", f"corrupt tar: {exc}") from exc
+            data = self._stream.read(_CHUNK if size is None or size < 0 else size)
+        except _Overflow:  # a .gz member past its limit
+            self.over = True
+            return b""
+        self.count += len(data)
+        if self.count > self._limit:
+            self.over = True
+            return b""
+        return data
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
 
-__all__ = ["Member", "RejectedMember", "is_archive", "iter_members"]
+def scan(name: str, handle: BinaryIO, max_member_bytes: int, max_total_bytes: int) -> Iterator[Entry]:
+    """The entries of the `.gz`, `.tar` or `.tar.gz` archive open as `handle`, as one pass
+    over its decompressed stream meets them, with no member held in memory: what a
+    plan needs to cut an archive's members into pieces. The rules are `iter_members'`
+    (a `RejectedMember` as `rejected`; silent skips are not yielded), and the same
+    `Rejected` stops the scan; an entry whose data comes out larger than the limit while
+    read has `stream.over` set: `iter_members` names it too_large."""
+    kind = _kind(name)
+    if kind == "zip":
+        raise ValueError("a zip is not scanned: its deflated members cannot be entered in the middle")
+    if kind == "gz":
+        stream = _Counted(_GunzipStream(handle, max_member_bytes + 1, name), max_member_bytes)
+        try:
+            yield Entry(member_name_of_gz(name), 0, 0, -1, stream=stream)
+            stream.read()  # the rest, so that damage after what was wanted is found
+            while stream.read():
+                pass
+        except _Overflow:
+            pass  # `over` is set: more than the member limit
+        if stream.count > max_total_bytes:
+            raise Rejected("too_large", f"archive '{name}' expands beyond {max_total_bytes} bytes after 0 members")
+        return
+    fileobj = _GunzipStream(handle, max_total_bytes, name) if kind == "tar.gz" else handle
+    used = 0
+    try:
+        with tarfile.open(fileobj=fileobj, mode="r|") as archive:
+            for info in archive:
+                member = _clean_name(info.name)
+                verdict = _tar_verdict(info, member, max_member_bytes)
+                if verdict is False:
+                    continue
+                if verdict is not True:
+                    yield Entry(member, info.offset, info.offset_data, info.size, rejected=verdict)
+                    continue
+                counted = _Counted(archive.extractfile(info), max_member_bytes)
+                yield Entry(member, info.offset, info.offset_data, info.size, stream=counted)
+                while counted.read():
+                    pass
+                if counted.over:
+                    continue
+                if counted.count < info.size:
+                    raise Rejected("undecodable", f"corrupt tar: member '{member}' is cut short")
+                used += counted.count
+                if used > max_total_bytes:
+                    raise Rejected("too_large", f"archive '{name}' expands beyond {max_total_bytes} bytes")
+    except _Overflow as exc:
+        raise Rejected("too_large", f"archive '{name}' expands beyond {exc.limit} bytes") from exc
+    except (tarfile.TarError, EOFError, OSError) as exc:
+        raise Rejected("undecodable", f"corrupt tar: {exc}") from exc
+
+
+__all__ = ["Entry", "Member", "RejectedMember", "archive_kind", "is_archive", "iter_members", "scan", "tar_members_from"]

@@ -97,8 +97,10 @@ def read_items(
     path, start: int, first: int, stop: int | None, max_bytes: int, options: ReaderOptions = DEFAULT_OPTIONS
 ) -> Iterator[RawArticle | Rejection]:
     """The records of the items from boundary `start` (item number `first`) up to the
-    boundary `stop` (None: to the list's end, with what follows it checked)."""
-    with open(path, "rb") as scan, open(path, "rb") as fetch:
+    boundary `stop` (None: to the list's end, with what follows it checked). `path` may
+    be a function that opens the bytes (twice: one handle scans, one fetches)."""
+    opener = path if callable(path) else (lambda: open(path, "rb"))
+    with opener() as scan, opener() as fetch:
         index = first
         for item in items(scan, start):
             if stop is not None and item.start >= stop:

@@ -141,7 +141,8 @@ def rebuild_sources(lake: Lake) -> tuple[Path, int]:
         ledger = read_parts(lake, manifest.parts("ledger"), schema.LEDGER, columns=["source_uri", "sha256", "outcome"]).to_pylist()
     except CorruptPart:
         return source, -1  # the ledger itself is lost: the source folder is all there is
-    files = {r["source_uri"]: r["sha256"] for r in ledger if r["outcome"] != "member"}
+    # files only: not archive members, nor the segment rows of files read in pieces (their file has a `pieces` row)
+    files = {r["source_uri"]: r["sha256"] for r in ledger if r["outcome"] not in ("member", "segment")}
     for uri, sha in sorted(files.items()):
         path = source / uri
         if not path.resolve().is_relative_to(source.resolve()):
