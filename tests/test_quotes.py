@@ -526,3 +526,12 @@ def test_a_passive_cue_with_its_agent_reports_its_subject():
     at = text.index("the Gazette")
     (q,) = find_quotes(text, [Mention(at, at + len("the Gazette"), "ORG", "gazette")])
     assert speaker(text, q) == "the Gazette" and pieces(text, q) == ["The closure of the harbour"]
+
+
+def test_a_cue_passed_over_does_not_report_the_next_one_twice():
+    """A cue that gives no quote ("found that ...", too short a clause) leaves nothing behind
+    for the cue after it: each quote once, so its id (article, field, start) is its own."""
+    text = ("The study found that when the whites disappeared, a Jurassic-era predator called "
+            "the sevengill shark (Notorhynchus cepedianus) moved in.")
+    starts = [q.content[0][0] for q in find_quotes(text)]
+    assert len(starts) == len(set(starts))

@@ -167,9 +167,9 @@ def _direct(text, unit, long_quotes, toks, mentions) -> Quote:
 
 def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
     out = []
-    rest_at = None  # where a clause of its own starts after the content ("A, but he said B")
     cues = find_cues(toks, mentions)
     for a, b in sorted(cues, key=lambda c: toks[c[0]].low != "according"):  # "X plans to ..., according to Y": Y's
+        rest_at = None  # where a clause of its own starts after this cue's content ("A, but he said B")
         if toks[a].low in lx.QUOTE_ONLY_CUES and not reports(toks, b + 1, toks[a].low):
             continue  # "added:" frames a quote; "added that ..." reports
         cue = (toks[a].start, toks[b].end)
