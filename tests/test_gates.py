@@ -533,3 +533,15 @@ def test_a_large_table_is_validated_in_chunks_with_the_same_verdict(tmp_path):
         8: ["expect_column_value_lengths_to_be_between(title)"],
     }
     assert quarantined_by(chunked) == quarantined_by(whole)
+
+
+def test_a_validated_frame_is_not_kept_once_its_verdict_is_out():
+    """GX's execution engine caches the last batch it loaded; between a run's checkpoints
+    that frame would be held through the next chunk's parse."""
+    from newslake.validate.context import gx_context
+
+    table = articles(*[article(i) for i in range(1, 5)])
+    result = validate.validate_arrow("articles", table, EXPECTATIONS / "articles.json")
+    assert result.rows == 4
+    manager = gx_context().data_sources.get("newslake").get_execution_engine().batch_manager
+    assert (manager.batch_cache, manager.batch_data_cache) == ({}, {})

@@ -24,10 +24,11 @@ def uses_workers(settings: Settings, articles: int) -> bool:
     return not s.dask and s.n_process > 1 and articles >= s.workers_from
 
 
-def pool_args(settings: Settings, model: bool = False) -> dict:
-    """The workers of a stage: with the model for extraction (`model`), else without."""
+def pool_args(settings: Settings) -> dict:
+    """The parse workers, which parse and sign: without the model, whether or not the
+    run extracts (`extraction.ExtractJob` names the model its workers load)."""
     return {
-        "model": settings.spacy_model if model else None,
+        "model": None,
         "processes": settings.n_process,
         "batch_size": settings.nlp_batch_size,
     }
