@@ -221,6 +221,7 @@ def _checkpoint(cp: Checkpoint, parsing, chunker, session, settings, shown):
         if todo:
             shown.finish("extract")
     if settings.extract:
+        pool.stop()  # the model's workers: the stages after extraction do not use them
         following, parsing = _parse_next(chunker, session, settings)
     with report.timed("models"):
         build_models(quote(cp))

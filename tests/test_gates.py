@@ -553,3 +553,15 @@ def test_an_empty_table_is_validated_once_for_each_suite_file_as_it_is(tmp_path)
     row_count_suite(0)
     os.utime(path, ns=(path.stat().st_mtime_ns + 10**9,) * 2)  # a new suite file, whatever the clock's grain
     assert validate.validate_frame("articles", empty, path).success
+
+
+def test_a_validated_frame_is_not_kept_once_its_verdict_is_out():
+    """GX's execution engine caches the last batch it loaded; between a run's checkpoints
+    that frame would be held through the next chunk's parse."""
+    from newslake.validate.context import gx_context
+
+    table = articles(*[article(i) for i in range(1, 5)])
+    result = validate.validate_arrow("articles", table, EXPECTATIONS / "articles.json")
+    assert result.rows == 4
+    manager = gx_context().data_sources.get("newslake").get_execution_engine().batch_manager
+    assert (manager.batch_cache, manager.batch_data_cache) == ({}, {})

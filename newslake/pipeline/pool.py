@@ -2,9 +2,15 @@
 
 Parsing, near-duplicate signatures and extraction are CPU work in Python: threads of
 one process share one core. A chunk of a few hundred articles or more runs them in
-the run's worker processes (`newslake.pipeline.workers`, spawned once a run, the model
-loaded once when the run extracts); on Dask the Dask workers are the processes; a
-small chunk stays in this process, since starting workers costs seconds.
+the run's worker processes (`newslake.pipeline.workers`); on Dask the Dask workers
+are the processes; a small chunk stays in this process, since starting workers costs
+seconds.
+
+A run has one set of workers alive at a time: parse workers (no model) for parsing
+and signatures, and, when it extracts, model workers for a checkpoint's extraction
+only. The model's copies are not kept idle through the stages that do not use them
+(the gates, the models, the next chunk's parse), and the two sets never overlap:
+starting the model workers stops the parse workers, and the reverse.
 """
 
 from __future__ import annotations
@@ -19,9 +25,10 @@ def uses_workers(settings: Settings, articles: int) -> bool:
 
 
 def pool_args(settings: Settings) -> dict:
-    """The one pool a run uses: with the model only when the run extracts."""
+    """The parse workers, which parse and sign: without the model, whether or not the
+    run extracts (`extraction.ExtractJob` names the model its workers load)."""
     return {
-        "model": settings.spacy_model if settings.extract else None,
+        "model": None,
         "processes": settings.n_process,
         "batch_size": settings.nlp_batch_size,
     }
@@ -29,8 +36,8 @@ def pool_args(settings: Settings) -> dict:
 
 def warm_up(settings: Settings, articles: int) -> None:
     """Start what the later stages need: for a chunk of many articles (as the plan
-    estimates them) the worker processes, which parse it; GX's import either way, in
-    a thread (the first gate would otherwise wait for it)."""
+    estimates them) the parse workers; GX's import either way, in a thread (the first
+    gate would otherwise wait for it)."""
     if uses_workers(settings, articles):
         from newslake.pipeline.workers import warm
 
@@ -39,7 +46,8 @@ def warm_up(settings: Settings, articles: int) -> None:
 
 
 def stop() -> None:
-    """Stop the worker processes, if this process started them: the run is done with them."""
+    """Stop the worker processes, if this process started them: the run, or the stage
+    that needed them (extraction, whose model the next stages do not use), is done."""
     from newslake.pipeline.workers import shutdown
 
     shutdown()

@@ -2,11 +2,12 @@
 
 spaCy's own `n_process` forks new workers at every `nlp.pipe` call, and a forked
 child carries (and is counted with) everything the run has imported. These workers
-are spawned once per run, import only what they need, and (when the run extracts)
-load the model once. They parse batches of files (the GIL keeps threads of one
-process to one core), compute near-duplicate signatures, and run both extractors
-(spaCy's NER and our temporal tagger) on the articles they are sent, so the date
-tagger runs in parallel too. A batch to extract is split across the workers and its
+are spawned by the run, import only what they need, and live as long as their stage
+needs them: parse workers parse batches of files (the GIL keeps threads of one
+process to one core) and compute near-duplicate signatures; model workers load the
+model once per checkpoint and run both extractors (spaCy's NER and our temporal
+tagger) on the articles they are sent, so the date tagger runs in parallel too. One
+set is alive at a time (`_new_pool` stops the other). A batch to extract is split across the workers and its
 mentions come back in article order.
 """
 

@@ -68,3 +68,15 @@ def batch_definition(table: str) -> Any:
             bd = asset.add_batch_definition_whole_dataframe("whole")
             _batch_definitions[table] = bd
         return bd
+
+
+def forget_batches() -> None:
+    """Drop the frames GX keeps from the last validation (its execution engine caches the
+    batch it loaded until another replaces it): between a run's checkpoints that frame
+    would otherwise be held through the next chunk's parse and stack on its peak."""
+    with LOCK:
+        if _context is None:
+            return
+        engine = gx_context().data_sources.get("newslake").get_execution_engine()
+        engine.batch_manager.reset_batch_cache()
+        engine.batch_manager.batch_data_cache.clear()

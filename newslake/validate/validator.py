@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from newslake.validate.context import LOCK, batch_definition
+from newslake.validate.context import LOCK, batch_definition, forget_batches
 from newslake.validate.failures import exception_messages, failure_detail, outcome
 from newslake.validate.frames import frame_from_arrow, hashable
 from newslake.validate.results import FailedExpectation, TableValidation, ValidationReport
@@ -64,6 +64,8 @@ def _validate_frame(table: str, df: pd.DataFrame, suite_path: Path) -> TableVali
         batch = batch_definition(table).get_batch(batch_parameters={"dataframe": gx_df})
         result = batch.validate(suite, result_format=FIRST_PASS_FORMAT)
         results = _detailed(batch, list(result.results), result_format)
+        del batch
+        forget_batches()
     failed, warnings, reasons = [], [], []
     quarantined: dict[int, list[str]] = {}
     outcomes = [outcome(r, df, action_of({"meta": r.expectation_config.meta})) for r in results]
