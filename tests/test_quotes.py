@@ -535,3 +535,13 @@ def test_a_cue_passed_over_does_not_report_the_next_one_twice():
             "the sevengill shark (Notorhynchus cepedianus) moved in.")
     starts = [q.content[0][0] for q in find_quotes(text)]
     assert len(starts) == len(set(starts))
+
+
+def test_a_second_clause_split_at_its_start_gives_no_empty_quote():
+    """"X said A, but admitted B, ...": the clause after "but" is reported once, and no split
+    of it leaves a quote with nothing in it."""
+    text = ("Iraq said it had foiled a three-pronged thrust some 10 km (six miles) from Basra, but admitted "
+            "the Iranians had occupied ground held by the Mohammed al-Qassem unit, one of three divisions attacked.")
+    quotes = find_quotes(text)
+    assert [q.text for q in quotes] == ["it had foiled a three-pronged thrust some 10 km (six miles) from Basra",
+                                        "the Iranians had occupied ground held by the Mohammed al-Qassem unit"]

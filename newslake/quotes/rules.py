@@ -245,6 +245,8 @@ def _indirect(text, unit, toks, mentions, short_quotes) -> list[Quote]:
         else:
             spans, attributions = [(s, e)], ((cue, spk),)
         for (s, e), (c, who) in zip(spans, attributions):
+            if e - s < MIN_OBJ_CHARS:
+                continue  # a split that leaves one side (nearly) empty: "A, but admitted B" cut at its start
             kind = "mixed" if any(s <= r.start < e for r in short_quotes) else "indirect"
             out.append(Quote([(s, e)], kind, c, who))
         if rest_at is not None:  # a clause of its own may report again: ", but she noted that B"
